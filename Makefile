@@ -1,0 +1,33 @@
+# The two set-up commands of the README. Both create .venv and install the project when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PROGRAMME := data/programmes/hak-herne-2025.txt
+PORT ?= 8501
+
+.PHONY: run test bench lint
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## make run: the dashboard on the embedded SQLite default, with the Herne programme loaded
+run: $(STAMP)
+	$(BIN)/tracker import-programme $(PROGRAMME)
+	$(BIN)/streamlit run dashboard/app.py --server.headless true --server.port $(PORT) \
+		--browser.gatherUsageStats false
+
+## make test: lint and the whole test suite (PostgreSQL tests run when TRACKER_TEST_POSTGRES_URL is set)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

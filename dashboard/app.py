@@ -1,0 +1,6 @@
+"""The dashboard's single router (st.navigation)."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Wahlversprechen-Tracker", layout="wide")
+st.title("Wahlversprechen-Tracker")
