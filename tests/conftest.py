@@ -1,0 +1,110 @@
+"""Shared fixtures: a real SQLite file always, the real PostgreSQL server when configured.
+
+``TRACKER_TEST_POSTGRES_URL`` names a PostgreSQL database the tests may wipe. With ``CI`` set, a
+missing server is an error, not a skip: CI must exercise both databases.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from tracker import db, services
+
+ROOT = Path(__file__).resolve().parent.parent
+HERNE = ROOT / "data" / "programmes" / "hak-herne-2025.txt"
+POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
+IN_CI = bool(os.environ.get("CI"))
+
+
+def _require(what: str, reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but {reason}", pytrace=False)
+    pytest.skip(f"{what}: {reason}")
+
+
+def _reset_postgres(url: str) -> Engine:
+    engine = db.get_engine(url)
+    engine.dispose()
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    return engine
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """An empty database URL: a fresh SQLite file, or the test PostgreSQL database wiped clean."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+        yield url
+        db.get_engine(url).dispose()
+        return
+    if not POSTGRES_URL:
+        _require("PostgreSQL", "TRACKER_TEST_POSTGRES_URL is not set")
+    _reset_postgres(POSTGRES_URL)
+    yield POSTGRES_URL
+    db.get_engine(POSTGRES_URL).dispose()
+
+
+@pytest.fixture
+def engine(database_url) -> Engine:
+    engine = db.get_engine(database_url)
+    db.upgrade_schema(engine)
+    return engine
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    with db.session_scope(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def herne(session):
+    """The Herne programme imported into the test database (committed)."""
+    services.import_programme_file(session, HERNE)
+    session.commit()
+    return services.get_programme(session, "hak-herne-2025")
+
+
+@pytest.fixture
+def tracker_cli(database_url):
+    """Run the installed ``tracker`` command against the test database."""
+    exe = shutil.which("tracker", path=str(Path(sys.executable).parent)) or shutil.which("tracker")
+    assert exe, "the tracker console script is not installed; run make test"
+
+    def run(*args: str, check: bool = False, url: str | None = None) -> subprocess.CompletedProcess:
+        env = {**os.environ, "TRACKER_DATABASE_URL": url or database_url}
+        env.pop("TRACKER_PROGRAMME", None)
+        result = subprocess.run([exe, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+        if check and result.returncode != 0:
+            raise AssertionError(f"tracker {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    return run
+
+
+def make_change(
+    status: str = "in_progress", date: str | None = "2026-01-15", **overrides
+) -> services.StatusChangeInput:
+    """A valid status change, with any field overridden."""
+    import datetime as dt
+
+    values = {
+        "status": status,
+        "rationale": "Der Rat hat am 15.01.2026 die Finanzierung beschlossen.",
+        "author": "anna",
+        "sources": [services.SourceInput("https://www.herne.de/rat/2026-01-15", "Ratsbeschluss", "council")],
+        "effective_date": dt.date.fromisoformat(date) if date else None,
+    }
+    values.update(overrides)
+    return services.StatusChangeInput(**values)

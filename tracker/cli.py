@@ -1,0 +1,236 @@
+"""The ``tracker`` command: a thin shell over ``tracker.services``.
+
+The database comes from ``TRACKER_DATABASE_URL`` (any SQLAlchemy URL); without it, the SQLite file
+``var/tracker.sqlite3`` in the project directory.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import make_url
+
+from tracker import db, services
+from tracker.programme import ProgrammeParseError
+from tracker.services.opendata import load_export
+from tracker.statuses import SOURCE_KINDS, STATUS_KEYS
+
+app = typer.Typer(
+    help="Track the pledges of an election programme: import, rate with evidence, export open data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ProgrammeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--programme",
+        "-p",
+        envvar="TRACKER_PROGRAMME",
+        help="Programme slug; may be left out while only one programme is loaded.",
+    ),
+]
+
+
+def fail(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _safe_url() -> str:
+    return make_url(db.database_url()).render_as_string(hide_password=True)
+
+
+def _require_schema() -> None:
+    if not db.schema_is_current():
+        fail(f"the database {_safe_url()} has no tracker schema or an older one; run: tracker init")
+
+
+@app.command()
+def init() -> None:
+    """Create the schema, or upgrade it to the newest version."""
+    revision = db.upgrade_schema()
+    typer.echo(f"Schema at revision {revision} in {_safe_url()}")
+
+
+@app.command("import-programme")
+def import_programme(
+    path: Annotated[Path, typer.Argument(help="Programme text (UTF-8); its metadata .toml must lie beside it.")],
+    retire_removed: Annotated[
+        bool,
+        typer.Option(help="Keep pledges that the revised text no longer has but that have a history, as retired."),
+    ] = False,
+) -> None:
+    """Import a programme text, or bring the database in line with a revised text."""
+    db.upgrade_schema()
+    with db.session_scope() as session:
+        report = services.import_programme_file(session, path, "retire" if retire_removed else "refuse")
+    typer.echo(report.summary())
+
+
+@app.command("set-status")
+def set_status(
+    code: Annotated[str, typer.Argument(help="Pledge code, e.g. 8.2-4")],
+    status: Annotated[str, typer.Argument(help="One of: " + ", ".join(STATUS_KEYS))],
+    rationale: Annotated[str, typer.Option(help="Why the pledge has this status now.")],
+    author: Annotated[str, typer.Option(help="Who records this change.")],
+    source_url: Annotated[list[str], typer.Option(help="http(s) URL of a source; repeat for several.")],
+    source_title: Annotated[list[str], typer.Option(help="Title of each source, in the same order.")],
+    source_kind: Annotated[
+        list[str] | None, typer.Option(help="Kind of each source: " + ", ".join(SOURCE_KINDS))
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="Effective date YYYY-MM-DD (default: today).")] = None,
+    corrects: Annotated[int | None, typer.Option(help="Number of an earlier change that this one corrects.")] = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Record a status change with its rationale and sources."""
+    if len(source_url) != len(source_title):
+        fail(f"got {len(source_url)} --source-url but {len(source_title)} --source-title; give one title per URL")
+    kinds = source_kind or []
+    if len(kinds) not in (0, len(source_url)):
+        fail(f"got {len(kinds)} --source-kind for {len(source_url)} sources; give one kind per source or none")
+    sources = [
+        services.SourceInput(url=u, title=t, kind=kinds[i] if kinds else "other")
+        for i, (u, t) in enumerate(zip(source_url, source_title, strict=True))
+    ]
+    change = services.StatusChangeInput(
+        status=status,
+        rationale=rationale,
+        author=author,
+        sources=sources,
+        effective_date=services.parse_date(date, "--date") if date else None,
+        corrects_sequence=corrects,
+    )
+    _require_schema()
+    with db.session_scope() as session:
+        prog = services.get_programme(session, programme)
+        recorded = services.record_status_change(session, prog, code, change)
+        pledge = services.find_pledge(session, prog, code)
+        typer.echo(
+            f"{pledge.code}: change #{recorded.sequence} recorded ({recorded.status}, effective "
+            f"{recorded.effective_date}); current status: {pledge.current_status} since {pledge.status_date}"
+        )
+
+
+@app.command()
+def show(
+    code: Annotated[str, typer.Argument(help="Pledge code, e.g. 8.2-4")], programme: ProgrammeOption = None
+) -> None:
+    """Show a pledge: its text, area, goal, current status and full history with sources."""
+    _require_schema()
+    with db.session_scope() as session:
+        prog = services.get_programme(session, programme)
+        pledge = services.find_pledge(session, prog, code)
+        lines = [
+            f"{pledge.code}  {pledge.text}",
+            f"Area {pledge.area.number}: {pledge.area.title}",
+        ]
+        if pledge.goal:
+            lines.append(f"Goal {pledge.goal.number}: {pledge.goal.title}")
+        if pledge.retired_on:
+            lines.append(f"Retired from the programme on {pledge.retired_on}")
+        since = f" since {pledge.status_date}" if pledge.status_date else ""
+        lines.append(f"Status: {pledge.current_status}{since}")
+        history = sorted(pledge.changes, key=lambda c: (c.effective_date, c.sequence), reverse=True)
+        lines.append(f"History ({len(history)} change{'s' if len(history) != 1 else ''}):")
+        for change in history:
+            corrects = f" (corrects #{change.corrects.sequence})" if change.corrects else ""
+            lines.append(
+                f"  #{change.sequence} {change.effective_date} {change.status}{corrects}, "
+                f"recorded by {change.author} at {change.recorded_at:%Y-%m-%d %H:%M}"
+            )
+            lines.append(f"     {change.rationale}")
+            lines.extend(f"     [{s.kind}] {s.title} <{s.url}>" for s in change.sources)
+        typer.echo("\n".join(lines))
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="json or csv")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Export the programme with every pledge, status, history and source as open data."""
+    if format not in ("json", "csv"):
+        fail(f"unknown format {format!r}; accepted: json, csv")
+    _require_schema()
+    with db.session_scope() as session:
+        prog = services.get_programme(session, programme)
+        text = services.export_json(session, prog) if format == "json" else services.export_csv(session, prog)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {output}", err=True)
+
+
+@app.command()
+def restore(path: Annotated[Path, typer.Argument(help="A JSON file written by `tracker export`.")]) -> None:
+    """Load a JSON export into a database that does not hold that programme yet."""
+    data = load_export(path)
+    db.upgrade_schema()
+    with db.session_scope() as session:
+        prog = services.restore_programme(session, data)
+        typer.echo(
+            f"Restored {prog.slug}: {len(data['pledges'])} pledges, "
+            f"{sum(len(p['history']) for p in data['pledges'])} status changes"
+        )
+
+
+@app.command()
+def stats(
+    as_of: Annotated[str | None, typer.Option(help="Show the figures as they stood on this day (YYYY-MM-DD).")] = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Pledges per status, overall and per policy area."""
+    _require_schema()
+    day = services.parse_date(as_of, "--as-of") if as_of else None
+    with db.session_scope() as session:
+        prog = services.get_programme(session, programme)
+        counts = services.status_counts(session, prog, day)
+        per_area = services.area_status_counts(session, prog, day)
+    total = sum(counts.values())
+    typer.echo(f"{prog.title} ({prog.slug}): {total} pledges" + (f", as of {day}" if day else ""))
+    for key, count in counts.items():
+        share = 100 * count / total if total else 0
+        typer.echo(f"  {key:<15} {count:>6}  {share:5.1f} %")
+    typer.echo("By area:")
+    areas: dict[tuple[int, str], dict[str, int]] = {}
+    for row in per_area:
+        areas.setdefault((row.area_number, row.short_title), {})[row.status] = row.count
+    for (number, title), by_status in areas.items():
+        parts = ", ".join(f"{k} {v}" for k, v in by_status.items())
+        typer.echo(f"  {number:>2}. {title}: {parts}")
+
+
+@app.command()
+def programmes() -> None:
+    """List the programmes in the database."""
+    _require_schema()
+    with db.session_scope() as session:
+        for prog in services.list_programmes(session):
+            typer.echo(f"{prog.slug}\t{prog.party}\t{prog.municipality}\t{prog.election_date}\t{prog.title}")
+
+
+def main() -> None:
+    """Entry point: runs the command and turns every expected error into a clear message and exit 1."""
+    try:
+        app()
+    except services.TrackerError as error:
+        typer.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    except ProgrammeParseError as error:
+        typer.echo(f"Error: {error}\nNothing was imported.", err=True)
+        sys.exit(1)
+    except json.JSONDecodeError as error:
+        typer.echo(f"Error: not valid JSON: {error}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""The one place that reads the clock, so that services can be given a fixed "today" in tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def now_utc() -> dt.datetime:
+    """The current time in UTC, to the second (what the tracker records and exports)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything the tracker stores is UTC."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)

@@ -1,0 +1,184 @@
+"""SQLAlchemy 2 typed ORM: programme, area, goal, pledge, status change (append-only), evidence.
+
+Every table except programme carries ``programme_id`` so that every query can be scoped by
+programme with one indexed condition. ``pledge.current_status`` and ``pledge.status_date`` are a
+materialisation of the history, maintained by ``tracker.services`` in the same transaction as each
+status change; ``pledge.version`` is the optimistic lock that keeps two concurrent changes from
+silently overwriting each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from tracker.statuses import SOURCE_KINDS, STATUS_KEYS
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Programme(Base):
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    # The title line as printed at the top of the text, and the lines between it and the first area.
+    printed_title: Mapped[str] = mapped_column(String(500), default="")
+    preamble: Mapped[str] = mapped_column(Text, default="")
+    party: Mapped[str] = mapped_column(String(200))
+    municipality: Mapped[str] = mapped_column(String(200))
+    election_date: Mapped[dt.date] = mapped_column(Date)
+    term_start: Mapped[dt.date] = mapped_column(Date)
+    term_end: Mapped[dt.date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(10), default="de")
+    source_name: Mapped[str] = mapped_column(String(300), default="")
+    source_sha256: Mapped[str] = mapped_column(String(64), default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    areas: Mapped[list[Area]] = relationship(
+        back_populates="programme", order_by="Area.number", cascade="all, delete-orphan"
+    )
+
+
+class Area(Base):
+    __tablename__ = "area"
+    __table_args__ = (UniqueConstraint("programme_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    short_title: Mapped[str] = mapped_column(String(200))
+    why_important: Mapped[str | None] = mapped_column(Text)
+    focus: Mapped[str | None] = mapped_column(Text)
+
+    programme: Mapped[Programme] = relationship(back_populates="areas")
+    goals: Mapped[list[Goal]] = relationship(back_populates="area", order_by="Goal.position")
+
+
+class Goal(Base):
+    __tablename__ = "goal"
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    number: Mapped[str] = mapped_column(String(30))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    objective: Mapped[str | None] = mapped_column(Text)
+    group_title: Mapped[str | None] = mapped_column(String(300))
+
+    area: Mapped[Area] = relationship(back_populates="goals")
+
+
+class Pledge(Base):
+    __tablename__ = "pledge"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "code"),
+        CheckConstraint(_in("current_status", STATUS_KEYS), name="current_status_known"),
+        Index("ix_pledge_programme_area_status", "programme_id", "area_id", "current_status"),
+        Index("ix_pledge_programme_position", "programme_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    success_criterion: Mapped[str | None] = mapped_column(Text)
+    # Set when a revised programme text no longer contains the pledge but its history was kept.
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)
+    current_status: Mapped[str] = mapped_column(String(20), default="not_rated")
+    status_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Raised by one with every status change, in an UPDATE conditional on the version read before
+    # (optimistic locking): a second writer who read the same version gets a conflict, not a silent win.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+    area: Mapped[Area] = relationship()
+    goal: Mapped[Goal | None] = relationship()
+    changes: Mapped[list[StatusChange]] = relationship(
+        back_populates="pledge", order_by="StatusChange.sequence", cascade="all, delete-orphan"
+    )
+
+
+class StatusChange(Base):
+    """One dated rating of a pledge. Rows are only ever inserted, never updated or deleted."""
+
+    __tablename__ = "status_change"
+    __table_args__ = (
+        UniqueConstraint("pledge_id", "sequence"),
+        CheckConstraint(_in("status", STATUS_KEYS), name="status_known"),
+        Index("ix_status_change_programme_effective", "programme_id", "effective_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"))
+    # 1, 2, 3 ... per pledge; the unique constraint makes a concurrent second insert fail loudly.
+    sequence: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    rationale: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("status_change.id"))
+
+    pledge: Mapped[Pledge] = relationship(back_populates="changes")
+    corrects: Mapped[StatusChange | None] = relationship(remote_side=[id])
+    sources: Mapped[list[Evidence]] = relationship(back_populates="status_change", order_by="Evidence.id")
+
+
+class Evidence(Base):
+    """A source: attached to a status change, or added to a pledge on its own."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SOURCE_KINDS), name="kind_known"),
+        CheckConstraint("url LIKE 'http://%' OR url LIKE 'https://%'", name="url_http"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    status_change_id: Mapped[int | None] = mapped_column(ForeignKey("status_change.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    pledge: Mapped[Pledge] = relationship()
+    status_change: Mapped[StatusChange | None] = relationship(back_populates="sources")

@@ -1,0 +1,344 @@
+"""Open data: the JSON export (documented by docs/pledge-tracker.schema.json), the CSV export, restore.
+
+The JSON export holds nothing that depends on when it was made, so that export, restore into an
+empty database and export again give identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker import clock
+from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
+from tracker.services.errors import InvalidInput
+from tracker.statuses import STATUS_KEYS
+
+FORMAT = "pledge-tracker/1"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SCHEMA_NAME = "pledge-tracker.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / SCHEMA_NAME
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _source(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "url": evidence.url,
+        "title": evidence.title,
+        "kind": evidence.kind,
+        "published_on": _date(evidence.published_on),
+        "added_by": evidence.added_by,
+        "added_at": clock.as_utc(evidence.added_at).isoformat(),
+    }
+
+
+def export_programme(session: Session, programme: Programme) -> dict[str, Any]:
+    """The whole programme as one JSON-ready dictionary."""
+    areas = session.scalars(select(Area).where(Area.programme_id == programme.id).order_by(Area.number)).all()
+    goals = session.scalars(
+        select(Goal).where(Goal.programme_id == programme.id).order_by(Goal.area_id, Goal.position)
+    ).all()
+    pledges = session.scalars(
+        select(Pledge)
+        .where(Pledge.programme_id == programme.id)
+        .order_by(Pledge.position)
+        .options(selectinload(Pledge.changes).selectinload(StatusChange.sources))
+    ).all()
+    loose = session.scalars(
+        select(Evidence)
+        .where(Evidence.programme_id == programme.id, Evidence.status_change_id.is_(None))
+        .order_by(Evidence.id)
+    ).all()
+    loose_by_pledge: dict[int, list[Evidence]] = {}
+    for evidence in loose:
+        loose_by_pledge.setdefault(evidence.pledge_id, []).append(evidence)
+    area_numbers = {a.id: a.number for a in areas}
+    goal_codes = {g.id: g.code for g in goals}
+    goals_by_area: dict[int, list[Goal]] = {}
+    for goal in goals:
+        goals_by_area.setdefault(goal.area_id, []).append(goal)
+    last = max((clock.as_utc(c.recorded_at) for p in pledges for c in p.changes), default=None)
+
+    return {
+        "format": FORMAT,
+        "programme": {
+            "slug": programme.slug,
+            "title": programme.title,
+            "printed_title": programme.printed_title,
+            "preamble": programme.preamble,
+            "party": programme.party,
+            "municipality": programme.municipality,
+            "election_date": _date(programme.election_date),
+            "term_start": _date(programme.term_start),
+            "term_end": _date(programme.term_end),
+            "language": programme.language,
+            "source_name": programme.source_name,
+            "source_sha256": programme.source_sha256,
+            "is_demo": programme.is_demo,
+            "last_updated": last.isoformat() if last else None,
+        },
+        "areas": [
+            {
+                "number": area.number,
+                "title": area.title,
+                "short_title": area.short_title,
+                "why_important": area.why_important,
+                "focus": area.focus,
+                "goals": [
+                    {
+                        "code": goal.code,
+                        "number": goal.number,
+                        "title": goal.title,
+                        "objective": goal.objective,
+                        "group": goal.group_title,
+                    }
+                    for goal in goals_by_area.get(area.id, [])
+                ],
+            }
+            for area in areas
+        ],
+        "pledges": [_pledge(p, area_numbers, goal_codes, loose_by_pledge.get(p.id, [])) for p in pledges],
+    }
+
+
+def _pledge(pledge: Pledge, area_numbers: dict, goal_codes: dict, loose: list[Evidence]) -> dict[str, Any]:
+    by_id = {c.id: c.sequence for c in pledge.changes}
+    history = sorted(pledge.changes, key=lambda c: (c.effective_date, c.sequence), reverse=True)
+    return {
+        "code": pledge.code,
+        "area": area_numbers[pledge.area_id],
+        "goal": goal_codes.get(pledge.goal_id) if pledge.goal_id else None,
+        "position": pledge.position,
+        "text": pledge.text,
+        "success_criterion": pledge.success_criterion,
+        "retired_on": _date(pledge.retired_on),
+        "status": pledge.current_status,
+        "status_date": _date(pledge.status_date),
+        "history": [
+            {
+                "sequence": change.sequence,
+                "status": change.status,
+                "effective_date": _date(change.effective_date),
+                "rationale": change.rationale,
+                "author": change.author,
+                "recorded_at": clock.as_utc(change.recorded_at).isoformat(),
+                "corrects": by_id.get(change.corrects_id) if change.corrects_id else None,
+                "sources": [_source(s) for s in change.sources],
+            }
+            for change in history
+        ],
+        "evidence": [_source(e) for e in loose],
+    }
+
+
+def export_json(session: Session, programme: Programme) -> str:
+    return json.dumps(export_programme(session, programme), ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = (
+    "code",
+    "area",
+    "area_title",
+    "goal",
+    "goal_title",
+    "group",
+    "text",
+    "status",
+    "status_date",
+    "changes",
+    "last_rationale",
+    "source_urls",
+    "retired_on",
+)
+
+
+def neutralise_formula(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas; a leading apostrophe keeps them text."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def export_csv(session: Session, programme: Programme) -> str:
+    """One row per pledge, in programme order; formula-like cells are neutralised."""
+    data = export_programme(session, programme)
+    areas = {a["number"]: a for a in data["areas"]}
+    goals = {g["code"]: g for a in data["areas"] for g in a["goals"]}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for pledge in data["pledges"]:
+        goal = goals.get(pledge["goal"]) if pledge["goal"] else None
+        latest = pledge["history"][0] if pledge["history"] else None
+        urls = [s["url"] for change in pledge["history"] for s in change["sources"]]
+        row = [
+            pledge["code"],
+            pledge["area"],
+            areas[pledge["area"]]["title"],
+            goal["code"] if goal else "",
+            goal["title"] if goal else "",
+            (goal or {}).get("group") or "",
+            pledge["text"],
+            pledge["status"],
+            pledge["status_date"] or "",
+            len(pledge["history"]),
+            latest["rationale"] if latest else "",
+            " ".join(urls),
+            pledge["retired_on"] or "",
+        ]
+        writer.writerow([neutralise_formula(str(cell)) for cell in row])
+    return out.getvalue()
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _parse_time(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
+
+
+def _evidence(programme: Programme, pledge: Pledge, source: dict) -> Evidence:
+    return Evidence(
+        programme_id=programme.id,
+        pledge=pledge,
+        url=source["url"],
+        title=source["title"],
+        kind=source["kind"],
+        published_on=_parse_date(source["published_on"]),
+        added_by=source["added_by"],
+        added_at=_parse_time(source["added_at"]),
+    )
+
+
+def restore_programme(session: Session, data: dict[str, Any]) -> Programme:
+    """Load a JSON export (already checked against the schema) as a new programme, in one transaction."""
+    if data.get("format") != FORMAT:
+        raise InvalidInput("format", f"expected {FORMAT!r}, found {data.get('format')!r}")
+    meta = data["programme"]
+    if session.scalar(select(Programme.id).where(Programme.slug == meta["slug"])) is not None:
+        raise InvalidInput(
+            "programme.slug", f"{meta['slug']!r} is already in this database; restore needs an empty one"
+        )
+    programme = Programme(
+        slug=meta["slug"],
+        title=meta["title"],
+        printed_title=meta["printed_title"],
+        preamble=meta["preamble"],
+        party=meta["party"],
+        municipality=meta["municipality"],
+        election_date=_parse_date(meta["election_date"]),
+        term_start=_parse_date(meta["term_start"]),
+        term_end=_parse_date(meta["term_end"]),
+        language=meta["language"],
+        source_name=meta["source_name"],
+        source_sha256=meta["source_sha256"],
+        is_demo=meta["is_demo"],
+    )
+    session.add(programme)
+    session.flush()
+    areas: dict[int, Area] = {}
+    goals: dict[str, Goal] = {}
+    for item in data["areas"]:
+        area = areas[item["number"]] = Area(
+            programme_id=programme.id,
+            number=item["number"],
+            title=item["title"],
+            short_title=item["short_title"],
+            why_important=item["why_important"],
+            focus=item["focus"],
+        )
+        session.add(area)
+        for position, g in enumerate(item["goals"], start=1):
+            goals[g["code"]] = Goal(
+                programme_id=programme.id,
+                area=area,
+                code=g["code"],
+                number=g["number"],
+                position=position,
+                title=g["title"],
+                objective=g["objective"],
+                group_title=g["group"],
+            )
+            session.add(goals[g["code"]])
+    for item in data["pledges"]:
+        _restore_pledge(session, programme, item, areas, goals)
+    session.flush()
+    return programme
+
+
+def _restore_pledge(session: Session, programme: Programme, item: dict, areas: dict, goals: dict) -> None:
+    where = f"pledge {item['code']}"
+    if item["area"] not in areas or (item["goal"] and item["goal"] not in goals):
+        raise InvalidInput(where, "refers to an area or goal that the export does not contain")
+    if item["status"] not in STATUS_KEYS:
+        raise InvalidInput(f"{where} status", f"accepted: {', '.join(STATUS_KEYS)}")
+    pledge = Pledge(
+        programme_id=programme.id,
+        area=areas[item["area"]],
+        goal=goals.get(item["goal"]) if item["goal"] else None,
+        code=item["code"],
+        position=item["position"],
+        text=item["text"],
+        success_criterion=item["success_criterion"],
+        retired_on=_parse_date(item["retired_on"]),
+        current_status=item["status"],
+        status_date=_parse_date(item["status_date"]),
+        version=len(item["history"]),
+    )
+    session.add(pledge)
+    changes: dict[int, StatusChange] = {}
+    for change in sorted(item["history"], key=lambda c: c["sequence"]):
+        new = changes[change["sequence"]] = StatusChange(
+            programme_id=programme.id,
+            pledge=pledge,
+            sequence=change["sequence"],
+            status=change["status"],
+            effective_date=_parse_date(change["effective_date"]),
+            rationale=change["rationale"],
+            author=change["author"],
+            recorded_at=_parse_time(change["recorded_at"]),
+            corrects_id=None,
+        )
+        if change["corrects"] is not None:
+            if change["corrects"] not in changes:
+                raise InvalidInput(f"{where} change {change['sequence']}", "corrects a change that does not precede it")
+            new.corrects = changes[change["corrects"]]
+        for source in change["sources"]:
+            evidence = _evidence(programme, pledge, source)
+            evidence.status_change = new
+            session.add(evidence)
+        session.add(new)
+    for source in item["evidence"]:
+        session.add(_evidence(programme, pledge, source))
+
+
+def export_schema() -> dict[str, Any]:
+    """The JSON Schema that every export validates against (also published as docs/...schema.json)."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def load_export(path: Path) -> dict[str, Any]:
+    """Read a JSON export and check it against the schema; errors name the file and the place."""
+    import jsonschema
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise InvalidInput(str(path), f"cannot be read: {error.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInput(str(path), f"is not a UTF-8 JSON file: {error}") from None
+    validator = jsonschema.Draft202012Validator(export_schema())
+    error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise InvalidInput(f"{path}, at {where}", f"{error.message}; the format is described in {SCHEMA_NAME}")
+    return data

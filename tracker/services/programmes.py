@@ -1,0 +1,335 @@
+"""Importing a programme text (first time or a revision) and finding programmes in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker import clock
+from tracker.models import Area, Goal, Pledge, Programme, StatusChange
+from tracker.programme import ParsedProgramme, parse_programme_bytes, short_area_title
+from tracker.services.errors import ImportRefused, InvalidInput, NotFound
+
+REMOVED_POLICIES = ("refuse", "retire")
+
+
+class ProgrammeMetadata(BaseModel):
+    """The metadata file beside a programme text (same name, ``.toml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,98}$")
+    title: str = Field(min_length=1, max_length=300)
+    party: str = Field(min_length=1, max_length=200)
+    municipality: str = Field(min_length=1, max_length=200)
+    election_date: dt.date
+    term_start: dt.date
+    term_end: dt.date
+    language: str = "de"
+    short_titles: dict[int, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _term_after_election(self) -> ProgrammeMetadata:
+        if not self.election_date <= self.term_start < self.term_end:
+            raise ValueError("expected election_date <= term_start < term_end")
+        return self
+
+
+def metadata_path(text_path: Path) -> Path:
+    return text_path.with_suffix(".toml")
+
+
+def load_metadata(path: Path) -> ProgrammeMetadata:
+    """Read and check a metadata file; errors name the file and the field."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InvalidInput(
+            str(path),
+            "metadata file not found; put a .toml file with slug, title, party, municipality, "
+            "election_date, term_start, term_end and language beside the programme text",
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInput(str(path), f"is not valid UTF-8 TOML: {error}") from None
+    try:
+        return ProgrammeMetadata.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "file"
+        raise InvalidInput(f"{path}, field {where}", first["msg"]) from None
+
+
+@dataclass
+class ImportReport:
+    slug: str
+    created: bool = False
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    renumbered: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def is_noop(self) -> bool:
+        return not (self.created or self.added or self.changed or self.removed or self.retired or self.renumbered)
+
+    def summary(self) -> str:
+        verb = "created" if self.created else "updated" if not self.is_noop else "unchanged"
+        lines = [
+            f"Programme {self.slug} {verb}: {len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.renumbered)} renumbered (history kept), "
+            f"{len(self.removed)} removed, {len(self.retired)} retired with their history kept, "
+            f"{self.unchanged} unchanged."
+        ]
+        for label, codes in (
+            ("added", self.added),
+            ("changed", self.changed),
+            ("renumbered", self.renumbered),
+            ("removed", self.removed),
+            ("retired", self.retired),
+        ):
+            if codes and not self.created:
+                lines.append(f"  {label}: {', '.join(codes)}")
+        return "\n".join(lines)
+
+
+def list_programmes(session: Session) -> list[Programme]:
+    return list(session.scalars(select(Programme).order_by(Programme.slug)))
+
+
+def get_programme(session: Session, slug: str | None = None) -> Programme:
+    """The programme with that slug; without a slug, the only programme in the database."""
+    programmes = list_programmes(session)
+    if slug:
+        for programme in programmes:
+            if programme.slug == slug:
+                return programme
+        raise NotFound(f"No programme {slug!r}. Programmes here: {', '.join(p.slug for p in programmes) or 'none'}.")
+    if not programmes:
+        raise NotFound("No programme has been imported yet; run: tracker import-programme PATH")
+    if len(programmes) > 1:
+        raise InvalidInput(
+            "programme", "several programmes are loaded; name one of: " + ", ".join(p.slug for p in programmes)
+        )
+    return programmes[0]
+
+
+def _assign(obj: object, **values: object) -> bool:
+    """Set only the attributes that differ, so that an unchanged import writes nothing."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def import_programme_file(
+    session: Session, path: Path, on_removed: str = "refuse", today: dt.date | None = None
+) -> ImportReport:
+    """Import ``path`` with the metadata file beside it (see ``import_programme``)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(str(path), f"cannot be read: {error.strerror}") from None
+    return import_programme(session, data, load_metadata(metadata_path(path)), path.name, on_removed, today)
+
+
+def import_programme(
+    session: Session,
+    data: bytes,
+    metadata: ProgrammeMetadata,
+    source_name: str,
+    on_removed: str = "refuse",
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Create the programme or bring it in line with a revised text, in the caller's transaction.
+
+    Pledges are matched by text and code (see ``match_pledges``), so that a pledge's history follows
+    its measure. Removed pledges without history are deleted; removed pledges with
+    history make the import refuse unless ``on_removed="retire"``, which keeps them (and their
+    history) marked as retired. The text is parsed completely before anything is written.
+    """
+    if on_removed not in REMOVED_POLICIES:
+        raise InvalidInput("on_removed", f"accepted: {', '.join(REMOVED_POLICIES)}")
+    parsed = parse_programme_bytes(data, source_name)
+    programme = session.scalar(select(Programme).where(Programme.slug == metadata.slug))
+    report = ImportReport(slug=metadata.slug, created=programme is None)
+    if programme is None:
+        programme = Programme(slug=metadata.slug)
+        session.add(programme)
+    _assign(
+        programme,
+        title=metadata.title,
+        printed_title=parsed.title,
+        preamble="\n".join(parsed.preamble),
+        party=metadata.party,
+        municipality=metadata.municipality,
+        election_date=metadata.election_date,
+        term_start=metadata.term_start,
+        term_end=metadata.term_end,
+        language=metadata.language,
+        source_name=source_name,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        is_demo=False,
+    )
+    session.flush()
+    _sync_structure(session, programme, parsed, metadata, report, on_removed, today or clock.today())
+    return report
+
+
+def match_pledges(existing: dict[str, str], parsed: list[tuple[str, str]]) -> dict[str, str]:
+    """Map each parsed code to the existing code of the same measure.
+
+    Same code and text first; then the same text under another code (the measure was renumbered,
+    e.g. because one was inserted above it: its history follows the text); then the same code with
+    an edited text. ``existing`` maps code to text; ``parsed`` is (code, text) in printed order.
+    """
+    matches: dict[str, str] = {}
+    free = dict(existing)
+    for code, text in parsed:
+        if free.get(code) == text:
+            matches[code] = code
+            del free[code]
+    by_text: dict[str, list[str]] = {}
+    for code, text in free.items():
+        by_text.setdefault(text, []).append(code)
+    for code, text in parsed:
+        if code not in matches and by_text.get(text):
+            old = by_text[text].pop(0)
+            matches[code] = old
+            del free[old]
+    for code, _text in parsed:
+        if code not in matches and code in free:
+            matches[code] = code
+            del free[code]
+    return matches
+
+
+def _sync_structure(
+    session: Session,
+    programme: Programme,
+    parsed: ParsedProgramme,
+    metadata: ProgrammeMetadata,
+    report: ImportReport,
+    on_removed: str,
+    today: dt.date,
+) -> None:
+    pid = programme.id
+    areas = {a.number: a for a in session.scalars(select(Area).where(Area.programme_id == pid))}
+    goals = {g.code: g for g in session.scalars(select(Goal).where(Goal.programme_id == pid))}
+    pledges = {p.code: p for p in session.scalars(select(Pledge).where(Pledge.programme_id == pid))}
+    current = {code: p.text for code, p in pledges.items() if p.retired_on is None}
+    retired = {code: p.text for code, p in pledges.items() if p.retired_on is not None}
+    printed = [(item.code, item.text) for item in parsed.pledges()]
+    matches = match_pledges(current, printed)
+    unmatched = [(c, t) for c, t in printed if c not in matches]
+    matches.update(match_pledges(retired, unmatched))  # a retired measure that is printed again
+    gone = [p for code, p in pledges.items() if code not in matches.values() and p.retired_on is None]
+    _remove_pledges(session, gone, report, on_removed, today, len(printed))
+    # Free the codes of renumbered pledges first, so that swapping codes never collides.
+    for new_code, old_code in matches.items():
+        if new_code != old_code:
+            pledges[old_code].code = f"~{pledges[old_code].id}"
+    session.flush()
+
+    seen_areas: set[int] = set()
+    seen_goals: set[str] = set()
+    position = 0
+
+    def sync_pledges(parsed_pledges, area: Area, goal: Goal | None) -> None:
+        nonlocal position
+        for item in parsed_pledges:
+            position += 1
+            old_code = matches.get(item.code)
+            pledge = pledges.get(old_code) if old_code else None
+            if pledge is None:
+                pledge = Pledge(programme_id=pid, code=item.code, current_status="not_rated")
+                session.add(pledge)
+                report.added.append(item.code)
+            elif old_code != item.code:
+                report.renumbered.append(f"{old_code} -> {item.code}")
+            elif pledge.text != item.text or pledge.retired_on is not None:
+                report.changed.append(item.code)
+            else:
+                report.unchanged += 1
+            _assign(pledge, code=item.code, area=area, goal=goal, position=position, text=item.text, retired_on=None)
+
+    for parsed_area in parsed.areas:
+        seen_areas.add(parsed_area.number)
+        area = areas.get(parsed_area.number)
+        if area is None:
+            area = areas[parsed_area.number] = Area(programme_id=pid, number=parsed_area.number)
+            session.add(area)
+        _assign(
+            area,
+            title=parsed_area.title,
+            short_title=metadata.short_titles.get(parsed_area.number) or short_area_title(parsed_area.title),
+            why_important=parsed_area.why_important,
+            focus=parsed_area.focus,
+        )
+        sync_pledges(parsed_area.pledges, area, None)
+        for goal_position, parsed_goal in enumerate(parsed_area.goals, start=1):
+            seen_goals.add(parsed_goal.code)
+            goal = goals.get(parsed_goal.code)
+            if goal is None:
+                goal = goals[parsed_goal.code] = Goal(programme_id=pid, code=parsed_goal.code)
+                session.add(goal)
+            _assign(
+                goal,
+                area=area,
+                number=parsed_goal.number,
+                position=goal_position,
+                title=parsed_goal.title,
+                objective=parsed_goal.objective,
+                group_title=parsed_goal.group,
+            )
+            sync_pledges(parsed_goal.pledges, area, goal)
+    session.flush()
+    _delete_unused(session, [g for c, g in goals.items() if c not in seen_goals], Pledge.goal_id)
+    _delete_unused(session, [a for n, a in areas.items() if n not in seen_areas], Pledge.area_id)
+    session.flush()
+
+
+def _remove_pledges(
+    session: Session, gone: list[Pledge], report: ImportReport, on_removed: str, today: dt.date, position: int
+) -> None:
+    if not gone:
+        return
+    ids = [p.id for p in gone]
+    with_history = set(
+        session.scalars(select(StatusChange.pledge_id).where(StatusChange.pledge_id.in_(ids)).distinct())
+    )
+    kept = [p for p in gone if p.id in with_history]
+    if kept and on_removed != "retire":
+        codes = ", ".join(p.code for p in kept)
+        raise ImportRefused(
+            f"The revised text no longer contains {len(kept)} pledge(s) that have a status history: {codes}. "
+            "Nothing was imported. To keep them (with their history) marked as retired, import again "
+            "with --retire-removed; or restore them in the text."
+        )
+    for pledge in gone:
+        if pledge.id in with_history:
+            position += 1
+            pledge.retired_on = today
+            pledge.position = position  # retired pledges sort after the current programme
+            report.retired.append(pledge.code)
+        else:
+            session.delete(pledge)
+            report.removed.append(pledge.code)
+
+
+def _delete_unused(session: Session, candidates: list, pledge_column) -> None:
+    """Delete areas or goals that the text no longer has, unless a retired pledge still points to them."""
+    for item in candidates:
+        in_use = session.scalar(select(func.count()).where(pledge_column == item.id))
+        if not in_use:
+            session.delete(item)
