@@ -108,3 +108,35 @@ def make_change(
     }
     values.update(overrides)
     return services.StatusChangeInput(**values)
+
+
+KNOWN_STATUSES = [  # code, status, effective date: what the dashboard tests expect to see
+    ("1-1", "kept", "2026-05-02"),
+    ("1-2", "broken", "2026-03-10"),
+    ("8.2-4", "in_progress", "2026-01-15"),
+    ("8.1-1", "in_progress", "2025-12-05"),
+    ("13.5b-1", "partially_kept", "2026-07-01"),
+    ("14.6-1", "stalled", "2026-02-01"),
+]
+
+
+@pytest.fixture
+def rated(session, herne):
+    """The Herne programme with six known ratings (see KNOWN_STATUSES)."""
+    import datetime as dt
+
+    for code, status, date in KNOWN_STATUSES:
+        services.record_status_change(session, herne, code, make_change(status, date), today=dt.date(2026, 11, 25))
+    session.commit()
+    return herne
+
+
+@pytest.fixture
+def app_env(database_url, monkeypatch):
+    """Point the dashboard at the test database and start with empty caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
+    st.cache_data.clear()
+    yield database_url
+    st.cache_data.clear()

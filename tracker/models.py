@@ -117,6 +117,8 @@ class Pledge(Base):
     code: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # tracker.search.fold of code, text and goal title: what the public search looks in.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     success_criterion: Mapped[str | None] = mapped_column(Text)
     # Set when a revised programme text no longer contains the pledge but its history was kept.
     retired_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
+from tracker.search import search_text
 from tracker.services.errors import InvalidInput
 from tracker.statuses import STATUS_KEYS
 
@@ -288,6 +289,7 @@ def _restore_pledge(session: Session, programme: Programme, item: dict, areas: d
         code=item["code"],
         position=item["position"],
         text=item["text"],
+        search_text=search_text(item["code"], item["text"], goals[item["goal"]].title if item["goal"] else None),
         success_criterion=item["success_criterion"],
         retired_on=_parse_date(item["retired_on"]),
         current_status=item["status"],

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.models import Area, Goal, Pledge, Programme, StatusChange
 from tracker.programme import ParsedProgramme, parse_programme_bytes, short_area_title
+from tracker.search import search_text
 from tracker.services.errors import ImportRefused, InvalidInput, NotFound
 
 REMOVED_POLICIES = ("refuse", "retire")
@@ -261,7 +262,16 @@ def _sync_structure(
                 report.changed.append(item.code)
             else:
                 report.unchanged += 1
-            _assign(pledge, code=item.code, area=area, goal=goal, position=position, text=item.text, retired_on=None)
+            _assign(
+                pledge,
+                code=item.code,
+                area=area,
+                goal=goal,
+                position=position,
+                text=item.text,
+                search_text=search_text(item.code, item.text, goal.title if goal else None),
+                retired_on=None,
+            )
 
     for parsed_area in parsed.areas:
         seen_areas.add(parsed_area.number)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.models import Area, Pledge, Programme, StatusChange
 from tracker.statuses import STATUS_KEYS
 
@@ -81,4 +82,5 @@ def area_status_counts(session: Session, programme: Programme, as_of: dt.date | 
 
 def last_update(session: Session, programme: Programme) -> dt.datetime | None:
     """When the newest status change was recorded (None before any rating)."""
-    return session.scalar(select(func.max(StatusChange.recorded_at)).where(StatusChange.programme_id == programme.id))
+    last = session.scalar(select(func.max(StatusChange.recorded_at)).where(StatusChange.programme_id == programme.id))
+    return clock.as_utc(last) if last else None

@@ -1,0 +1,307 @@
+"""Read models for the public pages: pledge search, a pledge's full page, recent changes, timeline.
+
+Everything returned is plain frozen data (no ORM objects), so callers can cache it safely.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from tracker import clock
+from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
+from tracker.search import query_words
+from tracker.services.ratings import find_pledge
+from tracker.services.statistics import status_counts
+
+
+@dataclass(frozen=True)
+class PledgeRow:
+    code: str
+    area_number: int
+    area_title: str  # short title
+    goal_code: str | None
+    goal_title: str | None
+    text: str
+    status: str
+    status_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    rows: tuple[PledgeRow, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class SourceView:
+    url: str
+    title: str
+    kind: str
+    published_on: dt.date | None
+    added_by: str
+    added_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    sequence: int
+    status: str
+    effective_date: dt.date
+    rationale: str
+    author: str
+    recorded_at: dt.datetime
+    corrects: int | None
+    sources: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
+class PledgeView:
+    code: str
+    text: str
+    success_criterion: str | None
+    retired_on: dt.date | None
+    status: str
+    status_date: dt.date | None
+    version: int
+    area_number: int
+    area_title: str
+    area_short_title: str
+    why_important: str | None
+    focus: str | None
+    goal_code: str | None
+    goal_number: str | None
+    goal_title: str | None
+    objective: str | None
+    group: str | None
+    history: tuple[ChangeView, ...]  # newest effective date first
+    evidence: tuple[SourceView, ...]  # sources added without a status change
+    siblings: tuple[PledgeRow, ...]  # the other measures of the same goal (or area, without a goal)
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    code: str
+    text: str
+    area_title: str
+    status: str
+    effective_date: dt.date
+    author: str
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str
+
+
+def _rows_query(programme: Programme) -> Select:
+    return (
+        select(
+            Pledge.code,
+            Area.number,
+            Area.short_title,
+            Goal.code,
+            Goal.title,
+            Pledge.text,
+            Pledge.current_status,
+            Pledge.status_date,
+        )
+        .join(Area, Area.id == Pledge.area_id)
+        .outerjoin(Goal, Goal.id == Pledge.goal_id)
+        .where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None))
+    )
+
+
+def search_pledges(
+    session: Session,
+    programme: Programme,
+    query: str = "",
+    area: int | None = None,
+    goal: str | None = None,
+    statuses: tuple[str, ...] = (),
+    limit: int | None = None,
+    offset: int = 0,
+) -> SearchResult:
+    """Pledges in programme order whose folded text holds every query word, filtered, one page of them."""
+    stmt = _rows_query(programme)
+    for word in query_words(query):
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Pledge.search_text.like(f"%{escaped}%", escape="\\"))
+    if area is not None:
+        stmt = stmt.where(Area.number == area)
+    if goal:
+        stmt = stmt.where(Goal.code == goal)
+    if statuses:
+        stmt = stmt.where(Pledge.current_status.in_(statuses))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    stmt = stmt.order_by(Pledge.position).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return SearchResult(tuple(PledgeRow(*row) for row in session.execute(stmt)), int(total))
+
+
+def _source(evidence: Evidence) -> SourceView:
+    return SourceView(
+        evidence.url,
+        evidence.title,
+        evidence.kind,
+        evidence.published_on,
+        evidence.added_by,
+        clock.as_utc(evidence.added_at),
+    )
+
+
+def pledge_view(session: Session, programme: Programme, code: str) -> PledgeView:
+    """Everything the pledge's public page shows; ``NotFound`` with close codes for an unknown code."""
+    pledge = find_pledge(session, programme, code)
+    area, goal = pledge.area, pledge.goal
+    sequences = {c.id: c.sequence for c in pledge.changes}
+    history = tuple(
+        ChangeView(
+            c.sequence,
+            c.status,
+            c.effective_date,
+            c.rationale,
+            c.author,
+            clock.as_utc(c.recorded_at),
+            sequences.get(c.corrects_id) if c.corrects_id else None,
+            tuple(_source(s) for s in c.sources),
+        )
+        for c in sorted(pledge.changes, key=lambda c: (c.effective_date, c.sequence), reverse=True)
+    )
+    loose = session.scalars(
+        select(Evidence)
+        .where(Evidence.pledge_id == pledge.id, Evidence.status_change_id.is_(None))
+        .order_by(Evidence.published_on.desc(), Evidence.id.desc())
+    )
+    siblings_stmt = _rows_query(programme).where(Pledge.id != pledge.id).order_by(Pledge.position)
+    if goal is not None:
+        siblings_stmt = siblings_stmt.where(Pledge.goal_id == goal.id)
+    else:
+        siblings_stmt = siblings_stmt.where(Pledge.area_id == area.id, Pledge.goal_id.is_(None))
+    return PledgeView(
+        code=pledge.code,
+        text=pledge.text,
+        success_criterion=pledge.success_criterion,
+        retired_on=pledge.retired_on,
+        status=pledge.current_status,
+        status_date=pledge.status_date,
+        version=pledge.version,
+        area_number=area.number,
+        area_title=area.title,
+        area_short_title=area.short_title,
+        why_important=area.why_important,
+        focus=area.focus,
+        goal_code=goal.code if goal else None,
+        goal_number=goal.number if goal else None,
+        goal_title=goal.title if goal else None,
+        objective=goal.objective if goal else None,
+        group=goal.group_title if goal else None,
+        history=history,
+        evidence=tuple(_source(e) for e in loose),
+        siblings=tuple(PledgeRow(*row) for row in session.execute(siblings_stmt)),
+    )
+
+
+def recent_changes(
+    session: Session, programme: Programme, limit: int = 10, as_of: dt.date | None = None
+) -> list[RecentChange]:
+    """The latest recorded status changes (up to ``as_of`` by effective date), newest first."""
+    stmt = (
+        select(
+            Pledge.code,
+            Pledge.text,
+            Area.short_title,
+            StatusChange.status,
+            StatusChange.effective_date,
+            StatusChange.author,
+            StatusChange.recorded_at,
+        )
+        .join(Pledge, Pledge.id == StatusChange.pledge_id)
+        .join(Area, Area.id == Pledge.area_id)
+        .where(StatusChange.programme_id == programme.id)
+        .order_by(StatusChange.effective_date.desc(), StatusChange.recorded_at.desc(), StatusChange.id.desc())
+        .limit(limit)
+    )
+    if as_of is not None:
+        stmt = stmt.where(StatusChange.effective_date <= as_of)
+    return [RecentChange(*row[:6], clock.as_utc(row[6])) for row in session.execute(stmt)]
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _next_period_end(day: dt.date, period: str) -> dt.date:
+    if period == "week":
+        return day + dt.timedelta(days=(6 - day.weekday()) or 7)
+    end = _month_end(day)
+    return end if end != day else _month_end(day + dt.timedelta(days=1))
+
+
+def period_ends(start: dt.date, end: dt.date, period: str = "month") -> list[dt.date]:
+    """The start day, then the last day of every week (Sunday) or month before ``end``, then ``end``."""
+    if period not in ("week", "month"):
+        raise ValueError("period must be 'week' or 'month'")
+    days = [start]
+    day = _next_period_end(start, period)
+    while day < end:
+        days.append(day)
+        day = _next_period_end(day, period)
+    if days[-1] != end:
+        days.append(end)
+    return days
+
+
+def status_timeline(
+    session: Session, programme: Programme, until: dt.date | None = None, period: str = "month"
+) -> list[tuple[dt.date, str, int]]:
+    """Pledges per status at the end of every week or month since the election, from the history."""
+    until = until or clock.today()
+    rows = []
+    for day in period_ends(programme.election_date, max(until, programme.election_date), period):
+        rows.extend((day, status, count) for status, count in status_counts(session, programme, day).items())
+    return rows
+
+
+def area_options(session: Session, programme: Programme) -> list[Option]:
+    rows = session.execute(
+        select(Area.number, Area.short_title).where(Area.programme_id == programme.id).order_by(Area.number)
+    )
+    return [Option(str(number), f"{number}. {title}") for number, title in rows]
+
+
+def goal_options(session: Session, programme: Programme, area: int | None = None) -> list[Option]:
+    stmt = (
+        select(Goal.code, Goal.number, Goal.title)
+        .join(Area, Area.id == Goal.area_id)
+        .where(Goal.programme_id == programme.id)
+        .order_by(Area.number, Goal.position)
+    )
+    if area is not None:
+        stmt = stmt.where(Area.number == area)
+    return [Option(code, f"{number} {title}") for code, number, title in session.execute(stmt)]
+
+
+__all__ = [
+    "ChangeView",
+    "Option",
+    "PledgeRow",
+    "PledgeView",
+    "RecentChange",
+    "SearchResult",
+    "SourceView",
+    "area_options",
+    "goal_options",
+    "period_ends",
+    "pledge_view",
+    "recent_changes",
+    "search_pledges",
+    "status_timeline",
+]
