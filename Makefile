@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PROGRAMME := data/programmes/hak-herne-2025.txt
 PORT ?= 8501
 
-.PHONY: run test bench lint
+.PHONY: run test bench lint messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+## make messages: extract the dashboard's strings and merge them into the de and en catalogues
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location -k _ -k ngettext:1,2 -o /tmp/dashboard.pot dashboard
+	$(BIN)/pybabel update --no-location -D dashboard -d dashboard/locale -i /tmp/dashboard.pot

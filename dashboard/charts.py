@@ -1,0 +1,103 @@
+"""Pure chart builders: data in, plotly Figure out (no Streamlit; tested on their own).
+
+Every chart uses the palette's colours and fixed status order, and names each status in its legend
+and hover text, so colour is never the only carrier of meaning.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.palette import COLORS, DISPLAY_ORDER
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+def area_progress_figure(counts: pd.DataFrame, labels: dict[str, str], axis_title: str) -> go.Figure:
+    """Horizontal stacked bars, one per area (area 1 on top), one segment per status.
+
+    ``counts`` has the columns area_number, area_title, status, count. Each area's name is written
+    above its bar rather than beside it, so that the bars keep the full width on a phone. Each bar
+    carries its area number in ``customdata`` so that a click can open the pledge list of that area.
+    """
+    areas = counts[["area_number", "area_title"]].drop_duplicates().sort_values("area_number")
+    names = [f"{n}. {t}" for n, t in zip(areas["area_number"], areas["area_title"], strict=True)]
+    totals = counts.groupby("area_number")["count"].sum()
+    figure = go.Figure()
+    for status in DISPLAY_ORDER:
+        values = (
+            counts[counts["status"] == status].set_index("area_number")["count"].reindex(areas["area_number"]).fillna(0)
+        )
+        shares = (values / totals.reindex(areas["area_number"]).replace(0, 1)).fillna(0)
+        figure.add_bar(
+            name=labels[status],
+            y=names,
+            x=values.tolist(),
+            orientation="h",
+            marker={"color": COLORS[status], "line": {"color": "#FFFFFF", "width": 0.5}},
+            customdata=[[int(n), float(s)] for n, s in zip(areas["area_number"], shares, strict=True)],
+            hovertemplate="%{y}<br>" + labels[status] + ": %{x} (%{customdata[1]:.0%})<extra></extra>",
+        )
+    for name in names:
+        figure.add_annotation(
+            x=0,
+            y=name,
+            xref="paper",
+            yref="y",
+            text=name,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=9,
+            font={"size": 13, "color": "#31333F"},
+        )
+    figure.update_layout(
+        barmode="stack",
+        bargap=0.55,
+        height=max(320, 52 * len(names) + 110),
+        margin={"l": 4, "r": 4, "t": 8, "b": 8},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "traceorder": "normal"},
+        xaxis={"title": axis_title, "rangemode": "tozero", "fixedrange": True},
+        yaxis={"autorange": "reversed", "showticklabels": False, "fixedrange": True},
+        font={"family": FONT},
+        clickmode="event+select",
+    )
+    return figure
+
+
+def timeline_figure(timeline: pd.DataFrame, labels: dict[str, str], axis_title: str) -> go.Figure:
+    """Stacked areas: the number of pledges per status at each date (columns date, status, count)."""
+    figure = go.Figure()
+    for status in DISPLAY_ORDER:
+        part = timeline[timeline["status"] == status].sort_values("date")
+        figure.add_scatter(
+            name=labels[status],
+            x=part["date"],
+            y=part["count"],
+            mode="lines",
+            stackgroup="status",
+            line={"color": COLORS[status], "width": 0.5},
+            fillcolor=COLORS[status],
+            hovertemplate="%{x|%d.%m.%Y}<br>" + labels[status] + ": %{y}<extra></extra>",
+        )
+    figure.update_layout(
+        height=420,
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "traceorder": "normal"},
+        yaxis={"title": axis_title, "rangemode": "tozero", "fixedrange": True},
+        xaxis={"fixedrange": True},
+        font={"family": FONT},
+        hovermode="x unified",
+    )
+    return figure
+
+
+def png_config(file_name: str) -> dict:
+    """Plotly's toolbar: only the PNG download, saved under a name that says what and when."""
+    return {
+        "displaylogo": False,
+        "modeBarButtons": [["toImage"]],
+        "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
+        "responsive": True,
+    }

@@ -1,0 +1,180 @@
+"""Pieces shared by several pages: the programme in view, badges, links, the overview block."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext
+from dashboard.statuses import DISPLAY_ORDER, badge_html, label
+from dashboard.urlstate import one_of, url_widget
+
+PLEDGES_PAGE = "pages/pledges.py"
+PLEDGE_PAGE = "pages/pledge.py"
+METHOD_PAGE = "pages/method.py"
+
+
+def status_labels() -> dict[str, str]:
+    return {status: label(status) for status in DISPLAY_ORDER}
+
+
+def link_params(**params: str) -> dict[str, str]:
+    """Query parameters for an in-app link, keeping the chosen language."""
+    if current_language() != "de":
+        params[LANG_KEY] = current_language()
+    return params
+
+
+def current_programme() -> data.ProgrammeInfo | None:
+    """The programme in view; with several, the one chosen in the URL (``?programme=``) or the first."""
+    available = data.programmes(data.database_url())
+    if not available:
+        st.info(
+            _("No programme has been loaded yet. Load one with: tracker import-programme PATH"),
+            icon=":material/info:",
+        )
+        return None
+    if len(available) == 1:
+        return available[0]
+    slugs = [p.slug for p in available]
+    titles = {p.slug: p.title for p in available}
+    chosen = url_widget(
+        st.selectbox,
+        "programme",
+        default=slugs[0],
+        parse=one_of(slugs, slugs[0]),
+        label=_("Programme"),
+        options=slugs,
+        format_func=titles.get,
+    )
+    return next(p for p in available if p.slug == chosen)
+
+
+def demo_notice(programme: data.ProgrammeInfo) -> None:
+    if programme.is_demo:
+        st.warning(
+            _("Demo data: the statuses, sources and dates shown here are invented for trying the tracker."),
+            icon=":material/science:",
+        )
+
+
+def status_badge(status: str) -> None:
+    st.html(badge_html(status))
+
+
+def pledge_link(code: str, text: str) -> None:
+    st.page_link(PLEDGE_PAGE, label=f"{code}: {text}", query_params=link_params(pledge=code))
+
+
+def render_overview(programme: data.ProgrammeInfo, as_of: dt.date | None) -> None:
+    """Headline figures, progress by area (chart and table), recent changes: now or as of a day."""
+    view = data.overview(data.database_url(), programme.slug, as_of)
+    total = view.total
+    kept = view.counts["kept"] + view.counts["partially_kept"]
+    if as_of:
+        st.subheader(_("As it stood on {date}").format(date=format_date(as_of)))
+    st.markdown(
+        _("**{kept} of {total}** measures have been put into practice fully or in part so far.").format(
+            kept=kept, total=total
+        )
+        if not as_of
+        else _("**{kept} of {total}** measures had been put into practice fully or in part by then.").format(
+            kept=kept, total=total
+        )
+    )
+    for column, status in zip(st.columns(len(DISPLAY_ORDER)), DISPLAY_ORDER, strict=True):
+        count = view.counts[status]
+        with column:
+            st.metric(
+                label(status),
+                count,
+                delta=format_percent(count / total if total else 0),
+                delta_color="off",
+                delta_arrow="off",
+                border=True,
+            )
+
+    st.subheader(_("Progress by policy area"))
+    st.caption(_("Each bar is one policy area; click a bar to see its measures."))
+    figure = charts.area_progress_figure(view.areas, status_labels(), _("Number of measures"))
+    day = (as_of or dt.date.today()).isoformat()
+    event = st.plotly_chart(
+        figure,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="points",
+        key="area_chart",
+        config=charts.png_config(f"{programme.slug}-progress-by-area-{day}"),
+        alt=_("Stacked bar chart: number of measures per status in each of the {n} policy areas.").format(
+            n=view.areas["area_number"].nunique()
+        ),
+    )
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    if points:
+        area_number = int(points[0]["customdata"][0])
+        st.switch_page(PLEDGES_PAGE, query_params=link_params(area=str(area_number)))
+
+    with st.expander(_("Open the measures of an area")):
+        for number, title in view.areas[["area_number", "area_title"]].drop_duplicates().itertuples(index=False):
+            n = int(view.areas[view.areas["area_number"] == number]["count"].sum())
+            st.page_link(
+                PLEDGES_PAGE,
+                label=f"{number}. {title} ({ngettext('{n} measure', '{n} measures', n).format(n=n)})",
+                query_params=link_params(area=str(number)),
+            )
+    with st.expander(_("Show as a table")):
+        st.dataframe(area_table(view.areas), hide_index=True, width="stretch")
+
+    st.subheader(_("Latest status changes"))
+    if not view.recent:
+        st.write(_("No status has been recorded yet: every measure is still “not yet rated”."))
+    for change in view.recent:
+        with st.container(border=True):
+            status_badge(change.status)
+            pledge_link(change.code, change.text)
+            st.caption(
+                _("{date} · {area} · recorded by {author}").format(
+                    date=format_date(change.effective_date), area=change.area_title, author=change.author
+                )
+            )
+    if view.last_update:
+        st.caption(_("Last updated: {date}").format(date=format_date(view.last_update.date())))
+
+
+def area_table(areas: pd.DataFrame) -> pd.DataFrame:
+    """The area chart as a table: one row per area, one column per status, and the total."""
+    table = areas.pivot_table(
+        index=["area_number", "area_title"], columns="status", values="count", aggfunc="sum", fill_value=0
+    ).reindex(columns=list(DISPLAY_ORDER), fill_value=0)
+    table.columns = [label(s) for s in table.columns]
+    table[_("Total")] = table.sum(axis=1)
+    table = table.reset_index().rename(columns={"area_number": _("No."), "area_title": _("Policy area")})
+    return table
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_escape(text: str) -> str:
+    """Text a person typed, made inert for Streamlit's Markdown: every ASCII punctuation mark escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def md_link(title: str, url: str) -> str:
+    """A Markdown link that only ever points to http(s); anything else is shown as plain text."""
+    if not url.lower().startswith(("http://", "https://")):
+        return md_escape(title)
+    safe_url = url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20").replace("\n", "")
+    return f"[{md_escape(title)}](<{safe_url}>)"
+
+
+def sources_markdown(sources) -> str:
+    """A Markdown list of sources: each a safe link, with its publication date when known."""
+    return "\n".join(
+        f"- {md_link(s.title, s.url)}" + (f" ({format_date(s.published_on)})" if s.published_on else "")
+        for s in sources
+    )

@@ -1,0 +1,142 @@
+"""The dashboard's only way to the data: cached calls into ``tracker.services``.
+
+Read results are cached for a short time (``TTL``) per database and programme, so that a page
+with many visitors asks the database once a minute at most; a write through this process calls
+``invalidate`` so that the next rerun shows it at once. Other replicas see it within ``TTL``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from tracker import db, services
+from tracker.services import browse
+
+TTL = dt.timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class ProgrammeInfo:
+    slug: str
+    title: str
+    party: str
+    municipality: str
+    election_date: dt.date
+    term_start: dt.date
+    term_end: dt.date
+    is_demo: bool
+
+
+@dataclass(frozen=True)
+class Overview:
+    counts: dict[str, int]
+    areas: pd.DataFrame  # area_number, area_title, status, count
+    recent: list[browse.RecentChange]
+    last_update: dt.datetime | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def database_url() -> str:
+    return db.database_url()
+
+
+def invalidate() -> None:
+    """Forget every cached read (call after a write in this process)."""
+    st.cache_data.clear()
+
+
+def _programme(session, slug: str | None):
+    return services.get_programme(session, slug)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def programmes(url: str) -> list[ProgrammeInfo]:
+    if not db.schema_is_current(db.get_engine(url)):
+        return []
+    with db.session_scope(db.get_engine(url)) as session:
+        return [
+            ProgrammeInfo(
+                p.slug, p.title, p.party, p.municipality, p.election_date, p.term_start, p.term_end, p.is_demo
+            )
+            for p in services.list_programmes(session)
+        ]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def overview(url: str, slug: str, as_of: dt.date | None = None) -> Overview:
+    with db.session_scope(db.get_engine(url)) as session:
+        programme = _programme(session, slug)
+        areas = pd.DataFrame(
+            [
+                (r.area_number, r.short_title, r.status, r.count)
+                for r in services.area_status_counts(session, programme, as_of)
+            ],
+            columns=["area_number", "area_title", "status", "count"],
+        )
+        last = services.last_update(session, programme)
+        return Overview(
+            counts=services.status_counts(session, programme, as_of),
+            areas=areas,
+            recent=browse.recent_changes(session, programme, limit=8, as_of=as_of),
+            last_update=last,
+        )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def timeline(url: str, slug: str, period: str, until: dt.date) -> pd.DataFrame:
+    with db.session_scope(db.get_engine(url)) as session:
+        rows = browse.status_timeline(session, _programme(session, slug), until, period)
+    return pd.DataFrame(rows, columns=["date", "status", "count"])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def search(
+    url: str,
+    slug: str,
+    query: str,
+    area: int | None,
+    goal: str | None,
+    statuses: tuple[str, ...],
+    limit: int,
+    offset: int,
+) -> browse.SearchResult:
+    with db.session_scope(db.get_engine(url)) as session:
+        return browse.search_pledges(session, _programme(session, slug), query, area, goal, statuses, limit, offset)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def pledge(url: str, slug: str, code: str) -> browse.PledgeView:
+    with db.session_scope(db.get_engine(url)) as session:
+        return browse.pledge_view(session, _programme(session, slug), code)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def close_codes(url: str, slug: str, code: str) -> list[str]:
+    with db.session_scope(db.get_engine(url)) as session:
+        return services.suggest_codes(session, _programme(session, slug), code)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def area_options(url: str, slug: str) -> list[browse.Option]:
+    with db.session_scope(db.get_engine(url)) as session:
+        return browse.area_options(session, _programme(session, slug))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def goal_options(url: str, slug: str, area: int | None) -> list[browse.Option]:
+    with db.session_scope(db.get_engine(url)) as session:
+        return browse.goal_options(session, _programme(session, slug), area)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def export(url: str, slug: str, fmt: str) -> str:
+    with db.session_scope(db.get_engine(url)) as session:
+        programme = _programme(session, slug)
+        return services.export_json(session, programme) if fmt == "json" else services.export_csv(session, programme)

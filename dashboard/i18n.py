@@ -1,0 +1,65 @@
+"""Translations: every user-facing string goes through ``_`` (gettext with Babel catalogues).
+
+The app speaks German by default; ``?lang=en`` in the URL switches to English. Message ids are
+English; ``locale/de`` translates them, ``locale/en`` is complete too (so a missing German entry
+shows up in the tests, not as a silent English fallback).
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "dashboard"
+LANGUAGES = {"de": "Deutsch", "en": "English"}
+DEFAULT_LANGUAGE = "de"
+LANG_KEY = "lang"
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``language`` (compiled in memory from the .po file, once per process)."""
+    with catalogue_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def current_language() -> str:
+    """The language chosen in the URL (``?lang=``) or by the switch; German when unset or unknown."""
+    chosen = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _(message: str) -> str:
+    return translations(current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_language()).ngettext(singular, plural, n)
+
+
+def format_date(value, style: str = "medium") -> str:
+    """A date the way the reader's language writes it (15.01.2026 / Jan 15, 2026)."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format=style, locale=current_language())
+
+
+def format_percent(value: float) -> str:
+    from babel.numbers import format_percent as babel_format_percent
+
+    return babel_format_percent(value, format="#,##0.0 %", locale=current_language())

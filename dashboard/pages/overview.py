@@ -1,0 +1,28 @@
+"""Overview: how much of the programme has been kept, in figures and by policy area."""
+
+import streamlit as st
+
+from dashboard import components
+from dashboard.i18n import _, format_date
+
+programme = components.current_programme()
+if programme is None:
+    st.stop()
+components.demo_notice(programme)
+st.title(programme.title)
+st.caption(
+    _("{party} · {municipality} · elected {election} · council term {start} to {end}").format(
+        party=programme.party,
+        municipality=programme.municipality,
+        election=format_date(programme.election_date),
+        start=format_date(programme.term_start),
+        end=format_date(programme.term_end),
+    )
+)
+components.render_overview(programme, as_of=None)
+st.page_link(
+    components.METHOD_PAGE,
+    label=_("How we rate: the method"),
+    icon=":material/rule:",
+    query_params=components.link_params(),
+)

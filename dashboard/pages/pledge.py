@@ -1,0 +1,113 @@
+"""One measure, at its permalink ``?pledge=<code>``: text, context, status, dated history, sources."""
+
+import streamlit as st
+
+from dashboard import components, data
+from dashboard.i18n import _, format_date, ngettext
+from tracker.services import NotFound
+
+programme = components.current_programme()
+if programme is None:
+    st.stop()
+components.demo_notice(programme)
+url = data.database_url()
+code = (st.query_params.get("pledge") or "").strip()
+
+
+def back_link() -> None:
+    st.page_link(
+        components.PLEDGES_PAGE,
+        label=_("All measures"),
+        icon=":material/arrow_back:",
+        query_params=components.link_params(),
+    )
+
+
+if not code:
+    st.info(_("Choose a measure from the list."), icon=":material/info:")
+    back_link()
+    st.stop()
+try:
+    view = data.pledge(url, programme.slug, code)
+except NotFound:
+    st.title(_("Measure not found"))
+    st.write(_("There is no measure with the code “{code}” in this programme.").format(code=code))
+    close = data.close_codes(url, programme.slug, code)
+    if close:
+        st.write(_("Did you mean one of these?"))
+        for candidate in close:
+            st.page_link(components.PLEDGE_PAGE, label=candidate, query_params=components.link_params(pledge=candidate))
+    back_link()
+    st.stop()
+
+back_link()
+st.caption(components.md_escape(_("Measure {code}").format(code=view.code)))
+st.markdown(f"### {components.md_escape(view.text)}")
+components.status_badge(view.status)
+if view.status_date:
+    st.caption(_("Status since {date}").format(date=format_date(view.status_date)))
+else:
+    st.caption(_("Nobody has rated this measure yet."))
+if view.retired_on:
+    st.warning(
+        _("This measure is no longer in the current programme text (since {date}); its history is kept.").format(
+            date=format_date(view.retired_on)
+        )
+    )
+if view.success_criterion:
+    st.markdown("**" + _("What would count as kept") + "**")
+    st.text(view.success_criterion)
+
+
+def context_line(name: str, text: str) -> None:
+    st.markdown(f"**{components.md_escape(name)}:** {components.md_escape(text)}")
+
+
+st.subheader(_("Context"))
+context_line(_("Policy area {n}").format(n=view.area_number), view.area_title)
+if view.why_important:
+    context_line(_("Why it matters"), view.why_important)
+if view.focus:
+    context_line(_("Focus"), view.focus)
+if view.goal_code:
+    if view.group:
+        context_line(_("Topic"), view.group)
+    context_line(_("Goal {number}").format(number=view.goal_number), view.goal_title)
+    if view.objective:
+        context_line(_("Objective"), view.objective)
+
+st.subheader(_("History"))
+if not view.history:
+    st.write(_("No status change has been recorded yet."))
+for change in view.history:
+    with st.container(border=True):
+        components.status_badge(change.status)
+        st.markdown(
+            components.md_escape(
+                _("Effective {date} · recorded by {author} on {recorded}").format(
+                    date=format_date(change.effective_date),
+                    author=change.author,
+                    recorded=format_date(change.recorded_at.date()),
+                )
+            )
+        )
+        if change.corrects:
+            st.caption(_("Corrects change no. {n}").format(n=change.corrects))
+        st.text(change.rationale)
+        st.markdown(components.sources_markdown(change.sources))
+
+evidence = [s for change in view.history for s in change.sources] + list(view.evidence)
+st.subheader(_("All sources"))
+if evidence:
+    st.markdown(components.sources_markdown(evidence))
+else:
+    st.write(_("No sources yet."))
+
+if view.siblings:
+    heading = _("Other measures of this goal") if view.goal_code else _("Other measures of this area")
+    st.subheader(heading)
+    st.caption(ngettext("{n} measure", "{n} measures", len(view.siblings)).format(n=len(view.siblings)))
+    for sibling in view.siblings:
+        with st.container(border=True):
+            components.status_badge(sibling.status)
+            components.pledge_link(sibling.code, sibling.text)

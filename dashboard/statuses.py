@@ -1,0 +1,46 @@
+"""Status names, meanings and badges in the reader's language (colours: ``dashboard.palette``)."""
+
+from __future__ import annotations
+
+import html
+
+from dashboard.i18n import _
+from dashboard.palette import COLORS, DISPLAY_ORDER, TEXT_COLORS
+from tracker.statuses import Status
+
+__all__ = ["COLORS", "DISPLAY_ORDER", "TEXT_COLORS", "badge_html", "description", "label"]
+
+
+def label(status: str) -> str:
+    """The status name in the reader's language."""
+    names = {
+        Status.NOT_RATED: _("Not yet rated"),
+        Status.IN_PROGRESS: _("In the works"),
+        Status.STALLED: _("Stalled"),
+        Status.PARTIALLY_KEPT: _("Compromise"),
+        Status.KEPT: _("Kept"),
+        Status.BROKEN: _("Broken"),
+    }
+    return names[Status(status)]
+
+
+def description(status: str) -> str:
+    """What the status means, for the method page."""
+    texts = {
+        Status.NOT_RATED: _("Nobody has assessed this measure yet. Every pledge starts here."),
+        Status.IN_PROGRESS: _("Work has visibly started: a proposal, a council decision, money in the budget."),
+        Status.STALLED: _("Work has stopped or is blocked, for example by a lack of money or a majority."),
+        Status.PARTIALLY_KEPT: _("Put into practice in part, or in a weaker form than promised."),
+        Status.KEPT: _("Put into practice as promised, or substantially so."),
+        Status.BROKEN: _("Rejected, abandoned, or the opposite was done."),
+    }
+    return texts[Status(status)]
+
+
+def badge_html(status: str) -> str:
+    """A coloured badge with the status name; only our own, escaped label goes into it."""
+    return (
+        f'<span style="background:{COLORS[status]};color:{TEXT_COLORS[status]};padding:0.1rem 0.55rem;'
+        f'border-radius:0.75rem;font-size:0.85rem;font-weight:600;white-space:nowrap">'
+        f"{html.escape(label(status))}</span>"
+    )

@@ -1,0 +1,58 @@
+"""The chart builders on their own: fixed status order and colours, names with every colour."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboard import charts
+from dashboard.palette import COLORS, DISPLAY_ORDER
+
+LABELS = {s: f"label-{s}" for s in DISPLAY_ORDER}
+
+
+def area_counts() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            (2, "Bildung", "kept", 3),
+            (1, "Wohnen", "not_rated", 4),
+            (2, "Bildung", "not_rated", 1),
+            (1, "Wohnen", "broken", 1),
+        ],
+        columns=["area_number", "area_title", "status", "count"],
+    )
+
+
+def test_area_chart_has_one_trace_per_status_in_fixed_order_with_the_palette():
+    figure = charts.area_progress_figure(area_counts(), LABELS, "Anzahl")
+    assert [t.name for t in figure.data] == [LABELS[s] for s in DISPLAY_ORDER]
+    assert [t.marker.color for t in figure.data] == [COLORS[s] for s in DISPLAY_ORDER]
+    kept = figure.data[DISPLAY_ORDER.index("kept")]
+    assert list(kept.y) == ["1. Wohnen", "2. Bildung"] and list(kept.x) == [0, 3]
+    assert [row[0] for row in kept.customdata] == [1, 2]  # the area number a click opens
+    assert kept.customdata[1][1] == 0.75  # share of the area, shown on hover
+    assert [a.text for a in figure.layout.annotations] == ["1. Wohnen", "2. Bildung"]
+
+
+def test_palette_colours_are_distinct():
+    assert len(set(COLORS.values())) == len(DISPLAY_ORDER) == 6
+
+
+def test_timeline_chart_stacks_statuses_over_dates():
+    frame = pd.DataFrame(
+        [(dt.date(2025, 9, 14), s, 5 if s == "not_rated" else 0) for s in DISPLAY_ORDER]
+        + [(dt.date(2025, 10, 31), s, {"not_rated": 3, "kept": 2}.get(s, 0)) for s in DISPLAY_ORDER],
+        columns=["date", "status", "count"],
+    )
+    figure = charts.timeline_figure(frame, LABELS, "Anzahl")
+    assert [t.stackgroup for t in figure.data] == ["status"] * 6
+    kept = figure.data[DISPLAY_ORDER.index("kept")]
+    assert list(kept.y) == [0, 2] and kept.fillcolor == COLORS["kept"]
+
+
+def test_png_download_has_a_descriptive_file_name():
+    config = charts.png_config("hak-herne-2025-progress-by-area-2026-11-25")
+    assert config["toImageButtonOptions"] == {
+        "format": "png", "filename": "hak-herne-2025-progress-by-area-2026-11-25", "scale": 2,
+    }  # fmt: skip

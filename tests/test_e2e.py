@@ -1,0 +1,117 @@
+"""End to end in real headless Chromium against the app started with ``streamlit run``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app, wait_until_rendered
+from tests.conftest import HERNE, IN_CI, KNOWN_STATUSES, make_change
+from tracker import db, services
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'tracker.sqlite3'}"
+    engine = db.get_engine(url)
+    db.upgrade_schema(engine)
+    with db.session_scope(engine) as session:
+        services.import_programme_file(session, HERNE)
+        session.flush()
+        herne = services.get_programme(session)
+        for code, status, date in KNOWN_STATUSES:
+            services.record_status_change(session, herne, code, make_change(status, date), today=dt.date(2026, 11, 25))
+    engine.dispose()
+    with running_app(url) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium or set TRACKER_TEST_CHROMIUM)"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_overview_draws_the_area_chart(page, app_url):
+    page.goto(app_url)
+    wait_until_rendered(page)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=30_000)
+    body = page.inner_text("body")
+    assert "Fortschritt nach Themenbereich" in body
+    assert "256" in body and "Noch nicht bewertet" in body
+    bars = page.locator("[data-testid='stPlotlyChart'] g.trace.bars")
+    assert bars.count() == 6  # one trace per status
+
+
+def test_search_and_open_a_result(page, app_url):
+    page.goto(f"{app_url}/measures")
+    wait_until_rendered(page)
+    search = page.get_by_label("Suche")
+    search.fill("leihgerate")  # typed without the umlaut
+    search.press("Enter")
+    page.wait_for_selector("text=2 Maßnahmen gefunden", timeout=30_000)
+    page.wait_for_url("**/measures?q=leihgerate", timeout=10_000)  # the search can be shared as a link
+    page.get_by_role("link", name="8.2-4: Schüler und Schülerinnen mit Leihgeräten ausstatten").click()
+    page.wait_for_selector("text=Verlauf", timeout=30_000)
+    wait_until_rendered(page)
+    body = page.inner_text("body")
+    assert "Ziel 8.2: Digitale Ausstattung an Schulen verbessern" in body
+    assert "In Arbeit" in body
+
+
+def test_permalink_opened_directly(page, app_url):
+    page.goto(f"{app_url}/?pledge=13.5b-1")
+    wait_until_rendered(page)
+    page.wait_for_selector("text=Housing-First-Projekte fördern", timeout=30_000)
+    page.wait_for_selector("text=Teilweise umgesetzt", timeout=10_000)  # the status badge
+    assert "Obdachlosigkeit wirksam bekämpfen" in page.inner_text("body")
+    link = page.get_by_role("link", name="Ratsbeschluss").first
+    assert link.get_attribute("href") == "https://www.herne.de/rat/2026-01-15"
+
+
+def test_data_page_downloads_the_csv(page, app_url, tmp_path):
+    page.goto(f"{app_url}/data")
+    wait_until_rendered(page)
+    with page.expect_download(timeout=30_000) as download_info:
+        page.get_by_role("button", name="CSV herunterladen").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("hak-herne-2025-") and download.suggested_filename.endswith(".csv")
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == 262
+    assert {r["code"]: r["status"] for r in rows}["1-1"] == "kept"
+
+
+def test_phone_width_overview_has_no_horizontal_scroll(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(app_url)
+    wait_until_rendered(page)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=30_000)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 390
