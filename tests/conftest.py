@@ -18,8 +18,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from tracker import db, services
+from tracker.services import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
+EDITOR = Actor("anna", "editor")
+ADMIN = Actor("admin", "admin")
 HERNE = ROOT / "data" / "programmes" / "hak-herne-2025.txt"
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 IN_CI = bool(os.environ.get("CI"))
@@ -71,7 +74,7 @@ def session(engine) -> Iterator[Session]:
 @pytest.fixture
 def herne(session):
     """The Herne programme imported into the test database (committed)."""
-    services.import_programme_file(session, HERNE)
+    services.import_programme_file(session, HERNE, ADMIN)
     session.commit()
     return services.get_programme(session, "hak-herne-2025")
 
@@ -102,7 +105,6 @@ def make_change(
     values = {
         "status": status,
         "rationale": "Der Rat hat am 15.01.2026 die Finanzierung beschlossen.",
-        "author": "anna",
         "sources": [services.SourceInput("https://www.herne.de/rat/2026-01-15", "Ratsbeschluss", "council")],
         "effective_date": dt.date.fromisoformat(date) if date else None,
     }
@@ -126,7 +128,9 @@ def rated(session, herne):
     import datetime as dt
 
     for code, status, date in KNOWN_STATUSES:
-        services.record_status_change(session, herne, code, make_change(status, date), today=dt.date(2026, 11, 25))
+        services.record_status_change(
+            session, herne, code, make_change(status, date), EDITOR, today=dt.date(2026, 11, 25)
+        )
     session.commit()
     return herne
 

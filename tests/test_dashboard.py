@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import EDITOR, ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -170,6 +170,7 @@ def test_typed_text_is_shown_inert(app_env, session, herne):
     services.record_status_change(
         session, herne, "2-2",
         make_change(rationale=trick, sources=[services.SourceInput("https://example.org/a)b", "[x](javascript:y)")]),
+        EDITOR,
         today=dt.date(2026, 11, 25),
     )  # fmt: skip
     session.commit()

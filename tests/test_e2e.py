@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app, wait_until_rendered
-from tests.conftest import HERNE, IN_CI, KNOWN_STATUSES, make_change
+from tests.conftest import ADMIN, EDITOR, HERNE, IN_CI, KNOWN_STATUSES, make_change
 from tracker import db, services
 
 pytestmark = pytest.mark.browser
@@ -22,11 +22,13 @@ def app_url(tmp_path_factory) -> str:
     engine = db.get_engine(url)
     db.upgrade_schema(engine)
     with db.session_scope(engine) as session:
-        services.import_programme_file(session, HERNE)
+        services.import_programme_file(session, HERNE, ADMIN)
         session.flush()
         herne = services.get_programme(session)
         for code, status, date in KNOWN_STATUSES:
-            services.record_status_change(session, herne, code, make_change(status, date), today=dt.date(2026, 11, 25))
+            services.record_status_change(
+                session, herne, code, make_change(status, date), EDITOR, today=dt.date(2026, 11, 25)
+            )
     engine.dispose()
     with running_app(url) as base:
         yield base

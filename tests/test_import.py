@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import HERNE, make_change
+from tests.conftest import ADMIN, EDITOR, HERNE, make_change
 from tracker import services
 from tracker.models import Area, Goal, Pledge, Programme, StatusChange
 from tracker.programme import ProgrammeParseError
@@ -19,7 +19,7 @@ ORIGINAL = HERNE.read_bytes()
 
 def reimport(session, data: bytes, on_removed: str = "refuse"):
     metadata = services.load_metadata(HERNE.with_suffix(".toml"))
-    return services.import_programme(session, data, metadata, HERNE.name, on_removed, TODAY)
+    return services.import_programme(session, data, metadata, HERNE.name, ADMIN, on_removed, TODAY)
 
 
 def count(session, model) -> int:
@@ -39,7 +39,7 @@ def test_first_import_loads_the_whole_programme(session, herne):
 
 
 def test_importing_the_same_file_again_changes_nothing(session, herne):
-    services.record_status_change(session, herne, "1-1", make_change(), today=TODAY)
+    services.record_status_change(session, herne, "1-1", make_change(), EDITOR, today=TODAY)
     session.commit()
     before = services.export_json(session, herne)
     versions = dict(session.execute(select(Pledge.code, Pledge.version)).all())
@@ -58,7 +58,7 @@ def test_revised_text_reports_added_changed_and_removed(session, herne):
         "- Mobile Sammelstellen in Stadtteilen einrichten.\n",
         "- Mobile Sammelstellen in Stadtteilen einrichten.\n- Müllsheriffs einsetzen.\n",
     )
-    services.record_status_change(session, herne, "14.3-4", make_change("kept"), today=TODAY)
+    services.record_status_change(session, herne, "14.3-4", make_change("kept"), EDITOR, today=TODAY)
     session.commit()
     report = reimport(session, text.encode())
     session.commit()
@@ -75,7 +75,7 @@ def test_revised_text_reports_added_changed_and_removed(session, herne):
 
 
 def test_removed_pledge_with_history_is_refused_unless_retired(session, herne):
-    services.record_status_change(session, herne, "17.3-3", make_change("kept"), today=TODAY)
+    services.record_status_change(session, herne, "17.3-3", make_change("kept"), EDITOR, today=TODAY)
     session.commit()
     shorter = (
         ORIGINAL.decode()
@@ -119,10 +119,10 @@ def test_programmes_are_scoped(session, herne, tmp_path):
         "election_date = 2025-09-14\nterm_start = 2025-11-01\nterm_end = 2030-10-31\n",
         encoding="utf-8",
     )
-    services.import_programme_file(session, other_text)
+    services.import_programme_file(session, other_text, ADMIN)
     session.commit()
     bochum = services.get_programme(session, "spd-bochum-2025")
-    services.record_status_change(session, bochum, "1-1", make_change("kept"), today=TODAY)
+    services.record_status_change(session, bochum, "1-1", make_change("kept"), EDITOR, today=TODAY)
     session.commit()
     assert services.find_pledge(session, bochum, "1-1").current_status == "kept"
     assert services.find_pledge(session, herne, "1-1").current_status == "not_rated"

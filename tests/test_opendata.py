@@ -10,7 +10,7 @@ import json
 import jsonschema
 import pytest
 
-from tests.conftest import ROOT, make_change
+from tests.conftest import ADMIN, EDITOR, ROOT, make_change
 from tracker import db, services
 from tracker.services.opendata import export_schema
 
@@ -18,7 +18,9 @@ TODAY = dt.date(2026, 11, 25)
 
 
 def rate_some(session, herne) -> None:
-    services.record_status_change(session, herne, "8.2-4", make_change("in_progress", "2026-01-15"), today=TODAY)
+    services.record_status_change(
+        session, herne, "8.2-4", make_change("in_progress", "2026-01-15"), EDITOR, today=TODAY
+    )
     services.record_status_change(
         session,
         herne,
@@ -34,6 +36,7 @@ def rate_some(session, herne) -> None:
                 services.SourceInput("https://www.herne.de/schulen", "Stadt Herne", "city"),
             ],
         ),
+        EDITOR,
         today=TODAY,
     )
     services.record_status_change(
@@ -41,9 +44,10 @@ def rate_some(session, herne) -> None:
         herne,
         "8.2-4",
         make_change("kept", "2026-06-30", corrects_sequence=2, rationale='=HYPERLINK("http://evil") Datum korrigiert'),
+        EDITOR,
         today=TODAY,
     )
-    services.record_status_change(session, herne, "13.5b-1", make_change("broken", "2026-03-01"), today=TODAY)
+    services.record_status_change(session, herne, "13.5b-1", make_change("broken", "2026-03-01"), EDITOR, today=TODAY)
     session.commit()
 
 
@@ -74,7 +78,7 @@ def test_export_restore_export_is_identical(session, herne, database_url, tmp_pa
     engine = db.get_engine(empty_url)
     db.upgrade_schema(engine)
     with db.session_scope(engine) as other:
-        services.restore_programme(other, services.opendata.load_export(path))
+        services.restore_programme(other, services.opendata.load_export(path), ADMIN)
     with db.session_scope(engine) as other:
         assert services.export_json(other, services.get_programme(other)) == first
     engine.dispose()

@@ -8,9 +8,10 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import make_change
+from tests.conftest import EDITOR, make_change
 from tracker import db, services
 from tracker.models import StatusChange
+from tracker.services import Actor
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -27,7 +28,7 @@ def test_new_pledges_start_not_rated(session, herne):
 
 
 def test_change_sets_current_status_and_keeps_its_sources(session, herne):
-    services.record_status_change(session, herne, "8.2-4", make_change("in_progress"), today=TODAY)
+    services.record_status_change(session, herne, "8.2-4", make_change("in_progress"), EDITOR, today=TODAY)
     session.commit()
     pledge = services.find_pledge(session, herne, "8.2-4")
     assert (pledge.current_status, pledge.status_date) == ("in_progress", dt.date(2026, 1, 15))
@@ -39,8 +40,8 @@ def test_change_sets_current_status_and_keeps_its_sources(session, herne):
 
 
 def test_current_status_is_latest_by_effective_date_not_by_recording(session, herne):
-    services.record_status_change(session, herne, "1-1", make_change("kept", "2026-06-01"), today=TODAY)
-    services.record_status_change(session, herne, "1-1", make_change("in_progress", "2026-02-01"), today=TODAY)
+    services.record_status_change(session, herne, "1-1", make_change("kept", "2026-06-01"), EDITOR, today=TODAY)
+    services.record_status_change(session, herne, "1-1", make_change("in_progress", "2026-02-01"), EDITOR, today=TODAY)
     session.commit()
     pledge = services.find_pledge(session, herne, "1-1")
     assert (pledge.current_status, pledge.status_date) == ("kept", dt.date(2026, 6, 1))
@@ -52,7 +53,6 @@ def test_current_status_is_latest_by_effective_date_not_by_recording(session, he
     [
         ({"status": "done"}, "status", "kept"),
         ({"rationale": "  "}, "rationale", "must not be empty"),
-        ({"author": ""}, "author", "must not be empty"),
         ({"sources": []}, "sources", "http(s) URL"),
         ({"sources": [services.SourceInput("javascript:alert(1)", "x")]}, "source 1 URL", "https://"),
         ({"sources": [services.SourceInput("www.herne.de", "x")]}, "source 1 URL", "https://"),
@@ -64,7 +64,7 @@ def test_current_status_is_latest_by_effective_date_not_by_recording(session, he
 )
 def test_invalid_change_is_refused_with_field_and_accepted_values(session, herne, overrides, field, accepted):
     with pytest.raises(services.InvalidInput) as error:
-        services.record_status_change(session, herne, "1-1", make_change(**overrides), today=TODAY)
+        services.record_status_change(session, herne, "1-1", make_change(**overrides), EDITOR, today=TODAY)
     assert error.value.field == field
     assert accepted in str(error.value)
     session.rollback()
@@ -73,17 +73,19 @@ def test_invalid_change_is_refused_with_field_and_accepted_values(session, herne
 
 def test_unknown_code_suggests_close_codes(session, herne):
     with pytest.raises(services.NotFound) as error:
-        services.record_status_change(session, herne, "8.2-44", make_change(), today=TODAY)
+        services.record_status_change(session, herne, "8.2-44", make_change(), EDITOR, today=TODAY)
     assert "8.2-4" in error.value.suggestions
     assert "Did you mean" in str(error.value)
 
 
 def test_stale_version_is_a_conflict_naming_the_other_change(session, herne):
     seen = services.find_pledge(session, herne, "2-1").version
-    services.record_status_change(session, herne, "2-1", make_change("stalled", author="ben"), today=TODAY)
+    services.record_status_change(session, herne, "2-1", make_change("stalled"), Actor("ben", "editor"), today=TODAY)
     session.commit()
     with pytest.raises(services.Conflict) as error:
-        services.record_status_change(session, herne, "2-1", make_change("kept"), expected_version=seen, today=TODAY)
+        services.record_status_change(
+            session, herne, "2-1", make_change("kept"), EDITOR, expected_version=seen, today=TODAY
+        )
     assert "ben" in str(error.value) and error.value.latest_change["status"] == "stalled"
     pledge = services.find_pledge(session, herne, "2-1")
     assert [c.status for c in pledge.changes] == ["stalled"]
@@ -96,12 +98,18 @@ def test_two_editors_who_saw_the_same_version_do_not_overwrite_each_other(engine
         seen_a = services.find_pledge(first, prog_a, "3-2").version
         seen_b = services.find_pledge(second, prog_b, "3-2").version
         services.record_status_change(
-            first, prog_a, "3-2", make_change("kept", author="anna"), expected_version=seen_a, today=TODAY
+            first, prog_a, "3-2", make_change("kept"), Actor("anna", "editor"), expected_version=seen_a, today=TODAY
         )
         first.commit()
         with pytest.raises(services.Conflict, match="anna"):
             services.record_status_change(
-                second, prog_b, "3-2", make_change("broken", author="ben"), expected_version=seen_b, today=TODAY
+                second,
+                prog_b,
+                "3-2",
+                make_change("broken"),
+                Actor("ben", "editor"),
+                expected_version=seen_b,
+                today=TODAY,
             )
     with db.session_scope(engine) as check:
         pledge = services.find_pledge(check, services.get_programme(check), "3-2")
@@ -121,7 +129,7 @@ def test_simultaneous_changes_are_all_kept_or_refused_never_lost(engine, herne):
             barrier.wait()
             try:
                 services.record_status_change(
-                    session, programme, "4-1", make_change("in_progress", author=author), today=TODAY
+                    session, programme, "4-1", make_change("in_progress"), Actor(author, "editor"), today=TODAY
                 )
                 session.commit()
                 outcomes.append(author)
@@ -143,21 +151,23 @@ def test_simultaneous_changes_are_all_kept_or_refused_never_lost(engine, herne):
 
 
 def test_correction_is_a_new_change_that_names_the_corrected_one(session, herne):
-    services.record_status_change(session, herne, "5-1", make_change("kept"), today=TODAY)
-    services.record_status_change(session, herne, "5-1", make_change("in_progress", corrects_sequence=1), today=TODAY)
+    services.record_status_change(session, herne, "5-1", make_change("kept"), EDITOR, today=TODAY)
+    services.record_status_change(
+        session, herne, "5-1", make_change("in_progress", corrects_sequence=1), EDITOR, today=TODAY
+    )
     session.commit()
     pledge = services.find_pledge(session, herne, "5-1")
     assert [c.sequence for c in pledge.changes] == [1, 2]
     assert pledge.changes[1].corrects.sequence == 1
     assert pledge.current_status == "in_progress"
     with pytest.raises(services.InvalidInput, match="no change #7"):
-        services.record_status_change(session, herne, "5-1", make_change(corrects_sequence=7), today=TODAY)
+        services.record_status_change(session, herne, "5-1", make_change(corrects_sequence=7), EDITOR, today=TODAY)
 
 
 def test_as_of_counts_follow_the_history(session, herne):
-    services.record_status_change(session, herne, "1-1", make_change("in_progress", "2026-01-10"), today=TODAY)
-    services.record_status_change(session, herne, "1-1", make_change("kept", "2026-09-01"), today=TODAY)
-    services.record_status_change(session, herne, "1-2", make_change("broken", "2026-03-01"), today=TODAY)
+    services.record_status_change(session, herne, "1-1", make_change("in_progress", "2026-01-10"), EDITOR, today=TODAY)
+    services.record_status_change(session, herne, "1-1", make_change("kept", "2026-09-01"), EDITOR, today=TODAY)
+    services.record_status_change(session, herne, "1-2", make_change("broken", "2026-03-01"), EDITOR, today=TODAY)
     session.commit()
     before = services.status_counts(session, herne, dt.date(2026, 1, 9))
     assert before["not_rated"] == 262

@@ -6,6 +6,7 @@ The database comes from ``TRACKER_DATABASE_URL`` (any SQLAlchemy URL); without i
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy.engine import make_url
 from tracker import db, services
 from tracker.programme import ProgrammeParseError
 from tracker.services.opendata import load_export
-from tracker.statuses import SOURCE_KINDS, STATUS_KEYS
+from tracker.statuses import ROLES, SOURCE_KINDS, STATUS_KEYS, Role
 
 app = typer.Typer(
     help="Track the pledges of an election programme: import, rate with evidence, export open data.",
@@ -35,6 +36,11 @@ ProgrammeOption = Annotated[
         help="Programme slug; may be left out while only one programme is loaded.",
     ),
 ]
+
+
+def operator(name: str | None = None) -> services.Actor:
+    """The person at the shell: whoever can run this command can reach the database anyway."""
+    return services.Actor(name or getpass.getuser(), Role.ADMIN, "cli")
 
 
 def fail(message: str) -> None:
@@ -69,7 +75,7 @@ def import_programme(
     """Import a programme text, or bring the database in line with a revised text."""
     db.upgrade_schema()
     with db.session_scope() as session:
-        report = services.import_programme_file(session, path, "retire" if retire_removed else "refuse")
+        report = services.import_programme_file(session, path, operator(), "retire" if retire_removed else "refuse")
     typer.echo(report.summary())
 
 
@@ -101,7 +107,6 @@ def set_status(
     change = services.StatusChangeInput(
         status=status,
         rationale=rationale,
-        author=author,
         sources=sources,
         effective_date=services.parse_date(date, "--date") if date else None,
         corrects_sequence=corrects,
@@ -109,7 +114,7 @@ def set_status(
     _require_schema()
     with db.session_scope() as session:
         prog = services.get_programme(session, programme)
-        recorded = services.record_status_change(session, prog, code, change)
+        recorded = services.record_status_change(session, prog, code, change, operator(author))
         pledge = services.find_pledge(session, prog, code)
         typer.echo(
             f"{pledge.code}: change #{recorded.sequence} recorded ({recorded.status}, effective "
@@ -175,7 +180,7 @@ def restore(path: Annotated[Path, typer.Argument(help="A JSON file written by `t
     data = load_export(path)
     db.upgrade_schema()
     with db.session_scope() as session:
-        prog = services.restore_programme(session, data)
+        prog = services.restore_programme(session, data, operator())
         typer.echo(
             f"Restored {prog.slug}: {len(data['pledges'])} pledges, "
             f"{sum(len(p['history']) for p in data['pledges'])} status changes"
@@ -215,6 +220,63 @@ def programmes() -> None:
     with db.session_scope() as session:
         for prog in services.list_programmes(session):
             typer.echo(f"{prog.slug}\t{prog.party}\t{prog.municipality}\t{prog.election_date}\t{prog.title}")
+
+
+user_app = typer.Typer(help="Staff accounts of the dashboard (local accounts, argon2id-hashed passwords).")
+app.add_typer(user_app, name="user")
+
+
+def _read_password(from_stdin: bool) -> str:
+    """A new password from standard input (one line) or typed twice at a hidden prompt; never an argument."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Sign-in name, without spaces.")],
+    role: Annotated[str, typer.Option(help="One of: " + ", ".join(ROLES))] = "editor",
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+) -> None:
+    """Create a staff account."""
+    _require_schema()
+    password = _read_password(password_stdin)
+    with db.session_scope() as session:
+        services.add_user(session, operator(), name, password, role)
+    typer.echo(f"Account {name} created with role {role}.")
+
+
+@user_app.command("disable")
+def user_disable(name: Annotated[str, typer.Argument(help="Sign-in name.")]) -> None:
+    """Disable an account: it can no longer sign in; its past changes stay attributed to it."""
+    _require_schema()
+    with db.session_scope() as session:
+        services.disable_user(session, operator(), name)
+    typer.echo(f"Account {name} disabled.")
+
+
+@user_app.command("set-password")
+def user_set_password(
+    name: Annotated[str, typer.Argument(help="Sign-in name.")],
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+) -> None:
+    """Set a new password (this also lifts a lock after failed sign-ins)."""
+    _require_schema()
+    password = _read_password(password_stdin)
+    with db.session_scope() as session:
+        services.set_password(session, operator(), name, password)
+    typer.echo(f"Password of {name} changed.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the accounts with their role and state."""
+    _require_schema()
+    with db.session_scope() as session:
+        for user in services.list_users(session, operator()):
+            state = "disabled" if user.disabled else "active"
+            typer.echo(f"{user.name}\t{user.role}\t{state}")
 
 
 def main() -> None:

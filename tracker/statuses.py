@@ -27,3 +27,11 @@ class SourceKind(StrEnum):
 
 
 SOURCE_KINDS: tuple[str, ...] = tuple(k.value for k in SourceKind)
+
+
+class Role(StrEnum):
+    EDITOR = "editor"  # records status changes and evidence
+    ADMIN = "admin"  # also manages accounts and sees the audit trail
+
+
+ROLES: tuple[str, ...] = tuple(r.value for r in Role)

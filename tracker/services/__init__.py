@@ -1,6 +1,28 @@
 """Use cases of the tracker. The CLI and the dashboard both call these; neither touches the ORM directly."""
 
-from tracker.services.errors import Conflict, ImportRefused, InvalidInput, NotFound, SchemaMissing, TrackerError
+from tracker.services.audit import AuditRow, audit_csv, list_events
+from tracker.services.auth import (
+    Actor,
+    PermissionDenied,
+    SignInFailed,
+    add_user,
+    authenticate,
+    disable_user,
+    list_users,
+    require,
+    set_password,
+    sso_actor,
+)
+from tracker.services.errors import (
+    Conflict,
+    ImportRefused,
+    InvalidInput,
+    NotFound,
+    RowError,
+    RowErrors,
+    SchemaMissing,
+    TrackerError,
+)
 from tracker.services.inputs import SourceInput, StatusChangeInput, parse_date
 from tracker.services.opendata import export_csv, export_json, export_programme, restore_programme
 from tracker.services.programmes import (
@@ -11,21 +33,44 @@ from tracker.services.programmes import (
     list_programmes,
     load_metadata,
 )
-from tracker.services.ratings import find_pledge, latest_change, record_status_change, suggest_codes
+from tracker.services.ratings import (
+    BulkItem,
+    add_evidence,
+    check_items,
+    find_pledge,
+    latest_change,
+    record_status_change,
+    record_status_changes,
+    set_success_criterion,
+    suggest_codes,
+)
 from tracker.services.statistics import AreaCount, area_status_counts, last_update, status_counts
 
 __all__ = [
+    "Actor",
     "AreaCount",
+    "AuditRow",
+    "BulkItem",
     "Conflict",
     "ImportRefused",
     "ImportReport",
     "InvalidInput",
     "NotFound",
+    "PermissionDenied",
+    "RowError",
+    "RowErrors",
     "SchemaMissing",
+    "SignInFailed",
     "SourceInput",
     "StatusChangeInput",
     "TrackerError",
+    "add_evidence",
+    "add_user",
     "area_status_counts",
+    "audit_csv",
+    "authenticate",
+    "check_items",
+    "disable_user",
     "export_csv",
     "export_json",
     "export_programme",
@@ -35,11 +80,18 @@ __all__ = [
     "import_programme_file",
     "last_update",
     "latest_change",
+    "list_events",
     "list_programmes",
+    "list_users",
     "load_metadata",
     "parse_date",
     "record_status_change",
+    "record_status_changes",
+    "require",
     "restore_programme",
+    "set_password",
+    "set_success_criterion",
+    "sso_actor",
     "status_counts",
     "suggest_codes",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class TrackerError(Exception):
     """Base of every error meant to be shown to a person as it is."""
@@ -40,3 +42,23 @@ class ImportRefused(TrackerError):
 
 class SchemaMissing(TrackerError):
     """The database has no schema, or an old one."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: str  # how the person finds it: "line 57", "8.2-4"
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.row}, {self.field}: {self.message}"
+
+
+class RowErrors(TrackerError):
+    """Several rows of a bulk edit or an import are invalid; nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        shown = "\n".join(f"  {e}" for e in errors[:50])
+        more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"{len(errors)} problem(s); nothing was saved:\n{shown}{more}")

@@ -12,7 +12,6 @@ from tracker.statuses import SOURCE_KINDS, STATUS_KEYS
 MAX_RATIONALE = 5000
 MAX_TITLE = 500
 MAX_URL = 2000
-MAX_AUTHOR = 200
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,6 @@ class SourceInput:
 class StatusChangeInput:
     status: str
     rationale: str
-    author: str
     sources: list[SourceInput] = field(default_factory=list)
     effective_date: dt.date | None = None  # None means today
     corrects_sequence: int | None = None  # set when this change corrects an earlier one of the same pledge

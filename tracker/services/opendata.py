@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session, selectinload
 from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
 from tracker.search import search_text
+from tracker.services.audit import record_event
+from tracker.services.auth import Actor, require
 from tracker.services.errors import InvalidInput
-from tracker.statuses import STATUS_KEYS
+from tracker.statuses import STATUS_KEYS, Role
 
 FORMAT = "pledge-tracker/1"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -220,8 +222,9 @@ def _evidence(programme: Programme, pledge: Pledge, source: dict) -> Evidence:
     )
 
 
-def restore_programme(session: Session, data: dict[str, Any]) -> Programme:
+def restore_programme(session: Session, data: dict[str, Any], actor: Actor) -> Programme:
     """Load a JSON export (already checked against the schema) as a new programme, in one transaction."""
+    require(actor, Role.ADMIN)
     if data.get("format") != FORMAT:
         raise InvalidInput("format", f"expected {FORMAT!r}, found {data.get('format')!r}")
     meta = data["programme"]
@@ -272,6 +275,7 @@ def restore_programme(session: Session, data: dict[str, Any]) -> Programme:
             session.add(goals[g["code"]])
     for item in data["pledges"]:
         _restore_pledge(session, programme, item, areas, goals)
+    record_event(session, actor, "programme.restore", programme.id, detail={"pledges": len(data["pledges"])})
     session.flush()
     return programme
 

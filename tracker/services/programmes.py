@@ -16,7 +16,10 @@ from tracker import clock
 from tracker.models import Area, Goal, Pledge, Programme, StatusChange
 from tracker.programme import ParsedProgramme, parse_programme_bytes, short_area_title
 from tracker.search import search_text
+from tracker.services.audit import record_event
+from tracker.services.auth import Actor, require
 from tracker.services.errors import ImportRefused, InvalidInput, NotFound
+from tracker.statuses import Role
 
 REMOVED_POLICIES = ("refuse", "retire")
 
@@ -134,14 +137,14 @@ def _assign(obj: object, **values: object) -> bool:
 
 
 def import_programme_file(
-    session: Session, path: Path, on_removed: str = "refuse", today: dt.date | None = None
+    session: Session, path: Path, actor: Actor, on_removed: str = "refuse", today: dt.date | None = None
 ) -> ImportReport:
     """Import ``path`` with the metadata file beside it (see ``import_programme``)."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InvalidInput(str(path), f"cannot be read: {error.strerror}") from None
-    return import_programme(session, data, load_metadata(metadata_path(path)), path.name, on_removed, today)
+    return import_programme(session, data, load_metadata(metadata_path(path)), path.name, actor, on_removed, today)
 
 
 def import_programme(
@@ -149,6 +152,7 @@ def import_programme(
     data: bytes,
     metadata: ProgrammeMetadata,
     source_name: str,
+    actor: Actor,
     on_removed: str = "refuse",
     today: dt.date | None = None,
 ) -> ImportReport:
@@ -159,6 +163,7 @@ def import_programme(
     history make the import refuse unless ``on_removed="retire"``, which keeps them (and their
     history) marked as retired. The text is parsed completely before anything is written.
     """
+    require(actor, Role.ADMIN)
     if on_removed not in REMOVED_POLICIES:
         raise InvalidInput("on_removed", f"accepted: {', '.join(REMOVED_POLICIES)}")
     parsed = parse_programme_bytes(data, source_name)
@@ -184,6 +189,23 @@ def import_programme(
     )
     session.flush()
     _sync_structure(session, programme, parsed, metadata, report, on_removed, today or clock.today())
+    if not report.is_noop:
+        record_event(
+            session,
+            actor,
+            "programme.import",
+            programme.id,
+            detail={
+                "source": source_name,
+                "sha256": programme.source_sha256,
+                "created": report.created,
+                "added": len(report.added),
+                "changed": report.changed,
+                "renumbered": report.renumbered,
+                "removed": report.removed,
+                "retired": report.retired,
+            },
+        )
     return report
 
 
