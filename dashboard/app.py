@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.auth import current_actor
 from dashboard.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES, _
 from dashboard.urlstate import one_of, url_widget
 
@@ -15,7 +16,9 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title=_("Pledge tracker"), page_icon=":material/fact_check:", layout="wide")
 
 permalink = bool(st.query_params.get("pledge"))
-pages = [
+actor = current_actor()
+staff = "visible" if actor else "hidden"
+public = [
     st.Page(
         HERE / "pages/overview.py",
         title=_("Overview"),
@@ -36,6 +39,40 @@ pages = [
         visibility="hidden",
     ),
 ]
+# Staff pages are always registered, so that one opened by URL shows the sign-in instead of a 404;
+# they appear in the menu only while someone is signed in.
+editorial = [
+    st.Page(
+        HERE / "pages/sign_in.py",
+        title=_("Editorial team"),
+        icon=":material/badge:",
+        url_path="staff",
+        visibility="hidden",
+    ),
+    st.Page(HERE / "pages/edit.py", title=_("Rate"), icon=":material/edit:", url_path="edit", visibility=staff),
+    st.Page(
+        HERE / "pages/bulk.py",
+        title=_("Several at once"),
+        icon=":material/table_edit:",
+        url_path="bulk",
+        visibility=staff,
+    ),
+    st.Page(
+        HERE / "pages/import_statuses.py",
+        title=_("Import"),
+        icon=":material/upload_file:",
+        url_path="import",
+        visibility=staff,
+    ),
+    st.Page(
+        HERE / "pages/audit.py",
+        title=_("Audit trail"),
+        icon=":material/history:",
+        url_path="audit",
+        visibility="visible" if actor and actor.is_admin else "hidden",
+    ),
+]
+pages = {"": public, _("Editorial team"): editorial}
 page = st.navigation(pages, position="top")
 # Our own static style: long measure texts in links wrap instead of being cut off on a phone.
 st.html(

@@ -178,3 +178,25 @@ def sources_markdown(sources) -> str:
         f"- {md_link(s.title, s.url)}" + (f" ({format_date(s.published_on)})" if s.published_on else "")
         for s in sources
     )
+
+
+def source_kind_label(kind: str) -> str:
+    names = {
+        "council": _("Council paper or decision"),
+        "press": _("Press"),
+        "city": _("City announcement"),
+        "party": _("Party"),
+        "other": _("Other"),
+    }
+    return names.get(kind, kind)
+
+
+def field_message(error: Exception) -> str:
+    """An error from the services in the reader's words: which field, and what would be accepted."""
+    field = getattr(error, "field", None)
+    message = getattr(error, "message", None) or str(error)
+    return (
+        _("Not saved. {field}: {message}").format(field=field, message=message)
+        if field
+        else _("Not saved. {message}").format(message=message)
+    )

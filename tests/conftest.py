@@ -85,10 +85,12 @@ def tracker_cli(database_url):
     exe = shutil.which("tracker", path=str(Path(sys.executable).parent)) or shutil.which("tracker")
     assert exe, "the tracker console script is not installed; run make test"
 
-    def run(*args: str, check: bool = False, url: str | None = None) -> subprocess.CompletedProcess:
+    def run(
+        *args: str, check: bool = False, url: str | None = None, input: str | None = None
+    ) -> subprocess.CompletedProcess:
         env = {**os.environ, "TRACKER_DATABASE_URL": url or database_url}
         env.pop("TRACKER_PROGRAMME", None)
-        result = subprocess.run([exe, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+        result = subprocess.run([exe, *args], capture_output=True, text=True, env=env, cwd=ROOT, input=input)
         if check and result.returncode != 0:
             raise AssertionError(f"tracker {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
@@ -144,3 +146,26 @@ def app_env(database_url, monkeypatch):
     st.cache_data.clear()
     yield database_url
     st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Real headless Chromium (Debian's, through Playwright); required in CI."""
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        _require("Chromium", f"it was not found at {CHROMIUM} (install Debian's chromium or set TRACKER_TEST_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()

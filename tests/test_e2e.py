@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app, wait_until_rendered
-from tests.conftest import ADMIN, EDITOR, HERNE, IN_CI, KNOWN_STATUSES, make_change
+from tests.browser import running_app, wait_until_rendered
+from tests.conftest import ADMIN, EDITOR, HERNE, KNOWN_STATUSES, make_change
 from tracker import db, services
 
 pytestmark = pytest.mark.browser
@@ -32,29 +31,6 @@ def app_url(tmp_path_factory) -> str:
     engine.dispose()
     with running_app(url) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium or set TRACKER_TEST_CHROMIUM)"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_overview_draws_the_area_chart(page, app_url):

@@ -222,6 +222,36 @@ def programmes() -> None:
             typer.echo(f"{prog.slug}\t{prog.party}\t{prog.municipality}\t{prog.election_date}\t{prog.title}")
 
 
+@app.command("import-statuses")
+def import_statuses(
+    path: Annotated[
+        Path,
+        typer.Argument(help="CSV file (UTF-8, comma or semicolon), columns: " + ", ".join(services.STATUS_CSV_COLUMNS)),
+    ],
+    dry_run: Annotated[bool, typer.Option(help="Check the file and list the changes without saving them.")] = False,
+    author: Annotated[str | None, typer.Option(help="Who records these changes (default: your login name).")] = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Record many status changes from a spreadsheet: every row is checked first, then all or none are saved."""
+    if not path.is_file():
+        fail(f"{path} is not a file")
+    with path.open("rb") as file:
+        data = file.read(services.MAX_UPLOAD_BYTES + 1)  # one byte more is enough to refuse a file too large
+    _require_schema()
+    with db.session_scope() as session:
+        prog = services.get_programme(session, programme)
+        plan = services.import_statuses(session, prog, data, operator(author), source=path.name, dry_run=dry_run)
+    if dry_run:
+        for change in plan.changes:
+            typer.echo(
+                f"line {change.line}: {change.code} {change.old_status} -> {change.new_status} "
+                f"({change.effective_date})"
+            )
+        typer.echo("Dry run: nothing was written.")
+    else:
+        typer.echo(f"Imported {len(plan.changes)} status changes from {path}.")
+
+
 user_app = typer.Typer(help="Staff accounts of the dashboard (local accounts, argon2id-hashed passwords).")
 app.add_typer(user_app, name="user")
 

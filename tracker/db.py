@@ -37,10 +37,14 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
-@cache
 def get_engine(url: str | None = None) -> Engine:
-    """One engine per URL and process; SQLite files get their folder, foreign keys and WAL."""
-    url = url or database_url()
+    """One engine per URL and process (default: the configured URL, read now, not at first use)."""
+    return _engine_for(url or database_url())
+
+
+@cache
+def _engine_for(url: str) -> Engine:
+    """SQLite files get their folder, foreign keys and WAL; PostgreSQL URLs use psycopg 3."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -57,3 +57,4 @@ last = data.overview(data.database_url(), programme.slug, None).last_update
 st.caption(
     _("Last updated: {date}").format(date=format_date(last.date())) if last else _("No rating has been recorded yet.")
 )
+st.page_link("pages/sign_in.py", label=_("Sign in for the editorial team"), icon=":material/badge:")

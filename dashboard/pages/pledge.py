@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import components, data
+from dashboard.auth import current_actor
 from dashboard.i18n import _, format_date, ngettext
 from tracker.services import NotFound
 
@@ -41,6 +42,13 @@ except NotFound:
     st.stop()
 
 back_link()
+if current_actor() is not None:
+    st.page_link(
+        "pages/edit.py",
+        label=_("Rate this measure"),
+        icon=":material/edit:",
+        query_params=components.link_params(pledge=view.code),
+    )
 st.caption(components.md_escape(_("Measure {code}").format(code=view.code)))
 st.markdown(f"### {components.md_escape(view.text)}")
 components.status_badge(view.status)

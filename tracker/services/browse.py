@@ -146,6 +146,40 @@ def search_pledges(
     return SearchResult(tuple(PledgeRow(*row) for row in session.execute(stmt)), int(total))
 
 
+@dataclass(frozen=True)
+class EditableRow:
+    code: str
+    text: str
+    status: str
+    version: int  # what an editor saw: the optimistic lock of the save
+
+
+def editable_rows(
+    session: Session,
+    programme: Programme,
+    area: int | None = None,
+    goal: str | None = None,
+    statuses: tuple[str, ...] = (),
+    limit: int = 500,
+) -> list[EditableRow]:
+    """Pledges for bulk editing (with their version), filtered, in programme order."""
+    stmt = (
+        select(Pledge.code, Pledge.text, Pledge.current_status, Pledge.version)
+        .join(Area, Area.id == Pledge.area_id)
+        .outerjoin(Goal, Goal.id == Pledge.goal_id)
+        .where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None))
+        .order_by(Pledge.position)
+        .limit(limit)
+    )
+    if area is not None:
+        stmt = stmt.where(Area.number == area)
+    if goal:
+        stmt = stmt.where(Goal.code == goal)
+    if statuses:
+        stmt = stmt.where(Pledge.current_status.in_(statuses))
+    return [EditableRow(*row) for row in session.execute(stmt)]
+
+
 def _source(evidence: Evidence) -> SourceView:
     return SourceView(
         evidence.url,
@@ -291,6 +325,7 @@ def goal_options(session: Session, programme: Programme, area: int | None = None
 
 __all__ = [
     "ChangeView",
+    "EditableRow",
     "Option",
     "PledgeRow",
     "PledgeView",
@@ -298,6 +333,7 @@ __all__ = [
     "SearchResult",
     "SourceView",
     "area_options",
+    "editable_rows",
     "goal_options",
     "period_ends",
     "pledge_view",

@@ -50,6 +50,8 @@ def check_text(value: str | None, field_name: str, max_length: int) -> str:
     text = (value or "").strip()
     if not text:
         raise InvalidInput(field_name, "must not be empty")
+    if "\x00" in text:
+        raise InvalidInput(field_name, "contains a NUL character; remove it and try again")
     if len(text) > max_length:
         raise InvalidInput(field_name, f"is {len(text)} characters long; at most {max_length} are accepted")
     return text
@@ -58,7 +60,7 @@ def check_text(value: str | None, field_name: str, max_length: int) -> str:
 def check_url(value: str, field_name: str = "source URL") -> str:
     url = (value or "").strip()
     parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in url):
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() or c == "\x00" for c in url):
         raise InvalidInput(field_name, f"{value!r} is not a web address; accepted: a full http:// or https:// URL")
     if len(url) > MAX_URL:
         raise InvalidInput(field_name, f"is longer than {MAX_URL} characters")

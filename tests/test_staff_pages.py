@@ -1,0 +1,126 @@
+"""The staff pages through AppTest: closed without a session, usable once signed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ADMIN, ROOT
+from tracker import db, services
+
+APP = str(ROOT / "dashboard" / "app.py")
+PASSWORD = "korrekt pferd batterie"
+
+
+@pytest.fixture
+def staff(app_env, session, rated):
+    services.add_user(session, ADMIN, "erika", PASSWORD, "editor")
+    services.add_user(session, ADMIN, "bert", PASSWORD, "admin")
+    session.commit()
+    return rated
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page(page)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def sign_in(app: AppTest, name: str, password: str = PASSWORD) -> AppTest:
+    app.text_input[0].input(name)
+    app.text_input[1].input(password)
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def page_text(app: AppTest) -> str:
+    parts = [m.value for m in app.markdown] + [e.value for e in app.error] + [t.value for t in app.title]
+    parts += [c.value for c in app.caption] + [s.value for s in app.success] + [w.value for w in app.warning]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", ["pages/edit.py", "pages/bulk.py", "pages/import_statuses.py", "pages/audit.py"])
+def test_staff_page_without_session_shows_the_sign_in(staff, page):
+    app = open_page(page)
+    assert "Anmeldung für die Redaktion" in page_text(app)
+    assert [t.label for t in app.text_input] == ["Name", "Passwort"]
+    assert not app.get("data_editor") and not app.selectbox
+
+
+def test_wrong_password_gives_the_generic_message(staff):
+    app = sign_in(open_page("pages/edit.py"), "erika", "falsches passwort")
+    assert "Anmeldung fehlgeschlagen" in page_text(app)
+    same = sign_in(open_page("pages/edit.py"), "niemand", "falsches passwort")
+    assert [e.value for e in same.error] == [e.value for e in app.error]
+
+
+def test_editor_records_a_change_and_the_public_page_shows_it(staff):
+    app = sign_in(open_page("pages/edit.py", pledge="2-2"), "erika")
+    assert "Angemeldet als erika (editor)" in page_text(app)
+    status = next(s for s in app.selectbox if s.label == "Neue Bewertung")
+    status.set_value("kept")
+    next(t for t in app.text_area if t.label.startswith("Begründung")).input(
+        "Der Rat hat die Ganztagsschulen beschlossen."
+    )
+    next(t for t in app.text_input if t.label == "Adresse der Quelle").input("https://www.herne.de/ogs")
+    next(t for t in app.text_input if t.label == "Titel der Quelle").input("Ratsbeschluss OGS")
+    next(b for b in app.button if b.label == "Bewertung speichern").click().run()
+    assert not app.exception, app.exception
+    assert "Gespeichert als Bewertung Nr. 1." in page_text(app)
+
+    public = AppTest.from_file(APP, default_timeout=60)
+    public.query_params["pledge"] = "2-2"
+    public.run()
+    text = "\n".join([m.value for m in public.markdown] + [t.value for t in public.text])
+    assert "Der Rat hat die Ganztagsschulen beschlossen." in text
+    assert "Ratsbeschluss OGS" in text and "erika" in text
+
+
+def test_missing_source_is_refused_naming_the_field(staff):
+    app = sign_in(open_page("pages/edit.py", pledge="2-3"), "erika")
+    next(s for s in app.selectbox if s.label == "Neue Bewertung").set_value("kept")
+    next(t for t in app.text_area if t.label.startswith("Begründung")).input("Begründung")
+    next(b for b in app.button if b.label == "Bewertung speichern").click().run()
+    assert "source 1 URL" in page_text(app)
+    with db.session_scope() as session:
+        assert services.find_pledge(session, services.get_programme(session), "2-3").changes == []
+
+
+def test_audit_trail_is_for_admins_only(staff):
+    editor = sign_in(open_page("pages/audit.py"), "erika")
+    assert "nur für Admins" in page_text(editor)
+    admin = sign_in(open_page("pages/audit.py"), "bert")
+    table = admin.dataframe[0].value
+    assert "status.change" in set(table["Aktion"]) and "account.add" in set(table["Aktion"])
+
+
+def test_bulk_edit_saves_all_rows_in_one_go(staff):
+    app = sign_in(open_page("pages/bulk.py"), "erika")
+    editor_key = "bulk_0_None_None_"  # round 0, no area, goal or status filter
+    today = dt.date.today().isoformat()
+    edits = {
+        row: {
+            "new_status": "Umgesetzt",
+            "date": today,
+            "rationale": "Beschlossen.",
+            "source_url": "https://a.de/x",
+            "source_title": "Beschluss",
+        }
+        for row in (4, 5)  # 2-1 and 2-2, in programme order after area 1's four measures
+    }
+    app.session_state[editor_key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    app.run()
+    next(b for b in app.button if b.label == "Alle speichern").click().run()
+    assert not app.exception, app.exception
+    assert "2 Bewertungen gespeichert" in page_text(app)
+    with db.session_scope() as session:
+        programme = services.get_programme(session)
+        assert services.find_pledge(session, programme, "2-1").current_status == "kept"
+        assert services.find_pledge(session, programme, "2-2").current_status == "kept"
