@@ -124,3 +124,30 @@ def test_bulk_edit_saves_all_rows_in_one_go(staff):
         programme = services.get_programme(session)
         assert services.find_pledge(session, programme, "2-1").current_status == "kept"
         assert services.find_pledge(session, programme, "2-2").current_status == "kept"
+
+
+def test_second_editor_sees_a_conflict_naming_the_other_change_and_can_retry(staff):
+    from tests.conftest import make_change
+
+    app = sign_in(open_page("pages/edit.py", pledge="2-4"), "erika")  # erika opens 2-4 (version 0)
+    with db.session_scope() as session:  # meanwhile bert saves a rating of the same measure
+        programme = services.get_programme(session)
+        services.record_status_change(
+            session, programme, "2-4", make_change("stalled"), services.Actor("bert", "admin")
+        )
+
+    def fill_and_save() -> None:
+        next(s for s in app.selectbox if s.label == "Neue Bewertung").set_value("kept")
+        next(t for t in app.text_area if t.label.startswith("Begründung")).input("Beschlossen.")
+        next(t for t in app.text_input if t.label == "Adresse der Quelle").input("https://www.herne.de/x")
+        next(t for t in app.text_input if t.label == "Titel der Quelle").input("Beschluss")
+        next(b for b in app.button if b.label == "Bewertung speichern").click().run()
+
+    fill_and_save()
+    text = page_text(app)
+    assert "Nicht gespeichert: bert hat" in text and "„Blockiert“" in text
+    with db.session_scope() as session:
+        changes = services.find_pledge(session, services.get_programme(session), "2-4").changes
+        assert [(c.author, c.status) for c in changes] == [("bert", "stalled")]
+    fill_and_save()  # having seen bert's change, erika saves again
+    assert "Gespeichert als Bewertung Nr. 2." in page_text(app)
