@@ -8,6 +8,7 @@ with many visitors asks the database once a minute at most; a write through this
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,8 +16,22 @@ import streamlit as st
 
 from tracker import db, services
 from tracker.services import browse
+from tracker.services.statistics import totals_from_areas
 
-TTL = dt.timedelta(seconds=60)
+DEFAULT_TTL_SECONDS = 60
+
+
+def ttl_from_env() -> dt.timedelta:
+    """``TRACKER_CACHE_TTL`` in seconds (0 turns caching off); anything but a number >= 0 means the default."""
+    default = dt.timedelta(seconds=DEFAULT_TTL_SECONDS)
+    try:
+        ttl = dt.timedelta(seconds=float(os.environ.get("TRACKER_CACHE_TTL", DEFAULT_TTL_SECONDS)))
+    except (ValueError, OverflowError):  # not a number, NaN, or too large
+        return default
+    return ttl if ttl >= dt.timedelta(0) else default
+
+
+TTL = ttl_from_env()  # read once, when the app process starts
 
 
 @dataclass(frozen=True)
@@ -73,16 +88,14 @@ def programmes(url: str) -> list[ProgrammeInfo]:
 def overview(url: str, slug: str, as_of: dt.date | None = None) -> Overview:
     with db.session_scope(db.get_engine(url)) as session:
         programme = _programme(session, slug)
+        rows = services.area_status_counts(session, programme, as_of)
         areas = pd.DataFrame(
-            [
-                (r.area_number, r.short_title, r.status, r.count)
-                for r in services.area_status_counts(session, programme, as_of)
-            ],
+            [(r.area_number, r.short_title, r.status, r.count) for r in rows],
             columns=["area_number", "area_title", "status", "count"],
         )
         last = services.last_update(session, programme)
         return Overview(
-            counts=services.status_counts(session, programme, as_of),
+            counts=totals_from_areas(rows),
             areas=areas,
             recent=browse.recent_changes(session, programme, limit=8, as_of=as_of),
             last_update=last,

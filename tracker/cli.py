@@ -252,6 +252,32 @@ def import_statuses(
         typer.echo(f"Imported {len(plan.changes)} status changes from {path}.")
 
 
+@app.command("demo-data")
+def demo_data(
+    programmes: Annotated[int, typer.Option(help="How many programmes.")] = 1,
+    pledges: Annotated[int, typer.Option(help="How many pledges in all.")] = 262,
+    changes: Annotated[int, typer.Option(help="How many status changes in all (each with one source).")] = 500,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 1,
+    replace: Annotated[bool, typer.Option(help="Remove earlier demo programmes first.")] = False,
+) -> None:
+    """Fill the database with invented, reproducible demo data (the app marks it as such on every page)."""
+    import time
+
+    from tracker.services import demo
+
+    db.upgrade_schema()
+    started = time.perf_counter()
+    with db.session_scope() as session:
+        if replace:
+            removed = demo.remove_demo_data(session, operator())
+            typer.echo(f"Removed {removed} earlier demo programme(s).")
+        report = demo.generate_demo_data(session, operator(), programmes, pledges, changes, seed)
+    typer.echo(
+        f"Demo data: {report.programmes} programmes, {report.areas} areas, {report.goals} goals, "
+        f"{report.pledges} pledges, {report.changes} status changes in {time.perf_counter() - started:.1f} s."
+    )
+
+
 user_app = typer.Typer(help="Staff accounts of the dashboard (local accounts, argon2id-hashed passwords).")
 app.add_typer(user_app, name="user")
 

@@ -143,6 +143,7 @@ class StatusChange(Base):
         UniqueConstraint("pledge_id", "sequence"),
         CheckConstraint(_in("status", STATUS_KEYS), name="status_known"),
         Index("ix_status_change_programme_effective", "programme_id", "effective_date"),
+        Index("ix_status_change_programme_recorded", "programme_id", "recorded_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

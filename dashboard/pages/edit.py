@@ -11,6 +11,8 @@ from dashboard.statuses import DISPLAY_ORDER, label
 from tracker.services import Conflict, InvalidInput, NotFound, PermissionDenied, SourceInput, StatusChangeInput
 from tracker.statuses import SOURCE_KINDS
 
+PICK_LIMIT = 200  # measures offered at once; more are found by typing
+
 actor = auth.require_staff()
 programme = components.current_programme()
 if programme is None:
@@ -20,16 +22,28 @@ auth.signed_in_bar(actor)
 st.title(_("Rate a measure"))
 
 url = data.database_url()
-everything = data.search(url, programme.slug, "", None, None, (), 100_000, 0).rows
-codes = [row.code for row in everything]
-texts = {row.code: row.text for row in everything}
 wanted = st.query_params.get("pledge")
+query = st.text_input(_("Find a measure"), placeholder=_("Type a code or words of the measure"), max_chars=200)
+found = data.search(url, programme.slug, query, None, None, (), PICK_LIMIT, 0)
+texts = {row.code: row.text for row in found.rows}
+if wanted and wanted not in texts:
+    try:
+        texts = {wanted: data.pledge(url, programme.slug, wanted).text, **texts}
+    except NotFound:
+        st.warning(_("There is no measure with the code “{code}” in this programme.").format(code=wanted))
+codes = list(texts)
+if found.total > PICK_LIMIT:
+    st.caption(
+        _("{n} measures match; the first {limit} are listed. Type more to narrow it down.").format(
+            n=found.total, limit=PICK_LIMIT
+        )
+    )
 code = st.selectbox(
     _("Measure"),
     codes,
     index=codes.index(wanted) if wanted in codes else None,
     format_func=lambda c: f"{c}: {texts[c]}",
-    placeholder=_("Type a code or words of the measure"),
+    placeholder=_("Choose a measure"),
 )
 if code is None:
     st.stop()

@@ -16,7 +16,8 @@ from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
 from tracker.search import query_words
 from tracker.services.ratings import find_pledge
-from tracker.services.statistics import status_counts
+from tracker.services.statistics import status_counts_on
+from tracker.statuses import STATUS_KEYS
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ def pledge_view(session: Session, programme: Programme, code: str) -> PledgeView
 def recent_changes(
     session: Session, programme: Programme, limit: int = 10, as_of: dt.date | None = None
 ) -> list[RecentChange]:
-    """The latest recorded status changes (up to ``as_of`` by effective date), newest first."""
+    """The most recently recorded status changes; with ``as_of``, the latest effective by that day."""
     stmt = (
         select(
             Pledge.code,
@@ -260,11 +261,14 @@ def recent_changes(
         .join(Pledge, Pledge.id == StatusChange.pledge_id)
         .join(Area, Area.id == Pledge.area_id)
         .where(StatusChange.programme_id == programme.id)
-        .order_by(StatusChange.effective_date.desc(), StatusChange.recorded_at.desc(), StatusChange.id.desc())
         .limit(limit)
     )
-    if as_of is not None:
-        stmt = stmt.where(StatusChange.effective_date <= as_of)
+    if as_of is None:  # what was recorded last (served by the index on programme and recording time)
+        stmt = stmt.order_by(StatusChange.recorded_at.desc(), StatusChange.id.desc())
+    else:  # what had happened last by that day (served by the index on programme and effective date)
+        stmt = stmt.where(StatusChange.effective_date <= as_of).order_by(
+            StatusChange.effective_date.desc(), StatusChange.id.desc()
+        )
     return [RecentChange(*row[:6], clock.as_utc(row[6])) for row in session.execute(stmt)]
 
 
@@ -298,10 +302,9 @@ def status_timeline(
 ) -> list[tuple[dt.date, str, int]]:
     """Pledges per status at the end of every week or month since the election, from the history."""
     until = until or clock.today()
-    rows = []
-    for day in period_ends(programme.election_date, max(until, programme.election_date), period):
-        rows.extend((day, status, count) for status, count in status_counts(session, programme, day).items())
-    return rows
+    days = period_ends(programme.election_date, max(until, programme.election_date), period)
+    counts = status_counts_on(session, programme, days)
+    return [(day, status, counts[day][status]) for day in days for status in STATUS_KEYS]
 
 
 def area_options(session: Session, programme: Programme) -> list[Option]:
@@ -311,7 +314,11 @@ def area_options(session: Session, programme: Programme) -> list[Option]:
     return [Option(str(number), f"{number}. {title}") for number, title in rows]
 
 
-def goal_options(session: Session, programme: Programme, area: int | None = None) -> list[Option]:
+def goal_options(session: Session, programme: Programme, area: int | None = None, limit: int = 300) -> list[Option]:
+    """The goals of an area, or of the whole programme while it has at most ``limit`` of them.
+
+    A long list is never sent to the browser: with more goals, the choice needs an area first.
+    """
     stmt = (
         select(Goal.code, Goal.number, Goal.title)
         .join(Area, Area.id == Goal.area_id)
@@ -320,7 +327,8 @@ def goal_options(session: Session, programme: Programme, area: int | None = None
     )
     if area is not None:
         stmt = stmt.where(Area.number == area)
-    return [Option(code, f"{number} {title}") for code, number, title in session.execute(stmt)]
+    rows = session.execute(stmt.limit(limit + 1)).all()
+    return [] if len(rows) > limit else [Option(code, f"{number} {title}") for code, number, title in rows]
 
 
 __all__ = [

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Date, Integer, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
@@ -25,12 +26,16 @@ class AreaCount:
     count: int
 
 
-def _status_column(programme: Programme, as_of: dt.date | None):
-    """A selectable of (pledge id, area id, status) for the programme's current pledges."""
-    if as_of is None:
+def _status_column(as_of: bool):
+    """A selectable of (pledge id, area id, status) for one programme's current pledges.
+
+    Bound parameters: ``programme_id``, and ``as_of`` when the status is derived from the history.
+    """
+    programme_id = bindparam("programme_id", type_=Integer)
+    if not as_of:
         return (
             select(Pledge.id.label("pledge_id"), Pledge.area_id, Pledge.current_status.label("status"))
-            .where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None))
+            .where(Pledge.programme_id == programme_id, Pledge.retired_on.is_(None))
             .subquery("pledge_status")
         )
     ranked = (
@@ -44,7 +49,7 @@ def _status_column(programme: Programme, as_of: dt.date | None):
             )
             .label("rank"),
         )
-        .where(StatusChange.programme_id == programme.id, StatusChange.effective_date <= as_of)
+        .where(StatusChange.programme_id == programme_id, StatusChange.effective_date <= bindparam("as_of", type_=Date))
         .subquery("ranked")
     )
     return (
@@ -54,33 +59,108 @@ def _status_column(programme: Programme, as_of: dt.date | None):
             func.coalesce(ranked.c.status, literal("not_rated")).label("status"),
         )
         .outerjoin(ranked, (ranked.c.pledge_id == Pledge.id) & (ranked.c.rank == 1))
-        .where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None))
+        .where(Pledge.programme_id == programme_id, Pledge.retired_on.is_(None))
         .subquery("pledge_status")
     )
 
 
+# The statements are built once per process: building them costs more than running them on a
+# small programme, and the overview asks for them on every page view.
+@cache
+def _totals_statement(as_of: bool):
+    statuses = _status_column(as_of)
+    return select(statuses.c.status, func.count()).group_by(statuses.c.status)
+
+
+@cache
+def _per_area_statement(as_of: bool):
+    statuses = _status_column(as_of)
+    return (
+        select(Area.number, Area.short_title, statuses.c.status, func.count())
+        .join(statuses, statuses.c.area_id == Area.id)
+        .group_by(Area.number, Area.short_title, statuses.c.status)
+    )
+
+
+def _parameters(programme: Programme, as_of: dt.date | None) -> dict:
+    return {"programme_id": programme.id} if as_of is None else {"programme_id": programme.id, "as_of": as_of}
+
+
 def status_counts(session: Session, programme: Programme, as_of: dt.date | None = None) -> dict[str, int]:
     """Pledges per status, every status present (zero where none), in the fixed status order."""
-    statuses = _status_column(programme, as_of)
-    rows = session.execute(select(statuses.c.status, func.count()).group_by(statuses.c.status))
+    rows = session.execute(_totals_statement(as_of is not None), _parameters(programme, as_of))
     found = dict(rows.all())
     return {key: int(found.get(key, 0)) for key in STATUS_KEYS}
 
 
+_STATUS_ORDER = {key: i for i, key in enumerate(STATUS_KEYS)}
+
+
 def area_status_counts(session: Session, programme: Programme, as_of: dt.date | None = None) -> list[AreaCount]:
     """Pledges per area and status, ordered by area number and the fixed status order."""
-    statuses = _status_column(programme, as_of)
-    rows = session.execute(
-        select(Area.number, Area.short_title, statuses.c.status, func.count())
-        .join(statuses, statuses.c.area_id == Area.id)
-        .group_by(Area.number, Area.short_title, statuses.c.status)
-    ).all()
-    order = {key: i for i, key in enumerate(STATUS_KEYS)}
+    rows = session.execute(_per_area_statement(as_of is not None), _parameters(programme, as_of)).all()
     counts = [AreaCount(int(n), title, status, int(c)) for n, title, status, c in rows]
-    return sorted(counts, key=lambda row: (row.area_number, order[row.status]))
+    return sorted(counts, key=lambda row: (row.area_number, _STATUS_ORDER[row.status]))
+
+
+def totals_from_areas(rows: list[AreaCount]) -> dict[str, int]:
+    """The overall figures from the per-area ones (saves the overview a second query)."""
+    totals = dict.fromkeys(STATUS_KEYS, 0)
+    for row in rows:
+        totals[row.status] += row.count
+    return totals
 
 
 def last_update(session: Session, programme: Programme) -> dt.datetime | None:
     """When the newest status change was recorded (None before any rating)."""
     last = session.scalar(select(func.max(StatusChange.recorded_at)).where(StatusChange.programme_id == programme.id))
     return clock.as_utc(last) if last else None
+
+
+def status_counts_on(session: Session, programme: Programme, days: list[dt.date]) -> dict[dt.date, dict[str, int]]:
+    """Pledges per status on each of ``days``, from one SQL pass over the history.
+
+    Every change moves its pledge from the status of its previous change (by effective date, then
+    recording order) to its own. The database returns how many pledges made each move on each date
+    (a few thousand rows, however long the history); a running sum over the requested days then
+    gives the counts. Pledges without a change up to a day are "not rated" on it.
+    """
+    if not days:
+        return {}
+    transitions = (
+        select(
+            StatusChange.effective_date.label("day"),
+            StatusChange.status,
+            func.lag(StatusChange.status)
+            .over(partition_by=StatusChange.pledge_id, order_by=(StatusChange.effective_date, StatusChange.sequence))
+            .label("previous"),
+        )
+        .join(Pledge, Pledge.id == StatusChange.pledge_id)
+        .where(StatusChange.programme_id == programme.id, Pledge.retired_on.is_(None))
+        .subquery("transitions")
+    )
+    moves = select(transitions.c.day, transitions.c.status, transitions.c.previous, func.count()).group_by(
+        transitions.c.day, transitions.c.status, transitions.c.previous
+    )
+    events = sorted(
+        (day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)), status, previous or "", int(n))
+        for day, status, previous, n in session.execute(moves)
+    )
+    total = (
+        session.scalar(select(func.count()).where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None)))
+        or 0
+    )
+    result: dict[dt.date, dict[str, int]] = {}
+    running = dict.fromkeys(STATUS_KEYS, 0)
+    position = 0
+    for day in sorted(set(days)):
+        while position < len(events) and events[position][0] <= day:
+            _day, status, previous, n = events[position]
+            running[status] += n  # n pledges moved to this status on that day ...
+            if previous:
+                running[previous] -= n  # ... from the status their previous change had given them
+            position += 1
+        counts = dict(running)
+        counts["not_rated"] = total - sum(v for k, v in running.items() if k != "not_rated")
+        result[day] = counts
+    return result
