@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
@@ -266,35 +266,7 @@ def _sync_structure(
 
     seen_areas: set[int] = set()
     seen_goals: set[str] = set()
-    position = 0
-
-    def sync_pledges(parsed_pledges, area: Area, goal: Goal | None) -> None:
-        nonlocal position
-        for item in parsed_pledges:
-            position += 1
-            old_code = matches.get(item.code)
-            pledge = pledges.get(old_code) if old_code else None
-            if pledge is None:
-                pledge = Pledge(programme_id=pid, code=item.code, current_status="not_rated")
-                session.add(pledge)
-                report.added.append(item.code)
-            elif old_code != item.code:
-                report.renumbered.append(f"{old_code} -> {item.code}")
-            elif pledge.text != item.text or pledge.retired_on is not None:
-                report.changed.append(item.code)
-            else:
-                report.unchanged += 1
-            _assign(
-                pledge,
-                code=item.code,
-                area=area,
-                goal=goal,
-                position=position,
-                text=item.text,
-                search_text=search_text(item.code, item.text, goal.title if goal else None),
-                retired_on=None,
-            )
-
+    placed: list[tuple] = []  # (parsed pledge, area, goal) in printed order
     for parsed_area in parsed.areas:
         seen_areas.add(parsed_area.number)
         area = areas.get(parsed_area.number)
@@ -308,7 +280,7 @@ def _sync_structure(
             why_important=parsed_area.why_important,
             focus=parsed_area.focus,
         )
-        sync_pledges(parsed_area.pledges, area, None)
+        placed.extend((item, area, None) for item in parsed_area.pledges)
         for goal_position, parsed_goal in enumerate(parsed_area.goals, start=1):
             seen_goals.add(parsed_goal.code)
             goal = goals.get(parsed_goal.code)
@@ -324,8 +296,36 @@ def _sync_structure(
                 objective=parsed_goal.objective,
                 group_title=parsed_goal.group,
             )
-            sync_pledges(parsed_goal.pledges, area, goal)
+            placed.extend((item, area, goal) for item in parsed_goal.pledges)
+    session.flush()  # areas and goals have their ids now
+
+    new_rows = []
+    for position, (item, area, goal) in enumerate(placed, start=1):
+        values = {
+            "code": item.code,
+            "area_id": area.id,
+            "goal_id": goal.id if goal else None,
+            "position": position,
+            "text": item.text,
+            "search_text": search_text(item.code, item.text, goal.title if goal else None),
+            "retired_on": None,
+        }
+        old_code = matches.get(item.code)
+        if old_code is None:  # new measures are written in one bulk INSERT below
+            new_rows.append({**values, "programme_id": pid, "current_status": "not_rated", "version": 0})
+            report.added.append(item.code)
+            continue
+        pledge = pledges[old_code]
+        if old_code != item.code:
+            report.renumbered.append(f"{old_code} -> {item.code}")
+        elif pledge.text != item.text or pledge.retired_on is not None:
+            report.changed.append(item.code)
+        else:
+            report.unchanged += 1
+        _assign(pledge, **values)
     session.flush()
+    if new_rows:
+        session.execute(insert(Pledge), new_rows)
     _delete_unused(session, [g for c, g in goals.items() if c not in seen_goals], Pledge.goal_id)
     _delete_unused(session, [a for n, a in areas.items() if n not in seen_areas], Pledge.area_id)
     session.flush()
