@@ -126,3 +126,13 @@ def signed_in_bar(actor: Actor) -> None:
         if actor.channel == "sso":
             st.logout()
         st.rerun()
+
+
+def staff_page(role: str = "editor"):
+    """The top of every staff page: the signed-in actor (or the sign-in form), the programme, who is in."""
+    from dashboard import components
+
+    actor = require_staff(role)
+    programme = components.page_programme()
+    signed_in_bar(actor)
+    return actor, programme

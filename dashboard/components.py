@@ -54,6 +54,26 @@ def current_programme() -> data.ProgrammeInfo | None:
     return next(p for p in available if p.slug == chosen)
 
 
+def page_programme() -> data.ProgrammeInfo:
+    """The programme a page shows, with the demo-data notice; stops the page when none is loaded."""
+    programme = current_programme()
+    if programme is None:
+        st.stop()
+    demo_notice(programme)
+    return programme
+
+
+def history_entry(change, heading: str) -> None:
+    """One dated rating: its badge, a heading line, the rationale as plain text, its sources."""
+    with st.container(border=True):
+        status_badge(change.status)
+        st.caption(md_escape(heading))
+        if change.corrects:
+            st.caption(_("Corrects change no. {n}").format(n=change.corrects))
+        st.text(change.rationale)
+        st.markdown(sources_markdown(change.sources))
+
+
 def demo_notice(programme: data.ProgrammeInfo) -> None:
     if programme.is_demo:
         st.warning(

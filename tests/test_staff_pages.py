@@ -78,9 +78,11 @@ def test_editor_records_a_change_and_the_public_page_shows_it(staff):
     public = AppTest.from_file(APP, default_timeout=60)
     public.query_params["pledge"] = "2-2"
     public.run()
-    text = "\n".join([m.value for m in public.markdown] + [t.value for t in public.text])
+    text = "\n".join(
+        [m.value for m in public.markdown] + [t.value for t in public.text] + [c.value for c in public.caption]
+    )
     assert "Der Rat hat die Ganztagsschulen beschlossen." in text
-    assert "Ratsbeschluss OGS" in text and "erika" in text
+    assert "Ratsbeschluss OGS" in text and "eingetragen von erika" in text
 
 
 def test_missing_source_is_refused_naming_the_field(staff):

@@ -11,12 +11,7 @@ from dashboard.statuses import DISPLAY_ORDER, label
 from tracker.services import BulkItem, Conflict, PermissionDenied, RowErrors, SourceInput, StatusChangeInput
 from tracker.statuses import SOURCE_KINDS
 
-actor = auth.require_staff()
-programme = components.current_programme()
-if programme is None:
-    st.stop()
-components.demo_notice(programme)
-auth.signed_in_bar(actor)
+actor, programme = auth.staff_page()
 st.title(_("Edit several measures"))
 st.caption(
     _(

@@ -13,12 +13,7 @@ from tracker.statuses import SOURCE_KINDS
 
 PICK_LIMIT = 200  # measures offered at once; more are found by typing
 
-actor = auth.require_staff()
-programme = components.current_programme()
-if programme is None:
-    st.stop()
-components.demo_notice(programme)
-auth.signed_in_bar(actor)
+actor, programme = auth.staff_page()
 st.title(_("Rate a measure"))
 
 url = data.database_url()
@@ -189,15 +184,12 @@ st.subheader(_("History"))
 if not view.history:
     st.write(_("No status change has been recorded yet."))
 for change in view.history:
-    with st.container(border=True):
-        components.status_badge(change.status)
-        st.caption(
-            _("No. {n} · effective {date} · recorded by {author} on {recorded}").format(
-                n=change.sequence,
-                date=format_date(change.effective_date),
-                author=change.author,
-                recorded=format_date(change.recorded_at.date()),
-            )
-        )
-        st.text(change.rationale)
-        st.markdown(components.sources_markdown(change.sources))
+    components.history_entry(
+        change,
+        _("No. {n} · effective {date} · recorded by {author} on {recorded}").format(
+            n=change.sequence,
+            date=format_date(change.effective_date),
+            author=change.author,
+            recorded=format_date(change.recorded_at.date()),
+        ),
+    )

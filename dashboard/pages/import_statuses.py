@@ -3,18 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, components, editing
+from dashboard import auth, editing
 from dashboard.i18n import _, ngettext
 from dashboard.statuses import label
 from tracker.services import InvalidInput, PermissionDenied, RowErrors
 from tracker.services.status_import import MAX_UPLOAD_BYTES, status_csv_template
 
-actor = auth.require_staff()
-programme = components.current_programme()
-if programme is None:
-    st.stop()
-components.demo_notice(programme)
-auth.signed_in_bar(actor)
+actor, programme = auth.staff_page()
 st.title(_("Import a spreadsheet"))
 st.write(
     _(

@@ -8,10 +8,7 @@ from dashboard import components, data
 from dashboard.i18n import _, format_date
 from dashboard.statuses import DISPLAY_ORDER, description
 
-programme = components.current_programme()
-if programme is None:
-    st.stop()
-components.demo_notice(programme)
+programme = components.page_programme()
 st.title(_("Method"))
 st.markdown(
     _(

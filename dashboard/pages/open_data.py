@@ -9,10 +9,7 @@ from dashboard import components, data
 from dashboard.i18n import _
 from tracker.services.opendata import SCHEMA_NAME, export_schema
 
-programme = components.current_programme()
-if programme is None:
-    st.stop()
-components.demo_notice(programme)
+programme = components.page_programme()
 st.title(_("Open data"))
 st.write(
     _(

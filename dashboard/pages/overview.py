@@ -5,10 +5,7 @@ import streamlit as st
 from dashboard import components
 from dashboard.i18n import _, format_date
 
-programme = components.current_programme()
-if programme is None:
-    st.stop()
-components.demo_notice(programme)
+programme = components.page_programme()
 st.title(programme.title)
 st.caption(
     _("{party} · {municipality} · elected {election} · council term {start} to {end}").format(

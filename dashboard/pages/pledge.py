@@ -7,10 +7,7 @@ from dashboard.auth import current_actor
 from dashboard.i18n import _, format_date, ngettext
 from tracker.services import NotFound
 
-programme = components.current_programme()
-if programme is None:
-    st.stop()
-components.demo_notice(programme)
+programme = components.page_programme()
 url = data.database_url()
 code = (st.query_params.get("pledge") or "").strip()
 
@@ -88,21 +85,14 @@ st.subheader(_("History"))
 if not view.history:
     st.write(_("No status change has been recorded yet."))
 for change in view.history:
-    with st.container(border=True):
-        components.status_badge(change.status)
-        st.markdown(
-            components.md_escape(
-                _("Effective {date} · recorded by {author} on {recorded}").format(
-                    date=format_date(change.effective_date),
-                    author=change.author,
-                    recorded=format_date(change.recorded_at.date()),
-                )
-            )
-        )
-        if change.corrects:
-            st.caption(_("Corrects change no. {n}").format(n=change.corrects))
-        st.text(change.rationale)
-        st.markdown(components.sources_markdown(change.sources))
+    components.history_entry(
+        change,
+        _("Effective {date} · recorded by {author} on {recorded}").format(
+            date=format_date(change.effective_date),
+            author=change.author,
+            recorded=format_date(change.recorded_at.date()),
+        ),
+    )
 
 evidence = [s for change in view.history for s in change.sources] + list(view.evidence)
 st.subheader(_("All sources"))

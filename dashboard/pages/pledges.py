@@ -13,10 +13,7 @@ from dashboard.urlstate import one_of, some_of, url_widget
 PAGE_SIZE = 25
 TABLE_LIMIT = 5000
 
-programme = components.current_programme()
-if programme is None:
-    st.stop()
-components.demo_notice(programme)
+programme = components.page_programme()
 st.title(_("All measures"))
 url = data.database_url()
 

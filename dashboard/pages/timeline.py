@@ -9,10 +9,7 @@ from dashboard.i18n import _, format_date
 from dashboard.statuses import DISPLAY_ORDER, label
 from dashboard.urlstate import iso_date, one_of, url_widget
 
-programme = components.current_programme()
-if programme is None:
-    st.stop()
-components.demo_notice(programme)
+programme = components.page_programme()
 st.title(_("Progress over time"))
 today = dt.date.today()
 period = url_widget(
