@@ -93,3 +93,14 @@ def test_phone_width_overview_has_no_horizontal_scroll(browser, app_url):
     width = page.evaluate("() => document.documentElement.scrollWidth")
     context.close()
     assert width <= 390
+
+
+def test_clicking_an_area_bar_opens_its_measures(page, app_url):
+    page.goto(app_url)
+    wait_until_rendered(page)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=30_000)
+    grey_bars = page.locator("[data-testid='stPlotlyChart'] g.trace.bars").last.locator("g.point path")
+    box = grey_bars.first.bounding_box()  # area 1, "not yet rated" segment
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly listens on its overlay
+    page.wait_for_url("**/measures?area=1", timeout=30_000)
+    page.wait_for_selector("text=4 Maßnahmen gefunden", timeout=30_000)
