@@ -42,17 +42,20 @@ def _sso_actor() -> Actor | None:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in actor, or None; an idle session is signed out here."""
+    """The signed-in actor (local account or single sign-on), or None; an idle session is signed out here."""
     stored = st.session_state.get(ACTOR_KEY)
+    actor = Actor(**stored) if stored is not None else _sso_actor()
+    if actor is None:
+        return None
     now = time.monotonic()
-    if stored is not None:
-        if now - st.session_state.get(SEEN_KEY, now) > IDLE_TIMEOUT.total_seconds():
-            sign_out()
-            st.session_state["staff_expired"] = True
-            return None
-        st.session_state[SEEN_KEY] = now
-        return Actor(**stored)
-    return _sso_actor()
+    if now - st.session_state.get(SEEN_KEY, now) > IDLE_TIMEOUT.total_seconds():
+        sign_out()
+        st.session_state["staff_expired"] = True
+        if actor.channel == "sso":
+            st.logout()
+        return None
+    st.session_state[SEEN_KEY] = now
+    return actor
 
 
 def sign_in(name: str, password: str) -> Actor:

@@ -31,6 +31,12 @@ def link_params(**params: str) -> dict[str, str]:
 
 def current_programme() -> data.ProgrammeInfo | None:
     """The programme in view; with several, the one chosen in the URL (``?programme=``) or the first."""
+    if not data.schema_ready(data.database_url()):
+        st.error(
+            _("The database has no schema, or one that does not match this version of the app. Run: tracker init"),
+            icon=":material/database:",
+        )
+        return None
     available = data.programmes(data.database_url())
     if not available:
         st.info(

@@ -1,8 +1,9 @@
 """The dashboard's only way to the data: cached calls into ``tracker.services``.
 
-Read results are cached for a short time (``TTL``) per database and programme, so that a page
-with many visitors asks the database once a minute at most; a write through this process calls
-``invalidate`` so that the next rerun shows it at once. Other replicas see it within ``TTL``.
+Read results are cached for ``TTL`` (``TRACKER_CACHE_TTL`` seconds, default 60) per database and
+programme, so that a page with many visitors asks the database once per TTL at most; a write
+through this process calls ``invalidate`` so that the next rerun shows it at once. Other replicas
+see it within ``TTL`` (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -72,9 +73,13 @@ def _programme(session, slug: str | None):
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def schema_ready(url: str) -> bool:
+    """Whether the database has the schema this code expects (checked once per TTL)."""
+    return db.schema_is_current(db.get_engine(url))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def programmes(url: str) -> list[ProgrammeInfo]:
-    if not db.schema_is_current(db.get_engine(url)):
-        return []
     with db.session_scope(db.get_engine(url)) as session:
         return [
             ProgrammeInfo(

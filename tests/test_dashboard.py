@@ -178,3 +178,9 @@ def test_typed_text_is_shown_inert(app_env, session, herne):
     assert trick in [t.value for t in app.text]  # st.text: no Markdown, no HTML
     links = [m.value for m in app.markdown if m.value.startswith("- [")]
     assert links[0] == "- [\\[x\\]\\(javascript\\:y\\)](<https://example.org/a)b>)"
+
+
+def test_database_without_schema_says_to_run_init(app_env):
+    app = open_app()
+    assert any("tracker init" in e.value for e in app.error)
+    assert not app.metric
