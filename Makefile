@@ -29,8 +29,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## make bench: every benchmark (minutes; PostgreSQL too when TRACKER_BENCH_POSTGRES_URL is set)
+BENCHMARKS := bench/figures.py bench/import_speed.py bench/pages.py bench/memory.py
 bench: $(STAMP)
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 ## make messages: extract the dashboard's strings and merge them into the de and en catalogues
 messages: $(STAMP)
