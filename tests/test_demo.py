@@ -80,3 +80,25 @@ def test_the_app_says_the_data_is_invented(app_env, session, demo_programmes):
         app.run()
         assert not app.exception, app.exception
         assert any("Demo-Daten" in w.value for w in app.warning), page
+
+
+def test_changes_are_spread_without_a_pile_up(session, demo_programmes):
+    per_pledge = session.execute(select(func.count()).select_from(StatusChange).group_by(StatusChange.pledge_id))
+    busiest = max(n for (n,) in per_pledge)
+    assert busiest <= 40  # 4000 changes over 900 pledges: a few per pledge, never hundreds on one
+
+
+def test_a_long_history_is_paged_on_the_permalink(app_env, session, herne):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import EDITOR, ROOT, make_change
+
+    for _ in range(45):
+        services.record_status_change(session, herne, "1-1", make_change("in_progress"), EDITOR, today=TODAY)
+    session.commit()
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.query_params["pledge"] = "1-1"
+    app.run()
+    assert not app.exception, app.exception
+    assert any("1 bis 20 von 45" in c.value for c in app.caption)
+    assert len([t for t in app.text if t.value.startswith("Der Rat")]) == 20

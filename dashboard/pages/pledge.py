@@ -10,6 +10,7 @@ from tracker.services import NotFound
 programme = components.page_programme()
 url = data.database_url()
 code = (st.query_params.get("pledge") or "").strip()
+HISTORY_PAGE = 20  # changes shown at once
 
 
 def back_link() -> None:
@@ -84,7 +85,19 @@ if view.goal_code:
 st.subheader(_("History"))
 if not view.history:
     st.write(_("No status change has been recorded yet."))
-for change in view.history:
+shown = view.history
+if len(view.history) > HISTORY_PAGE:  # a long history is paged, newest first
+    pages = -(-len(view.history) // HISTORY_PAGE)
+    number = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="history_page")
+    shown = view.history[(number - 1) * HISTORY_PAGE : number * HISTORY_PAGE]
+    st.caption(
+        _("Showing {first} to {last} of {total}.").format(
+            first=(number - 1) * HISTORY_PAGE + 1,
+            last=(number - 1) * HISTORY_PAGE + len(shown),
+            total=len(view.history),
+        )
+    )
+for change in shown:
     components.history_entry(
         change,
         _("Effective {date} · recorded by {author} on {recorded}").format(

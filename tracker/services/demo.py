@@ -227,9 +227,10 @@ def _fill_programme(session, programme, pledges, changes, rng, election, days, s
 
     # Spread the changes over the pledges: some pledges get several, many none (as in real trackers).
     per_pledge = [0] * pledges
-    for _ in range(changes):
-        per_pledge[min(int(rng.expovariate(1.0) * pledges / 3), pledges - 1) if rng.random() < 0.5
-                   else rng.randrange(pledges)] += 1  # fmt: skip
+    for _ in range(changes):  # half uniform, half skewed towards the first pledges (no pile-up anywhere)
+        per_pledge[
+            rng.randrange(pledges) if rng.random() < 0.5 else min(int(rng.triangular(0, pledges, 0)), pledges - 1)
+        ] += 1
     position = 0
     pending: list[tuple[dict, list[tuple]]] = []
     for goal_row, goal_id, size in zip(goal_rows, goal_ids, goal_plan, strict=True):
