@@ -18,8 +18,7 @@ $(STAMP): pyproject.toml
 ## make run: the dashboard on the embedded SQLite default, with the Herne programme loaded
 run: $(STAMP)
 	$(BIN)/tracker import-programme $(PROGRAMME)
-	$(BIN)/streamlit run dashboard/app.py --server.headless true --server.port $(PORT) \
-		--browser.gatherUsageStats false
+	$(BIN)/tracker serve --port $(PORT)
 
 ## make test: lint and the whole test suite (PostgreSQL tests run when TRACKER_TEST_POSTGRES_URL is set)
 test: $(STAMP)
@@ -37,4 +36,4 @@ bench: $(STAMP)
 ## make messages: extract the dashboard's strings and merge them into the de and en catalogues
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location -k _ -k ngettext:1,2 -o /tmp/dashboard.pot dashboard
-	$(BIN)/pybabel update --no-location -D dashboard -d dashboard/locale -i /tmp/dashboard.pot
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D dashboard -d dashboard/locale -i /tmp/dashboard.pot

@@ -12,14 +12,14 @@ import time
 
 import streamlit as st
 
+from dashboard.errors import show_error
 from dashboard.i18n import _
-from tracker import db, services
+from tracker import services
 from tracker.services import Actor
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ACTOR_KEY = "staff_actor"
 SEEN_KEY = "staff_last_seen"
-SIGN_IN_PAGE = "pages/sign_in.py"
 
 
 def sso_configured() -> bool:
@@ -59,13 +59,8 @@ def current_actor() -> Actor | None:
 
 
 def sign_in(name: str, password: str) -> Actor:
-    """Check the password (counting failures, which are committed even when the sign-in fails)."""
-    with db.session_scope() as session:
-        try:
-            actor = services.authenticate(session, name, password)
-        except services.SignInFailed:
-            session.commit()
-            raise
+    """Check the password (the services count failures and lock the account after too many)."""
+    actor = services.authenticate(name, password)
     st.session_state[ACTOR_KEY] = {"name": actor.name, "role": actor.role, "channel": actor.channel}
     st.session_state[SEEN_KEY] = time.monotonic()
     st.session_state.pop("staff_expired", None)
@@ -92,13 +87,8 @@ def sign_in_form() -> None:
     if submitted:
         try:
             sign_in(name, password)
-        except services.SignInFailed:
-            st.error(
-                _(
-                    "Sign-in failed: the name or password is wrong, or the account is locked. After 5 failed "
-                    "attempts an account is locked for 15 minutes."
-                )
-            )
+        except services.SignInFailed as error:
+            show_error(error)
         else:
             st.rerun()
     if sso_configured():
@@ -131,7 +121,7 @@ def signed_in_bar(actor: Actor) -> None:
         st.rerun()
 
 
-def staff_page(role: str = "editor"):
+def staff_page(role: str = "editor") -> tuple[Actor, services.ProgrammeInfo]:
     """The top of every staff page: the signed-in actor (or the sign-in form), the programme, who is in."""
     from dashboard import components
 

@@ -17,12 +17,12 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 def area_progress_figure(counts: pd.DataFrame, labels: dict[str, str], axis_title: str) -> go.Figure:
     """Horizontal stacked bars, one per area (area 1 on top), one segment per status.
 
-    ``counts`` has the columns area_number, area_title, status, count. Each area's name is written
+    ``counts`` has the columns area_number, area_short_title, status, count. Each area's name is written
     above its bar rather than beside it, so that the bars keep the full width on a phone. Each bar
     carries its area number in ``customdata`` so that a click can open the pledge list of that area.
     """
-    areas = counts[["area_number", "area_title"]].drop_duplicates().sort_values("area_number")
-    names = [f"{n}. {t}" for n, t in zip(areas["area_number"], areas["area_title"], strict=True)]
+    areas = counts[["area_number", "area_short_title"]].drop_duplicates().sort_values("area_number")
+    names = [f"{n}. {t}" for n, t in zip(areas["area_number"], areas["area_short_title"], strict=True)]
     totals = counts.groupby("area_number")["count"].sum()
     figure = go.Figure()
     for status in DISPLAY_ORDER:

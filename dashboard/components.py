@@ -8,14 +8,11 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, routes
 from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext
 from dashboard.statuses import DISPLAY_ORDER, badge_html, label
 from dashboard.urlstate import one_of, url_widget
-
-PLEDGES_PAGE = "pages/pledges.py"
-PLEDGE_PAGE = "pages/pledge.py"
-METHOD_PAGE = "pages/method.py"
+from tracker import services
 
 
 def status_labels() -> dict[str, str]:
@@ -29,15 +26,15 @@ def link_params(**params: str) -> dict[str, str]:
     return params
 
 
-def current_programme() -> data.ProgrammeInfo | None:
+def current_programme() -> services.ProgrammeInfo | None:
     """The programme in view; with several, the one chosen in the URL (``?programme=``) or the first."""
-    if not data.schema_ready(data.database_url()):
+    if not data.schema_ready():
         st.error(
             _("The database has no schema, or one that does not match this version of the app. Run: tracker init"),
             icon=":material/database:",
         )
         return None
-    available = data.programmes(data.database_url())
+    available = data.programmes()
     if not available:
         st.info(
             _("No programme has been loaded yet. Load one with: tracker import-programme PATH"),
@@ -60,7 +57,7 @@ def current_programme() -> data.ProgrammeInfo | None:
     return next(p for p in available if p.slug == chosen)
 
 
-def page_programme() -> data.ProgrammeInfo:
+def page_programme() -> services.ProgrammeInfo:
     """The programme a page shows, with the demo-data notice; stops the page when none is loaded."""
     programme = current_programme()
     if programme is None:
@@ -80,7 +77,7 @@ def history_entry(change, heading: str) -> None:
         st.markdown(sources_markdown(change.sources))
 
 
-def demo_notice(programme: data.ProgrammeInfo) -> None:
+def demo_notice(programme: services.ProgrammeInfo) -> None:
     if programme.is_demo:
         st.warning(
             _("Demo data: the statuses, sources and dates shown here are invented for trying the tracker."),
@@ -93,12 +90,13 @@ def status_badge(status: str) -> None:
 
 
 def pledge_link(code: str, text: str) -> None:
-    st.page_link(PLEDGE_PAGE, label=f"{code}: {text}", query_params=link_params(pledge=code))
+    st.page_link(routes.pledge(), label=f"{code}: {text}", query_params=link_params(pledge=code))
 
 
-def render_overview(programme: data.ProgrammeInfo, as_of: dt.date | None) -> None:
+def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) -> None:
     """Headline figures, progress by area (chart and table), recent changes: now or as of a day."""
-    view = data.overview(data.database_url(), programme.slug, as_of)
+    view = data.overview(programme.slug, as_of)
+    areas = data.area_frame(view)
     total = view.total
     kept = view.counts["kept"] + view.counts["partially_kept"]
     if as_of:
@@ -126,8 +124,8 @@ def render_overview(programme: data.ProgrammeInfo, as_of: dt.date | None) -> Non
 
     st.subheader(_("Progress by policy area"))
     st.caption(_("Each bar is one policy area; click a bar to see its measures."))
-    figure = charts.area_progress_figure(view.areas, status_labels(), _("Number of measures"))
-    day = (as_of or dt.date.today()).isoformat()
+    figure = charts.area_progress_figure(areas, status_labels(), _("Number of measures"))
+    day = (as_of or services.today()).isoformat()
     event = st.plotly_chart(
         figure,
         width="stretch",
@@ -136,24 +134,24 @@ def render_overview(programme: data.ProgrammeInfo, as_of: dt.date | None) -> Non
         key="area_chart",
         config=charts.png_config(f"{programme.slug}-progress-by-area-{day}"),
         alt=_("Stacked bar chart: number of measures per status in each of the {n} policy areas.").format(
-            n=view.areas["area_number"].nunique()
+            n=areas["area_number"].nunique()
         ),
     )
     points = getattr(getattr(event, "selection", None), "points", None) or []
     if points:
         area_number = int(points[0]["customdata"][0])
-        st.switch_page(PLEDGES_PAGE, query_params=link_params(area=str(area_number)))
+        st.switch_page(routes.measures(), query_params=link_params(area=str(area_number)))
 
     with st.expander(_("Open the measures of an area")):
-        for number, title in view.areas[["area_number", "area_title"]].drop_duplicates().itertuples(index=False):
-            n = int(view.areas[view.areas["area_number"] == number]["count"].sum())
+        for number, title in areas[["area_number", "area_short_title"]].drop_duplicates().itertuples(index=False):
+            n = int(areas[areas["area_number"] == number]["count"].sum())
             st.page_link(
-                PLEDGES_PAGE,
+                routes.measures(),
                 label=f"{number}. {title} ({ngettext('{n} measure', '{n} measures', n).format(n=n)})",
                 query_params=link_params(area=str(number)),
             )
     with st.expander(_("Show as a table")):
-        st.dataframe(area_table(view.areas), hide_index=True, width="stretch")
+        st.dataframe(area_table(areas), hide_index=True, width="stretch")
 
     st.subheader(_("Latest status changes"))
     if not view.recent:
@@ -164,7 +162,7 @@ def render_overview(programme: data.ProgrammeInfo, as_of: dt.date | None) -> Non
             pledge_link(change.code, change.text)
             st.caption(
                 _("{date} · {area} · recorded by {author}").format(
-                    date=format_date(change.effective_date), area=change.area_title, author=change.author
+                    date=format_date(change.effective_date), area=change.area_short_title, author=change.author
                 )
             )
     if view.last_update:
@@ -174,11 +172,11 @@ def render_overview(programme: data.ProgrammeInfo, as_of: dt.date | None) -> Non
 def area_table(areas: pd.DataFrame) -> pd.DataFrame:
     """The area chart as a table: one row per area, one column per status, and the total."""
     table = areas.pivot_table(
-        index=["area_number", "area_title"], columns="status", values="count", aggfunc="sum", fill_value=0
+        index=["area_number", "area_short_title"], columns="status", values="count", aggfunc="sum", fill_value=0
     ).reindex(columns=list(DISPLAY_ORDER), fill_value=0)
     table.columns = [label(s) for s in table.columns]
     table[_("Total")] = table.sum(axis=1)
-    table = table.reset_index().rename(columns={"area_number": _("No."), "area_title": _("Policy area")})
+    table = table.reset_index().rename(columns={"area_number": _("No."), "area_short_title": _("Policy area")})
     return table
 
 
@@ -215,14 +213,3 @@ def source_kind_label(kind: str) -> str:
         "other": _("Other"),
     }
     return names.get(kind, kind)
-
-
-def field_message(error: Exception) -> str:
-    """An error from the services in the reader's words: which field, and what would be accepted."""
-    field = getattr(error, "field", None)
-    message = getattr(error, "message", None) or str(error)
-    return (
-        _("Not saved. {field}: {message}").format(field=field, message=message)
-        if field
-        else _("Not saved. {message}").format(message=message)
-    )

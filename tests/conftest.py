@@ -15,15 +15,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
 
+from tests.helpers import ADMIN, HERNE, HERNE_SLUG, ROOT, rate_known_statuses
 from tracker import db, services
-from tracker.services import Actor
 
-ROOT = Path(__file__).resolve().parent.parent
-EDITOR = Actor("anna", "editor")
-ADMIN = Actor("admin", "admin")
-HERNE = ROOT / "data" / "programmes" / "hak-herne-2025.txt"
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 IN_CI = bool(os.environ.get("CI"))
 
@@ -44,39 +39,33 @@ def _reset_postgres(url: str) -> Engine:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path) -> Iterator[str]:
-    """An empty database URL: a fresh SQLite file, or the test PostgreSQL database wiped clean."""
+def database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
+    """An empty database, configured as TRACKER_DATABASE_URL: a fresh SQLite file, or the test PostgreSQL
+    database wiped clean."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
-        yield url
-        db.get_engine(url).dispose()
-        return
-    if not POSTGRES_URL:
-        _require("PostgreSQL", "TRACKER_TEST_POSTGRES_URL is not set")
-    _reset_postgres(POSTGRES_URL)
-    yield POSTGRES_URL
-    db.get_engine(POSTGRES_URL).dispose()
+    else:
+        if not POSTGRES_URL:
+            _require("PostgreSQL", "TRACKER_TEST_POSTGRES_URL is not set")
+        url = POSTGRES_URL
+        _reset_postgres(url)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    yield url
+    db.get_engine(url).dispose()
 
 
 @pytest.fixture
 def engine(database_url) -> Engine:
-    engine = db.get_engine(database_url)
-    db.upgrade_schema(engine)
-    return engine
+    """The test database with the newest schema."""
+    services.upgrade_schema()
+    return db.get_engine(database_url)
 
 
 @pytest.fixture
-def session(engine) -> Iterator[Session]:
-    with db.session_scope(engine) as session:
-        yield session
-
-
-@pytest.fixture
-def herne(session):
-    """The Herne programme imported into the test database (committed)."""
-    services.import_programme_file(session, HERNE, ADMIN)
-    session.commit()
-    return services.get_programme(session, "hak-herne-2025")
+def herne(engine) -> str:
+    """The Herne programme imported into the test database; its slug."""
+    services.import_programme_file(HERNE, ADMIN)
+    return HERNE_SLUG
 
 
 @pytest.fixture
@@ -98,51 +87,18 @@ def tracker_cli(database_url):
     return run
 
 
-def make_change(
-    status: str = "in_progress", date: str | None = "2026-01-15", **overrides
-) -> services.StatusChangeInput:
-    """A valid status change, with any field overridden."""
-    import datetime as dt
-
-    values = {
-        "status": status,
-        "rationale": "Der Rat hat am 15.01.2026 die Finanzierung beschlossen.",
-        "sources": [services.SourceInput("https://www.herne.de/rat/2026-01-15", "Ratsbeschluss", "council")],
-        "effective_date": dt.date.fromisoformat(date) if date else None,
-    }
-    values.update(overrides)
-    return services.StatusChangeInput(**values)
-
-
-KNOWN_STATUSES = [  # code, status, effective date: what the dashboard tests expect to see
-    ("1-1", "kept", "2026-05-02"),
-    ("1-2", "broken", "2026-03-10"),
-    ("8.2-4", "in_progress", "2026-01-15"),
-    ("8.1-1", "in_progress", "2025-12-05"),
-    ("13.5b-1", "partially_kept", "2026-07-01"),
-    ("14.6-1", "stalled", "2026-02-01"),
-]
-
-
 @pytest.fixture
-def rated(session, herne):
-    """The Herne programme with six known ratings (see KNOWN_STATUSES)."""
-    import datetime as dt
-
-    for code, status, date in KNOWN_STATUSES:
-        services.record_status_change(
-            session, herne, code, make_change(status, date), EDITOR, today=dt.date(2026, 11, 25)
-        )
-    session.commit()
+def rated(herne) -> str:
+    """The Herne programme with six known ratings (see helpers.KNOWN_STATUSES); its slug."""
+    rate_known_statuses(herne)
     return herne
 
 
 @pytest.fixture
-def app_env(database_url, monkeypatch):
-    """Point the dashboard at the test database and start with empty caches."""
+def app_env(database_url):
+    """The dashboard on the test database, starting with empty caches."""
     import streamlit as st
 
-    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
     st.cache_data.clear()
     yield database_url
     st.cache_data.clear()

@@ -20,7 +20,7 @@ def area_counts() -> pd.DataFrame:
             (2, "Bildung", "not_rated", 1),
             (1, "Wohnen", "broken", 1),
         ],
-        columns=["area_number", "area_title", "status", "count"],
+        columns=["area_number", "area_short_title", "status", "count"],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import HERNE
+from tests.helpers import HERNE
 
 RATE = [
     "set-status", "8.2-4", "in_progress",

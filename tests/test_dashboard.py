@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import EDITOR, ROOT
+from tests.helpers import EDITOR, HERNE, ROOT, TODAY, make_change
+from tracker import services
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -67,7 +68,6 @@ def test_english_via_url(app_env, rated):
 
 def independent_search(*words: str) -> set[str]:
     """Codes whose text or goal title holds every word, compared the plain way (casefold, ß as ss)."""
-    from tests.conftest import HERNE
     from tracker.programme import parse_programme
 
     def plain(text: str) -> str:
@@ -97,7 +97,7 @@ def listed_codes(app: AppTest) -> set[str]:
     ],
 )
 def test_search_works_the_way_people_type(app_env, herne, query, words, must_find):
-    app = open_app("pages/pledges.py", q=query)
+    app = open_app("pages/measures.py", q=query)
     expected = independent_search(*words)
     assert must_find <= expected
     assert f"{len(expected)} Maßnahme" in texts(app)
@@ -106,11 +106,11 @@ def test_search_works_the_way_people_type(app_env, herne, query, words, must_fin
 
 
 def test_filters_come_from_the_url(app_env, rated):
-    app = open_app("pages/pledges.py", area="1", status="kept")
+    app = open_app("pages/measures.py", area="1", status="kept")
     assert "1 Maßnahme gefunden" in texts(app)
     labels = [link.proto.label for link in app.get("page_link")]
     assert "1-1: Zweckentfremdung von Wohnraum eindämmen." in labels
-    by_goal = open_app("pages/pledges.py", goal="13.5b")
+    by_goal = open_app("pages/measures.py", goal="13.5b")
     assert "3 Maßnahmen gefunden" in texts(by_goal)
 
 
@@ -160,20 +160,14 @@ def test_method_and_data_pages(app_env, rated):
     ]
 
 
-def test_typed_text_is_shown_inert(app_env, session, herne):
-    import datetime as dt
-
-    from tests.conftest import make_change
-    from tracker import services
-
+def test_typed_text_is_shown_inert(app_env, herne):
     trick = "<script>alert(1)</script> **fett** [klick](javascript:alert(1))"
     services.record_status_change(
-        session, herne, "2-2",
+        herne, "2-2",
         make_change(rationale=trick, sources=[services.SourceInput("https://example.org/a)b", "[x](javascript:y)")]),
         EDITOR,
-        today=dt.date(2026, 11, 25),
+        today=TODAY,
     )  # fmt: skip
-    session.commit()
     app = open_app(pledge="2-2")
     assert trick in [t.value for t in app.text]  # st.text: no Markdown, no HTML
     links = [m.value for m in app.markdown if m.value.startswith("- [")]

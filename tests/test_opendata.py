@@ -10,19 +10,13 @@ import json
 import jsonschema
 import pytest
 
-from tests.conftest import ADMIN, EDITOR, ROOT, make_change
+from tests.helpers import ADMIN, EDITOR, HERNE_SLUG, ROOT, TODAY, make_change
 from tracker import db, services
-from tracker.services.opendata import export_schema
-
-TODAY = dt.date(2026, 11, 25)
 
 
-def rate_some(session, herne) -> None:
+def rate_some(herne: str) -> None:
+    services.record_status_change(herne, "8.2-4", make_change("in_progress", "2026-01-15"), EDITOR, today=TODAY)
     services.record_status_change(
-        session, herne, "8.2-4", make_change("in_progress", "2026-01-15"), EDITOR, today=TODAY
-    )
-    services.record_status_change(
-        session,
         herne,
         "8.2-4",
         make_change(
@@ -40,25 +34,23 @@ def rate_some(session, herne) -> None:
         today=TODAY,
     )
     services.record_status_change(
-        session,
         herne,
         "8.2-4",
         make_change("kept", "2026-06-30", corrects_sequence=2, rationale='=HYPERLINK("http://evil") Datum korrigiert'),
         EDITOR,
         today=TODAY,
     )
-    services.record_status_change(session, herne, "13.5b-1", make_change("broken", "2026-03-01"), EDITOR, today=TODAY)
-    session.commit()
+    services.record_status_change(herne, "13.5b-1", make_change("broken", "2026-03-01"), EDITOR, today=TODAY)
 
 
 def test_published_schema_is_the_one_the_tracker_uses():
-    assert json.loads((ROOT / "docs" / "pledge-tracker.schema.json").read_text()) == export_schema()
+    assert json.loads((ROOT / "docs" / "pledge-tracker.schema.json").read_text()) == services.export_schema()
 
 
-def test_export_validates_and_holds_history_and_sources(session, herne):
-    rate_some(session, herne)
-    data = services.export_programme(session, herne)
-    jsonschema.Draft202012Validator(export_schema()).validate(data)
+def test_export_validates_and_holds_history_and_sources(herne):
+    rate_some(herne)
+    data = services.export_programme(herne)
+    jsonschema.Draft202012Validator(services.export_schema()).validate(data)
     assert data["programme"]["slug"] == "hak-herne-2025" and len(data["pledges"]) == 262
     pledge = next(p for p in data["pledges"] if p["code"] == "8.2-4")
     assert (pledge["area"], pledge["goal"], pledge["status"], pledge["status_date"]) == (8, "8.2", "kept", "2026-06-30")
@@ -68,34 +60,36 @@ def test_export_validates_and_holds_history_and_sources(session, herne):
     assert [p["code"] for p in data["pledges"][:3]] == ["1-1", "1-2", "1-3"]
 
 
-def test_export_restore_export_is_identical(session, herne, database_url, tmp_path):
-    rate_some(session, herne)
-    first = services.export_json(session, herne)
+def test_export_restore_export_is_identical(herne, tmp_path, monkeypatch):
+    rate_some(herne)
+    first = services.export_json(herne)
     path = tmp_path / "export.json"
     path.write_text(first, encoding="utf-8")
 
     empty_url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-    engine = db.get_engine(empty_url)
-    db.upgrade_schema(engine)
-    with db.session_scope(engine) as other:
-        services.restore_programme(other, services.opendata.load_export(path), ADMIN)
-    with db.session_scope(engine) as other:
-        assert services.export_json(other, services.get_programme(other)) == first
-    engine.dispose()
+    monkeypatch.setenv("TRACKER_DATABASE_URL", empty_url)  # from here on, the services use the empty database
+    try:
+        services.upgrade_schema()
+        assert services.list_programmes() == []
+        restored = services.restore_programme(services.load_export(path), ADMIN)
+        assert restored.slug == HERNE_SLUG
+        assert services.export_json(None) == first
+    finally:
+        db.get_engine(empty_url).dispose()
 
 
-def test_restore_refuses_an_invalid_file_naming_the_place(tmp_path, session):
+def test_restore_refuses_an_invalid_file_naming_the_place(tmp_path):
     path = tmp_path / "broken.json"
     data = {"format": "pledge-tracker/1", "programme": {}, "areas": [], "pledges": [{"code": 1}]}
     path.write_text(json.dumps(data))
     with pytest.raises(services.InvalidInput) as error:
-        services.opendata.load_export(path)
+        services.load_export(path)
     assert "broken.json" in str(error.value) and "schema.json" in str(error.value)
 
 
-def test_csv_has_one_row_per_pledge_and_neutralises_formulas(session, herne):
-    rate_some(session, herne)
-    rows = list(csv.DictReader(io.StringIO(services.export_csv(session, herne))))
+def test_csv_has_one_row_per_pledge_and_neutralises_formulas(herne):
+    rate_some(herne)
+    rows = list(csv.DictReader(io.StringIO(services.export_csv(herne))))
     assert len(rows) == 262
     row = next(r for r in rows if r["code"] == "8.2-4")
     assert row["status"] == "kept" and row["changes"] == "3"

@@ -7,18 +7,17 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ADMIN, ROOT
-from tracker import db, services
+from tests.helpers import ADMIN, ROOT, make_change
+from tracker import services
 
 APP = str(ROOT / "dashboard" / "app.py")
 PASSWORD = "korrekt pferd batterie"
 
 
 @pytest.fixture
-def staff(app_env, session, rated):
-    services.add_user(session, ADMIN, "erika", PASSWORD, "editor")
-    services.add_user(session, ADMIN, "bert", PASSWORD, "admin")
-    session.commit()
+def staff(app_env, rated):
+    services.add_user(ADMIN, "erika", PASSWORD, "editor")
+    services.add_user(ADMIN, "bert", PASSWORD, "admin")
     return rated
 
 
@@ -90,9 +89,8 @@ def test_missing_source_is_refused_naming_the_field(staff):
     next(s for s in app.selectbox if s.label == "Neue Bewertung").set_value("kept")
     next(t for t in app.text_area if t.label.startswith("Begründung")).input("Begründung")
     next(b for b in app.button if b.label == "Bewertung speichern").click().run()
-    assert "source 1 URL" in page_text(app)
-    with db.session_scope() as session:
-        assert services.find_pledge(session, services.get_programme(session), "2-3").changes == []
+    assert "Nicht gespeichert. Adresse der Quelle 1: „“ ist keine Webadresse" in page_text(app)
+    assert services.pledge_view(None, "2-3").history == ()
 
 
 def test_audit_trail_is_for_admins_only(staff):
@@ -122,21 +120,14 @@ def test_bulk_edit_saves_all_rows_in_one_go(staff):
     next(b for b in app.button if b.label == "Alle speichern").click().run()
     assert not app.exception, app.exception
     assert "2 Bewertungen gespeichert" in page_text(app)
-    with db.session_scope() as session:
-        programme = services.get_programme(session)
-        assert services.find_pledge(session, programme, "2-1").current_status == "kept"
-        assert services.find_pledge(session, programme, "2-2").current_status == "kept"
+    assert services.pledge_view(None, "2-1").status == "kept"
+    assert services.pledge_view(None, "2-2").status == "kept"
 
 
 def test_second_editor_sees_a_conflict_naming_the_other_change_and_can_retry(staff):
-    from tests.conftest import make_change
-
     app = sign_in(open_page("pages/edit.py", pledge="2-4"), "erika")  # erika opens 2-4 (version 0)
-    with db.session_scope() as session:  # meanwhile bert saves a rating of the same measure
-        programme = services.get_programme(session)
-        services.record_status_change(
-            session, programme, "2-4", make_change("stalled"), services.Actor("bert", "admin")
-        )
+    # meanwhile bert saves a rating of the same measure
+    services.record_status_change(None, "2-4", make_change("stalled"), services.Actor("bert", "admin"))
 
     def fill_and_save() -> None:
         next(s for s in app.selectbox if s.label == "Neue Bewertung").set_value("kept")
@@ -148,8 +139,48 @@ def test_second_editor_sees_a_conflict_naming_the_other_change_and_can_retry(sta
     fill_and_save()
     text = page_text(app)
     assert "Nicht gespeichert: bert hat" in text and "„Blockiert“" in text
-    with db.session_scope() as session:
-        changes = services.find_pledge(session, services.get_programme(session), "2-4").changes
-        assert [(c.author, c.status) for c in changes] == [("bert", "stalled")]
+    changes = services.pledge_view(None, "2-4").history
+    assert [(c.author, c.status) for c in changes] == [("bert", "stalled")]
     fill_and_save()  # having seen bert's change, erika saves again
     assert "Gespeichert als Bewertung Nr. 2." in page_text(app)
+
+
+def fill_rating(app: AppTest, url: str, rationale: str, status: str = "kept") -> AppTest:
+    next(s for s in app.selectbox if s.label == "Neue Bewertung").set_value(status)
+    next(t for t in app.text_area if t.label.startswith("Begründung")).input(rationale)
+    next(t for t in app.text_input if t.label == "Adresse der Quelle").input(url)
+    next(t for t in app.text_input if t.label == "Titel der Quelle").input("Beschluss")
+    next(b for b in app.button if b.label == "Bewertung speichern").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_errors_on_the_rating_page_are_german_and_name_the_form_field(staff):
+    app = sign_in(open_page("pages/edit.py", pledge="3-1"), "erika")
+    bad_url = [e.value for e in fill_rating(app, "ftp://herne.de/rat", "Beschlossen.").error]
+    assert bad_url == [
+        "Nicht gespeichert. Adresse der Quelle 1: „ftp://herne.de/rat“ ist keine Webadresse; erlaubt ist eine "
+        "vollständige Adresse, die mit http:// oder https:// beginnt"
+    ]
+    empty = [e.value for e in fill_rating(app, "https://www.herne.de/rat", "   ").error]
+    assert empty == ["Nicht gespeichert. Begründung: darf nicht leer sein"]
+    assert services.pledge_view(None, "3-1").history == ()
+
+
+def test_an_unknown_code_in_an_imported_file_is_reported_in_german(staff):
+    app = sign_in(open_page("pages/import_statuses.py"), "erika")
+    content = (
+        b"code;status;date;rationale;source_url;source_title;source_kind\r\n"
+        b"8.2-44;kept;2026-03-01;Beschlossen.;https://www.herne.de/rat;Ratsbeschluss;council\r\n"
+    )
+    app.file_uploader[0].set_value(("updates.csv", content, "text/csv"))
+    app.run()
+    assert not app.exception, app.exception
+    assert [e.value for e in app.error] == ["Nichts wurde gespeichert: 1 Problem."]
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["Wo", "Spalte", "Problem"]
+    assert table.iloc[0].tolist() == [
+        "Zeile 2",
+        "code",
+        "in diesem Programm gibt es keine Maßnahme „8.2-44“; gemeint ist vielleicht 8.2-4, 9.2-4, 8.4-4, 8.2-3, 8.2-2?",
+    ]

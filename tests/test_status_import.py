@@ -8,11 +8,11 @@ import io
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tests.conftest import EDITOR, HERNE, make_change
-from tracker import db, services
-from tracker.models import AuditEvent, Evidence, Pledge, StatusChange
+from tests.helpers import EDITOR, HERNE, TODAY, count, make_change, stored, stored_scalars
+from tracker import services
+from tracker.models import AuditEvent, Evidence, Pledge, Programme, StatusChange
 from tracker.services import (
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
@@ -26,7 +26,6 @@ from tracker.services import (
     status_csv_template,
 )
 
-TODAY = dt.date(2026, 11, 25)
 HEADER = ",".join(STATUS_CSV_COLUMNS)
 
 
@@ -50,56 +49,54 @@ def csv_file(rows: list[list[str]], header: list[str] | tuple[str, ...] = STATUS
     return out.getvalue().encode("utf-8")
 
 
-def count(session, model, *where) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def imports_audited(session) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.action == "statuses.import")))
+def imports_audited() -> list[AuditEvent]:
+    return stored_scalars(select(AuditEvent).where(AuditEvent.action == "statuses.import"))
 
 
 def problems(error: pytest.ExceptionInfo[RowErrors]) -> set[tuple[str, str]]:
     return {(e.row, e.field) for e in error.value.errors}
 
 
-def herne_codes(session, herne, n: int) -> list[str]:
-    stmt = select(Pledge.code).where(Pledge.programme_id == herne.id).order_by(Pledge.position).limit(n)
-    return list(session.scalars(stmt))
+def programme_id(slug: str) -> int:
+    [found] = stored_scalars(select(Programme.id).where(Programme.slug == slug))
+    return found
 
 
-def test_one_bad_row_refuses_the_whole_file_and_the_fixed_file_imports_every_row(engine, session, herne):
-    codes = herne_codes(session, herne, 60)
+def herne_codes(herne: str, n: int) -> list[str]:
+    stmt = select(Pledge.code).where(Pledge.programme_id == programme_id(herne)).order_by(Pledge.position).limit(n)
+    return stored_scalars(stmt)
+
+
+def test_one_bad_row_refuses_the_whole_file_and_the_fixed_file_imports_every_row(herne):
+    codes = herne_codes(herne, 60)
     assert len(set(codes)) == 60
     rows = [row(code) for code in codes]  # file line = index + 2
     rows[55][1] = "erledigt"
     with pytest.raises(RowErrors) as error:
-        import_statuses(session, herne, csv_file(rows), EDITOR, source="herne.csv", today=TODAY)
+        import_statuses(herne, csv_file(rows), EDITOR, source="herne.csv", today=TODAY)
     [problem] = error.value.errors
     assert (problem.row, problem.field) == ("line 57", "status")
     assert "'erledigt'" in problem.message and "accepted: not_rated, in_progress" in problem.message
     assert "line 57, status" in str(error.value)
-    session.rollback()
-    assert count(session, StatusChange) == 0 and count(session, Evidence) == 0
-    assert imports_audited(session) == []
+    assert count(StatusChange) == 0 and count(Evidence) == 0
+    assert imports_audited() == []
 
     rows[55][1] = "kept"
-    plan = import_statuses(session, herne, csv_file(rows), EDITOR, source="herne.csv", today=TODAY)
-    session.commit()
+    plan = import_statuses(herne, csv_file(rows), EDITOR, source="herne.csv", today=TODAY)
     assert plan.ok and len(plan.changes) == 60
     assert [c.line for c in plan.changes] == list(range(2, 62))
-    with db.session_scope(engine) as check:
-        assert count(check, StatusChange) == 60 and count(check, Evidence) == 60
-        current = dict(check.execute(select(Pledge.code, Pledge.current_status).where(Pledge.code.in_(codes))).all())
-        assert current == {code: "kept" if i == 55 else "in_progress" for i, code in enumerate(codes)}
-        assert services.status_counts(check, herne)["not_rated"] == 262 - 60
-        [event] = imports_audited(check)
-        assert event.actor == "anna" and event.programme_id == herne.id
-        detail = json.loads(event.detail)
-        assert detail == {"channel": "app", "source": "herne.csv", "rows": 60, "codes": codes}
-        assert count(check, AuditEvent, AuditEvent.action == "status.change") == 60
+    assert count(StatusChange) == 60 and count(Evidence) == 60
+    current = dict(stored(select(Pledge.code, Pledge.current_status).where(Pledge.code.in_(codes))))
+    assert current == {code: "kept" if i == 55 else "in_progress" for i, code in enumerate(codes)}
+    assert services.status_counts(herne)["not_rated"] == 262 - 60
+    [event] = imports_audited()
+    assert event.actor == "anna" and event.programme_id == programme_id(herne)
+    detail = json.loads(event.detail)
+    assert detail == {"channel": "app", "source": "herne.csv", "rows": 60, "codes": codes}
+    assert count(AuditEvent, AuditEvent.action == "status.change") == 60
 
 
-def test_german_excel_file_with_bom_semicolons_crlf_and_formula_like_cells(session, herne):
+def test_german_excel_file_with_bom_semicolons_crlf_and_formula_like_cells(herne):
     data = (
         "\ufeff Rationale ;CODE;Status;date;Source_URL;source_title;source_kind\r\n"
         '"Beschlossen; mit Auflagen.\r\nZweiter Absatz.";8.2-4;in_progress;2026-01-15;'
@@ -113,13 +110,21 @@ def test_german_excel_file_with_bom_semicolons_crlf_and_formula_like_cells(sessi
     assert [(r.line, r.code) for r in rows] == [(2, "8.2-4"), (6, "1-1"), (7, "1-2")]
     assert rows[0].rationale == "Beschlossen; mit Auflagen.\nZweiter Absatz."
 
-    import_statuses(session, herne, data, EDITOR, today=TODAY)
-    session.commit()
-    stored = {
-        c.pledge.code: (c.status, c.effective_date, c.rationale, c.sources[0].title, c.sources[0].kind)
-        for c in session.scalars(select(StatusChange))
-    }
-    assert stored == {
+    import_statuses(herne, data, EDITOR, today=TODAY)
+    saved = stored(
+        select(
+            Pledge.code,
+            StatusChange.status,
+            StatusChange.effective_date,
+            StatusChange.rationale,
+            Evidence.title,
+            Evidence.kind,
+        )
+        .join(Pledge, Pledge.id == StatusChange.pledge_id)
+        .join(Evidence, Evidence.status_change_id == StatusChange.id)
+    )
+    assert len(saved) == count(StatusChange) == 3  # one source per change
+    assert {code: tuple(rest) for code, *rest in saved} == {
         "8.2-4": (
             "in_progress",
             dt.date(2026, 1, 15),
@@ -153,11 +158,10 @@ def test_the_delimiter_is_the_one_that_splits_the_header_into_known_columns(head
     )
 
 
-def test_dry_run_returns_the_plan_and_writes_nothing(session, herne):
-    services.record_status_change(session, herne, "1-1", make_change("kept", "2026-05-02"), EDITOR, today=TODAY)
-    session.commit()
+def test_dry_run_returns_the_plan_and_writes_nothing(herne):
+    services.record_status_change(herne, "1-1", make_change("kept", "2026-05-02"), EDITOR, today=TODAY)
     data = csv_file([row("1-1", "broken", "2026-06-01"), row("8.2-4", "IN_PROGRESS", "", kind="")])
-    plan = import_statuses(session, herne, data, EDITOR, dry_run=True, today=TODAY)
+    plan = import_statuses(herne, data, EDITOR, dry_run=True, today=TODAY)
     assert plan.ok and plan.errors == []
     first, second = plan.changes
     assert (first.line, first.code, first.old_status, first.new_status, first.effective_date) == (
@@ -174,12 +178,12 @@ def test_dry_run_returns_the_plan_and_writes_nothing(session, herne):
         "other",
     )
     assert (second.source_url, second.source_title) == ("https://www.herne.de/rat/2026-01-15", "Ratsbeschluss")
-    session.commit()
-    assert count(session, StatusChange) == 1 and imports_audited(session) == []
-    assert services.find_pledge(session, herne, "8.2-4").current_status == "not_rated"
+    assert count(StatusChange) == 1 and imports_audited() == []
+    assert services.pledge_view(herne, "8.2-4").status == "not_rated"
+    assert services.pledge_view(herne, "1-1").status == "kept"
 
 
-def test_every_problem_of_every_row_is_reported_with_line_and_column(session, herne):
+def test_every_problem_of_every_row_is_reported_with_line_and_column(herne):
     rows = [
         row("8.2-44"),  # line 2
         row("1-1", date="15.01.2026"),  # 3
@@ -196,7 +200,7 @@ def test_every_problem_of_every_row_is_reported_with_line_and_column(session, he
         row("8.2-4"),  # 14: fine
     ]
     with pytest.raises(RowErrors) as error:
-        import_statuses(session, herne, csv_file(rows), EDITOR, today=TODAY)
+        import_statuses(herne, csv_file(rows), EDITOR, today=TODAY)
     assert problems(error) == {
         ("line 2", "code"),
         ("line 3", "date"),
@@ -220,13 +224,12 @@ def test_every_problem_of_every_row_is_reported_with_line_and_column(session, he
     assert "2025-09-14 to 2026-11-25" in messages["line 8", "date"]
     assert "listed twice (also line 10)" in messages["line 11", "code"]
     assert "source_url" in messages["line 12", "source_url"]
-    session.rollback()
-    assert count(session, StatusChange) == 0
+    assert count(StatusChange) == 0
 
 
-def test_plan_collects_errors_without_raising(session, herne):
+def test_plan_collects_errors_without_raising(herne):
     rows = parse_status_csv(csv_file([row("1-1", status="done"), row("1-2")]))
-    plan = plan_status_import(session, herne, rows, TODAY)
+    plan = plan_status_import(herne, rows, TODAY)
     assert not plan.ok and plan.changes == []
     assert [(e.row, e.field) for e in plan.errors] == [("line 2", "status")]
 
@@ -302,21 +305,22 @@ def test_files_over_the_limits_are_refused_saying_the_limit():
     assert len(parse_status_csv(csv_file([row("8.2-4")] * MAX_ROWS))) == MAX_ROWS
 
 
-def test_template_is_a_valid_file_with_one_example_row(session, herne):
+def test_template_is_a_valid_file_with_one_example_row(herne):
     template = status_csv_template()
     assert template.splitlines()[0] == HEADER
     [example] = parse_status_csv(template.encode())
     assert (example.code, example.status, example.source_kind) == ("8.2-4", "in_progress", "council")
     assert example.source_url.startswith("https://")
-    plan = plan_status_import(session, herne, [example], TODAY)
+    plan = plan_status_import(herne, [example], TODAY)
     assert plan.ok and plan.changes[0].old_status == "not_rated"
 
 
-def test_import_requires_a_signed_in_actor(session, herne):
+def test_import_requires_a_signed_in_actor(herne):
     with pytest.raises(PermissionDenied):
-        import_statuses(session, herne, csv_file([row("8.2-4")]), None, today=TODAY)
+        import_statuses(herne, csv_file([row("8.2-4")]), None, today=TODAY)
     with pytest.raises(PermissionDenied):
-        import_statuses(session, herne, csv_file([row("8.2-4")]), services.Actor("x", "guest"), today=TODAY)
+        import_statuses(herne, csv_file([row("8.2-4")]), services.Actor("x", "guest"), today=TODAY)
+    assert count(StatusChange) == 0 and imports_audited() == []
 
 
 def test_cli_dry_run_then_import_then_an_error(tracker_cli, tmp_path):

@@ -1,23 +1,23 @@
-"""The ``tracker`` command: a thin shell over ``tracker.services``.
+"""The ``tracker`` command: a thin shell over ``tracker.services``, which words every error in English.
 
 The database comes from ``TRACKER_DATABASE_URL`` (any SQLAlchemy URL); without it, the SQLite file
-``var/tracker.sqlite3`` in the project directory.
+``var/tracker.sqlite3`` in the project directory. ``tracker settings`` lists every setting.
 """
 
 from __future__ import annotations
 
 import getpass
-import json
+import importlib.util
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
 
-from tracker import db, services
+from tracker import services, settings
 from tracker.programme import ProgrammeParseError
-from tracker.services.opendata import load_export
 from tracker.statuses import ROLES, SOURCE_KINDS, STATUS_KEYS, Role
 
 app = typer.Typer(
@@ -48,20 +48,44 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _safe_url() -> str:
-    return make_url(db.database_url()).render_as_string(hide_password=True)
-
-
 def _require_schema() -> None:
-    if not db.schema_is_current():
-        fail(f"the database {_safe_url()} has no tracker schema or an older one; run: tracker init")
+    if not services.schema_is_current():
+        fail(f"the database {services.database_description()} has no tracker schema or an older one; run: tracker init")
 
 
 @app.command()
 def init() -> None:
     """Create the schema, or upgrade it to the newest version."""
-    revision = db.upgrade_schema()
-    typer.echo(f"Schema at revision {revision} in {_safe_url()}")
+    revision = services.upgrade_schema()
+    typer.echo(f"Schema at revision {revision} in {services.database_description()}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8501,
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "localhost",
+) -> None:
+    """Start the dashboard (Streamlit) on the configured database."""
+    spec = importlib.util.find_spec("dashboard.app")
+    if spec is None or spec.origin is None:
+        fail("the dashboard is not installed beside the tracker; install the project with: pip install -e .")
+    command = [
+        sys.executable, "-m", "streamlit", "run", spec.origin,
+        "--server.port", str(port), "--server.address", host, "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    sys.stdout.flush()
+    os.execv(sys.executable, command)
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """List every TRACKER_ setting with its current value (passwords in URLs hidden) and what it does."""
+    for setting in settings.SETTINGS:
+        value = settings.get(setting.name)
+        if setting.name.endswith("_URL") and value:
+            value = services.database_description() if setting.name == "TRACKER_DATABASE_URL" else "(set)"
+        typer.echo(f"{setting.name}={value}\n    {setting.help} [{setting.used_by}]")
 
 
 @app.command("import-programme")
@@ -73,9 +97,8 @@ def import_programme(
     ] = False,
 ) -> None:
     """Import a programme text, or bring the database in line with a revised text."""
-    db.upgrade_schema()
-    with db.session_scope() as session:
-        report = services.import_programme_file(session, path, operator(), "retire" if retire_removed else "refuse")
+    services.upgrade_schema()
+    report = services.import_programme_file(path, operator(), "retire" if retire_removed else "refuse")
     typer.echo(report.summary())
 
 
@@ -112,14 +135,11 @@ def set_status(
         corrects_sequence=corrects,
     )
     _require_schema()
-    with db.session_scope() as session:
-        prog = services.get_programme(session, programme)
-        recorded = services.record_status_change(session, prog, code, change, operator(author))
-        pledge = services.find_pledge(session, prog, code)
-        typer.echo(
-            f"{pledge.code}: change #{recorded.sequence} recorded ({recorded.status}, effective "
-            f"{recorded.effective_date}); current status: {pledge.current_status} since {pledge.status_date}"
-        )
+    recorded = services.record_status_change(programme, code, change, operator(author))
+    typer.echo(
+        f"{recorded.code}: change #{recorded.sequence} recorded ({recorded.status}, effective "
+        f"{recorded.effective_date}); current status: {recorded.current_status} since {recorded.status_date}"
+    )
 
 
 @app.command()
@@ -128,30 +148,25 @@ def show(
 ) -> None:
     """Show a pledge: its text, area, goal, current status and full history with sources."""
     _require_schema()
-    with db.session_scope() as session:
-        prog = services.get_programme(session, programme)
-        pledge = services.find_pledge(session, prog, code)
-        lines = [
-            f"{pledge.code}  {pledge.text}",
-            f"Area {pledge.area.number}: {pledge.area.title}",
-        ]
-        if pledge.goal:
-            lines.append(f"Goal {pledge.goal.number}: {pledge.goal.title}")
-        if pledge.retired_on:
-            lines.append(f"Retired from the programme on {pledge.retired_on}")
-        since = f" since {pledge.status_date}" if pledge.status_date else ""
-        lines.append(f"Status: {pledge.current_status}{since}")
-        history = sorted(pledge.changes, key=lambda c: (c.effective_date, c.sequence), reverse=True)
-        lines.append(f"History ({len(history)} change{'s' if len(history) != 1 else ''}):")
-        for change in history:
-            corrects = f" (corrects #{change.corrects.sequence})" if change.corrects else ""
-            lines.append(
-                f"  #{change.sequence} {change.effective_date} {change.status}{corrects}, "
-                f"recorded by {change.author} at {change.recorded_at:%Y-%m-%d %H:%M}"
-            )
-            lines.append(f"     {change.rationale}")
-            lines.extend(f"     [{s.kind}] {s.title} <{s.url}>" for s in change.sources)
-        typer.echo("\n".join(lines))
+    pledge = services.pledge_view(programme, code)
+    lines = [f"{pledge.code}  {pledge.text}", f"Area {pledge.area_number}: {pledge.area_title}"]
+    if pledge.goal_code:
+        lines.append(f"Goal {pledge.goal_number}: {pledge.goal_title}")
+    if pledge.retired_on:
+        lines.append(f"Retired from the programme on {pledge.retired_on}")
+    since = f" since {pledge.status_date}" if pledge.status_date else ""
+    lines.append(f"Status: {pledge.status}{since}")
+    history = pledge.history
+    lines.append(f"History ({len(history)} change{'s' if len(history) != 1 else ''}):")
+    for change in history:
+        corrects = f" (corrects #{change.corrects})" if change.corrects else ""
+        lines.append(
+            f"  #{change.sequence} {change.effective_date} {change.status}{corrects}, "
+            f"recorded by {change.author} at {change.recorded_at:%Y-%m-%d %H:%M}"
+        )
+        lines.append(f"     {change.rationale}")
+        lines.extend(f"     [{s.kind}] {s.title} <{s.url}>" for s in change.sources)
+    typer.echo("\n".join(lines))
 
 
 @app.command()
@@ -164,9 +179,7 @@ def export(
     if format not in ("json", "csv"):
         fail(f"unknown format {format!r}; accepted: json, csv")
     _require_schema()
-    with db.session_scope() as session:
-        prog = services.get_programme(session, programme)
-        text = services.export_json(session, prog) if format == "json" else services.export_csv(session, prog)
+    text = services.export_json(programme) if format == "json" else services.export_csv(programme)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -177,14 +190,13 @@ def export(
 @app.command()
 def restore(path: Annotated[Path, typer.Argument(help="A JSON file written by `tracker export`.")]) -> None:
     """Load a JSON export into a database that does not hold that programme yet."""
-    data = load_export(path)
-    db.upgrade_schema()
-    with db.session_scope() as session:
-        prog = services.restore_programme(session, data, operator())
-        typer.echo(
-            f"Restored {prog.slug}: {len(data['pledges'])} pledges, "
-            f"{sum(len(p['history']) for p in data['pledges'])} status changes"
-        )
+    data = services.load_export(path)
+    services.upgrade_schema()
+    prog = services.restore_programme(data, operator())
+    typer.echo(
+        f"Restored {prog.slug}: {len(data['pledges'])} pledges, "
+        f"{sum(len(p['history']) for p in data['pledges'])} status changes"
+    )
 
 
 @app.command()
@@ -195,10 +207,9 @@ def stats(
     """Pledges per status, overall and per policy area."""
     _require_schema()
     day = services.parse_date(as_of, "--as-of") if as_of else None
-    with db.session_scope() as session:
-        prog = services.get_programme(session, programme)
-        counts = services.status_counts(session, prog, day)
-        per_area = services.area_status_counts(session, prog, day)
+    prog = services.get_programme(programme)
+    counts = services.status_counts(prog.slug, day)
+    per_area = services.area_status_counts(prog.slug, day)
     total = sum(counts.values())
     typer.echo(f"{prog.title} ({prog.slug}): {total} pledges" + (f", as of {day}" if day else ""))
     for key, count in counts.items():
@@ -217,9 +228,8 @@ def stats(
 def programmes() -> None:
     """List the programmes in the database."""
     _require_schema()
-    with db.session_scope() as session:
-        for prog in services.list_programmes(session):
-            typer.echo(f"{prog.slug}\t{prog.party}\t{prog.municipality}\t{prog.election_date}\t{prog.title}")
+    for prog in services.list_programmes():
+        typer.echo(f"{prog.slug}\t{prog.party}\t{prog.municipality}\t{prog.election_date}\t{prog.title}")
 
 
 @app.command("import-statuses")
@@ -238,9 +248,7 @@ def import_statuses(
     with path.open("rb") as file:
         data = file.read(services.MAX_UPLOAD_BYTES + 1)  # one byte more is enough to refuse a file too large
     _require_schema()
-    with db.session_scope() as session:
-        prog = services.get_programme(session, programme)
-        plan = services.import_statuses(session, prog, data, operator(author), source=path.name, dry_run=dry_run)
+    plan = services.import_statuses(programme, data, operator(author), source=path.name, dry_run=dry_run)
     if dry_run:
         for change in plan.changes:
             typer.echo(
@@ -261,17 +269,11 @@ def demo_data(
     replace: Annotated[bool, typer.Option(help="Remove earlier demo programmes first.")] = False,
 ) -> None:
     """Fill the database with invented, reproducible demo data (the app marks it as such on every page)."""
-    import time
-
-    from tracker.services import demo
-
-    db.upgrade_schema()
+    services.upgrade_schema()
     started = time.perf_counter()
-    with db.session_scope() as session:
-        if replace:
-            removed = demo.remove_demo_data(session, operator())
-            typer.echo(f"Removed {removed} earlier demo programme(s).")
-        report = demo.generate_demo_data(session, operator(), programmes, pledges, changes, seed)
+    report = services.generate_demo_data(operator(), programmes, pledges, changes, seed, replace=replace)
+    if replace:
+        typer.echo(f"Removed {report.removed} earlier demo programme(s).")
     typer.echo(
         f"Demo data: {report.programmes} programmes, {report.areas} areas, {report.goals} goals, "
         f"{report.pledges} pledges, {report.changes} status changes in {time.perf_counter() - started:.1f} s."
@@ -298,8 +300,7 @@ def user_add(
     """Create a staff account."""
     _require_schema()
     password = _read_password(password_stdin)
-    with db.session_scope() as session:
-        services.add_user(session, operator(), name, password, role)
+    services.add_user(operator(), name, password, role)
     typer.echo(f"Account {name} created with role {role}.")
 
 
@@ -307,8 +308,7 @@ def user_add(
 def user_disable(name: Annotated[str, typer.Argument(help="Sign-in name.")]) -> None:
     """Disable an account: it can no longer sign in; its past changes stay attributed to it."""
     _require_schema()
-    with db.session_scope() as session:
-        services.disable_user(session, operator(), name)
+    services.disable_user(operator(), name)
     typer.echo(f"Account {name} disabled.")
 
 
@@ -320,8 +320,7 @@ def user_set_password(
     """Set a new password (this also lifts a lock after failed sign-ins)."""
     _require_schema()
     password = _read_password(password_stdin)
-    with db.session_scope() as session:
-        services.set_password(session, operator(), name, password)
+    services.set_password(operator(), name, password)
     typer.echo(f"Password of {name} changed.")
 
 
@@ -329,10 +328,9 @@ def user_set_password(
 def user_list() -> None:
     """List the accounts with their role and state."""
     _require_schema()
-    with db.session_scope() as session:
-        for user in services.list_users(session, operator()):
-            state = "disabled" if user.disabled else "active"
-            typer.echo(f"{user.name}\t{user.role}\t{state}")
+    for account in services.list_users(operator()):
+        state = "disabled" if account.disabled else "active"
+        typer.echo(f"{account.name}\t{account.role}\t{state}")
 
 
 def main() -> None:
@@ -344,9 +342,6 @@ def main() -> None:
         sys.exit(1)
     except ProgrammeParseError as error:
         typer.echo(f"Error: {error}\nNothing was imported.", err=True)
-        sys.exit(1)
-    except json.JSONDecodeError as error:
-        typer.echo(f"Error: not valid JSON: {error}", err=True)
         sys.exit(1)
 
 

@@ -6,15 +6,14 @@ project directory (git ignores ``var/``), so that ``make run`` works with nothin
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from tracker import settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_DIR / "var" / "tracker.sqlite3"
@@ -23,8 +22,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 def database_url() -> str:
     """The configured database URL (``TRACKER_DATABASE_URL``) or the default SQLite file."""
-    url = os.environ.get("TRACKER_DATABASE_URL", "").strip()
-    return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    return settings.get("TRACKER_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -59,22 +57,9 @@ def _engine_for(url: str) -> Engine:
 
 
 @cache
-def _session_factory(engine: Engine) -> sessionmaker[Session]:
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on ``engine``; only ``tracker.services.unit_of_work`` opens them."""
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-@contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on any error."""
-    session = _session_factory(engine or get_engine())()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def alembic_config(engine: Engine):

@@ -134,6 +134,14 @@ class Pledge(Base):
         back_populates="pledge", order_by="StatusChange.sequence", cascade="all, delete-orphan"
     )
 
+    def current_change(self, *extra: StatusChange) -> StatusChange | None:
+        """The change that sets the current status (among the history and ``extra`` not yet added)."""
+        return max([*self.changes, *extra], key=precedence, default=None)
+
+    def history(self) -> list[StatusChange]:
+        """Every change, the one that counts first (newest effective date, then latest recorded)."""
+        return sorted(self.changes, key=precedence, reverse=True)
+
 
 class StatusChange(Base):
     """One dated rating of a pledge. Rows are only ever inserted, never updated or deleted."""
@@ -161,6 +169,15 @@ class StatusChange(Base):
     pledge: Mapped[Pledge] = relationship(back_populates="changes")
     corrects: Mapped[StatusChange | None] = relationship(remote_side=[id])
     sources: Mapped[list[Evidence]] = relationship(back_populates="status_change", order_by="Evidence.id")
+
+
+def precedence(change):
+    """The current-status rule: the latest change by effective date, then by recording order (sequence).
+
+    On a change this is the key to sort by; on the class it is the SQL ordering
+    (``order_by=precedence(StatusChange)``), so Python and SQL follow the same rule.
+    """
+    return (change.effective_date, change.sequence)
 
 
 class Evidence(Base):

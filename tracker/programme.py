@@ -26,6 +26,8 @@ import string
 from dataclasses import dataclass, field
 from enum import Enum, auto
 
+from tracker.textfiles import NotUtf8, decode_utf8
+
 __all__ = [
     "ParsedArea",
     "ParsedGoal",
@@ -115,34 +117,27 @@ class ProgrammeParseError(ValueError):
 # --------------------------------------------------------------------------- decoding
 
 
-_UTF8_BOM = b"\xef\xbb\xbf"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
 def decode_programme(data: bytes, source: str = "<bytes>") -> str:
     """Decode a programme file: UTF-8, with or without a byte order mark.
 
-    Invalid UTF-8 raises :class:`ProgrammeParseError` naming the line of the first bad byte.
+    Anything else raises :class:`ProgrammeParseError` naming the line of the first bad byte.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ProgrammeParseError("the file is UTF-16 encoded; save it as UTF-8 and import it again", 1, None, source)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        breaks = list(_LINE_BREAK_BYTES.finditer(data, 0, exc.start))
-        line_start = breaks[-1].end() if breaks else 0
-        next_break = _LINE_BREAK_BYTES.search(data, exc.start)
-        line_end = next_break.start() if next_break else len(data)
-        raw_line = data[line_start:line_end].removeprefix(_UTF8_BOM)
-        line = raw_line.decode("utf-8", errors="replace").strip()
+        return decode_utf8(data)
+    except NotUtf8 as error:
+        if error.utf16:
+            raise ProgrammeParseError(
+                "the file is UTF-16 encoded; save it as UTF-8 and import it again", 1, None, source
+            ) from None
         raise ProgrammeParseError(
-            f"this line is not valid UTF-8 (byte 0x{data[exc.start]:02x}): {line!r} (the file must be saved as UTF-8)",
-            len(breaks) + 1,
-            line,
+            f"this line is not valid UTF-8 (byte 0x{error.byte:02x}): {error.text!r} (the file must be saved as UTF-8)",
+            error.line,
+            error.text,
             source,
         ) from None
-    return text.removeprefix("\ufeff")
 
 
 def parse_programme_bytes(data: bytes, source: str = "<bytes>") -> ParsedProgramme:

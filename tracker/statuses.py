@@ -14,7 +14,6 @@ class Status(StrEnum):
     BROKEN = "broken"
 
 
-STATUS_ORDER: tuple[Status, ...] = tuple(Status)
 STATUS_KEYS: tuple[str, ...] = tuple(s.value for s in Status)
 
 

@@ -1,49 +1,53 @@
 """Data: the current data as CSV and JSON (the same as `tracker export`) and its JSON Schema."""
 
-import datetime as dt
 import json
 
 import streamlit as st
 
 from dashboard import components, data
 from dashboard.i18n import _
-from tracker.services.opendata import SCHEMA_NAME, export_schema
+from tracker import services
 
-programme = components.page_programme()
-st.title(_("Open data"))
-st.write(
-    _(
-        "Download every measure with its current status, the full dated history and all sources. The files "
-        "are the same as the command `tracker export` writes; you may reuse them with attribution."
+
+def open_data_page() -> None:
+    programme = components.page_programme()
+    st.title(_("Open data"))
+    st.write(
+        _(
+            "Download every measure with its current status, the full dated history and all sources. The files "
+            "are the same as the command `tracker export` writes; you may reuse them with attribution."
+        )
     )
-)
-url = data.database_url()
-stamp = dt.date.today().isoformat()
-st.download_button(
-    _("Download CSV (one row per measure)"),
-    data=data.export(url, programme.slug, "csv"),
-    file_name=f"{programme.slug}-{stamp}.csv",
-    mime="text/csv",
-    icon=":material/table:",
-)
-st.download_button(
-    _("Download JSON (complete, with history and sources)"),
-    data=data.export(url, programme.slug, "json"),
-    file_name=f"{programme.slug}-{stamp}.json",
-    mime="application/json",
-    icon=":material/data_object:",
-)
-st.subheader(_("Format"))
-st.write(
-    _(
-        "The JSON file follows a published JSON Schema, which names and explains every field. In the CSV file, "
-        "cells that a spreadsheet would run as a formula start with an apostrophe."
+    stamp = services.today().isoformat()
+    st.download_button(
+        _("Download CSV (one row per measure)"),
+        data=data.export(programme.slug, "csv"),
+        file_name=f"{programme.slug}-{stamp}.csv",
+        mime="text/csv",
+        icon=":material/table:",
     )
-)
-st.download_button(
-    _("Download the JSON Schema"),
-    data=json.dumps(export_schema(), ensure_ascii=False, indent=2),
-    file_name=SCHEMA_NAME,
-    mime="application/schema+json",
-    icon=":material/schema:",
-)
+    st.download_button(
+        _("Download JSON (complete, with history and sources)"),
+        data=data.export(programme.slug, "json"),
+        file_name=f"{programme.slug}-{stamp}.json",
+        mime="application/json",
+        icon=":material/data_object:",
+    )
+    st.subheader(_("Format"))
+    st.write(
+        _(
+            "The JSON file follows a published JSON Schema, which names and explains every field. In the CSV "
+            "file, cells that a spreadsheet would run as a formula start with an apostrophe."
+        )
+    )
+    st.download_button(
+        _("Download the JSON Schema"),
+        data=json.dumps(services.export_schema(), ensure_ascii=False, indent=2),
+        file_name=services.SCHEMA_NAME,
+        mime="application/schema+json",
+        icon=":material/schema:",
+    )
+
+
+if __name__ == "__main__":
+    open_data_page()

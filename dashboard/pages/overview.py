@@ -2,24 +2,30 @@
 
 import streamlit as st
 
-from dashboard import components
+from dashboard import components, routes
 from dashboard.i18n import _, format_date
 
-programme = components.page_programme()
-st.title(programme.title)
-st.caption(
-    _("{party} · {municipality} · elected {election} · council term {start} to {end}").format(
-        party=programme.party,
-        municipality=programme.municipality,
-        election=format_date(programme.election_date),
-        start=format_date(programme.term_start),
-        end=format_date(programme.term_end),
+
+def overview_page() -> None:
+    programme = components.page_programme()
+    st.title(programme.title)
+    st.caption(
+        _("{party} · {municipality} · elected {election} · council term {start} to {end}").format(
+            party=programme.party,
+            municipality=programme.municipality,
+            election=format_date(programme.election_date),
+            start=format_date(programme.term_start),
+            end=format_date(programme.term_end),
+        )
     )
-)
-components.render_overview(programme, as_of=None)
-st.page_link(
-    components.METHOD_PAGE,
-    label=_("How we rate: the method"),
-    icon=":material/rule:",
-    query_params=components.link_params(),
-)
+    components.render_overview(programme, as_of=None)
+    st.page_link(
+        routes.method(),
+        label=_("How we rate: the method"),
+        icon=":material/rule:",
+        query_params=components.link_params(),
+    )
+
+
+if __name__ == "__main__":
+    overview_page()

@@ -2,123 +2,143 @@
 
 import streamlit as st
 
-from dashboard import components, data
+from dashboard import components, data, routes
 from dashboard.auth import current_actor
 from dashboard.i18n import _, format_date, ngettext
-from tracker.services import NotFound
+from tracker.services import NotFound, PledgeView
 
-programme = components.page_programme()
-url = data.database_url()
-code = (st.query_params.get("pledge") or "").strip()
 HISTORY_PAGE = 20  # changes shown at once
+
+
+def pledge_page() -> None:
+    programme = components.page_programme()
+    code = (st.query_params.get("pledge") or "").strip()
+    if not code:
+        st.info(_("Choose a measure from the list."), icon=":material/info:")
+        back_link()
+        return
+    try:
+        view = data.pledge(programme.slug, code)
+    except NotFound:
+        not_found(programme.slug, code)
+        return
+    back_link()
+    if current_actor() is not None:
+        st.page_link(
+            routes.edit(),
+            label=_("Rate this measure"),
+            icon=":material/edit:",
+            query_params=components.link_params(pledge=view.code),
+        )
+    heading(view)
+    context(view)
+    history(view)
+    sources(view)
+    siblings(view)
 
 
 def back_link() -> None:
     st.page_link(
-        components.PLEDGES_PAGE,
-        label=_("All measures"),
-        icon=":material/arrow_back:",
-        query_params=components.link_params(),
+        routes.measures(), label=_("All measures"), icon=":material/arrow_back:", query_params=components.link_params()
     )
 
 
-if not code:
-    st.info(_("Choose a measure from the list."), icon=":material/info:")
-    back_link()
-    st.stop()
-try:
-    view = data.pledge(url, programme.slug, code)
-except NotFound:
+def not_found(slug: str, code: str) -> None:
     st.title(_("Measure not found"))
     st.write(_("There is no measure with the code “{code}” in this programme.").format(code=code))
-    close = data.close_codes(url, programme.slug, code)
+    close = data.close_codes(slug, code)
     if close:
         st.write(_("Did you mean one of these?"))
         for candidate in close:
-            st.page_link(components.PLEDGE_PAGE, label=candidate, query_params=components.link_params(pledge=candidate))
+            st.page_link(routes.pledge(), label=candidate, query_params=components.link_params(pledge=candidate))
     back_link()
-    st.stop()
 
-back_link()
-if current_actor() is not None:
-    st.page_link(
-        "pages/edit.py",
-        label=_("Rate this measure"),
-        icon=":material/edit:",
-        query_params=components.link_params(pledge=view.code),
-    )
-st.caption(components.md_escape(_("Measure {code}").format(code=view.code)))
-st.markdown(f"### {components.md_escape(view.text)}")
-components.status_badge(view.status)
-if view.status_date:
-    st.caption(_("Status since {date}").format(date=format_date(view.status_date)))
-else:
-    st.caption(_("Nobody has rated this measure yet."))
-if view.retired_on:
-    st.warning(
-        _("This measure is no longer in the current programme text (since {date}); its history is kept.").format(
-            date=format_date(view.retired_on)
+
+def heading(view: PledgeView) -> None:
+    st.caption(components.md_escape(_("Measure {code}").format(code=view.code)))
+    st.markdown(f"### {components.md_escape(view.text)}")
+    components.status_badge(view.status)
+    if view.status_date:
+        st.caption(_("Status since {date}").format(date=format_date(view.status_date)))
+    else:
+        st.caption(_("Nobody has rated this measure yet."))
+    if view.retired_on:
+        st.warning(
+            _("This measure is no longer in the current programme text (since {date}); its history is kept.").format(
+                date=format_date(view.retired_on)
+            )
         )
-    )
-if view.success_criterion:
-    st.markdown("**" + _("What would count as kept") + "**")
-    st.text(view.success_criterion)
+    if view.success_criterion:
+        st.markdown("**" + _("What would count as kept") + "**")
+        st.text(view.success_criterion)
 
 
 def context_line(name: str, text: str) -> None:
     st.markdown(f"**{components.md_escape(name)}:** {components.md_escape(text)}")
 
 
-st.subheader(_("Context"))
-context_line(_("Policy area {n}").format(n=view.area_number), view.area_title)
-if view.why_important:
-    context_line(_("Why it matters"), view.why_important)
-if view.focus:
-    context_line(_("Focus"), view.focus)
-if view.goal_code:
-    if view.group:
-        context_line(_("Topic"), view.group)
-    context_line(_("Goal {number}").format(number=view.goal_number), view.goal_title)
-    if view.objective:
-        context_line(_("Objective"), view.objective)
+def context(view: PledgeView) -> None:
+    st.subheader(_("Context"))
+    context_line(_("Policy area {n}").format(n=view.area_number), view.area_title)
+    if view.why_important:
+        context_line(_("Why it matters"), view.why_important)
+    if view.focus:
+        context_line(_("Focus"), view.focus)
+    if view.goal_code:
+        if view.group:
+            context_line(_("Topic"), view.group)
+        context_line(_("Goal {number}").format(number=view.goal_number), view.goal_title)
+        if view.objective:
+            context_line(_("Objective"), view.objective)
 
-st.subheader(_("History"))
-if not view.history:
-    st.write(_("No status change has been recorded yet."))
-shown = view.history
-if len(view.history) > HISTORY_PAGE:  # a long history is paged, newest first
-    pages = -(-len(view.history) // HISTORY_PAGE)
-    number = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="history_page")
-    shown = view.history[(number - 1) * HISTORY_PAGE : number * HISTORY_PAGE]
-    st.caption(
-        _("Showing {first} to {last} of {total}.").format(
-            first=(number - 1) * HISTORY_PAGE + 1,
-            last=(number - 1) * HISTORY_PAGE + len(shown),
-            total=len(view.history),
+
+def history(view: PledgeView) -> None:
+    """The dated ratings, newest first; a long history is paged."""
+    st.subheader(_("History"))
+    if not view.history:
+        st.write(_("No status change has been recorded yet."))
+    shown = view.history
+    if len(view.history) > HISTORY_PAGE:
+        pages = -(-len(view.history) // HISTORY_PAGE)
+        number = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="history_page")
+        shown = view.history[(number - 1) * HISTORY_PAGE : number * HISTORY_PAGE]
+        st.caption(
+            _("Showing {first} to {last} of {total}.").format(
+                first=(number - 1) * HISTORY_PAGE + 1,
+                last=(number - 1) * HISTORY_PAGE + len(shown),
+                total=len(view.history),
+            )
         )
-    )
-for change in shown:
-    components.history_entry(
-        change,
-        _("Effective {date} · recorded by {author} on {recorded}").format(
-            date=format_date(change.effective_date),
-            author=change.author,
-            recorded=format_date(change.recorded_at.date()),
-        ),
-    )
+    for change in shown:
+        components.history_entry(
+            change,
+            _("Effective {date} · recorded by {author} on {recorded}").format(
+                date=format_date(change.effective_date),
+                author=change.author,
+                recorded=format_date(change.recorded_at.date()),
+            ),
+        )
 
-evidence = [s for change in view.history for s in change.sources] + list(view.evidence)
-st.subheader(_("All sources"))
-if evidence:
-    st.markdown(components.sources_markdown(evidence))
-else:
-    st.write(_("No sources yet."))
 
-if view.siblings:
-    heading = _("Other measures of this goal") if view.goal_code else _("Other measures of this area")
-    st.subheader(heading)
+def sources(view: PledgeView) -> None:
+    evidence = [s for change in view.history for s in change.sources] + list(view.evidence)
+    st.subheader(_("All sources"))
+    if evidence:
+        st.markdown(components.sources_markdown(evidence))
+    else:
+        st.write(_("No sources yet."))
+
+
+def siblings(view: PledgeView) -> None:
+    if not view.siblings:
+        return
+    st.subheader(_("Other measures of this goal") if view.goal_code else _("Other measures of this area"))
     st.caption(ngettext("{n} measure", "{n} measures", len(view.siblings)).format(n=len(view.siblings)))
     for sibling in view.siblings:
         with st.container(border=True):
             components.status_badge(sibling.status)
             components.pledge_link(sibling.code, sibling.text)
+
+
+if __name__ == "__main__":
+    pledge_page()

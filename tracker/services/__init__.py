@@ -1,10 +1,19 @@
-"""Use cases of the tracker. The CLI and the dashboard both call these; neither touches the ORM directly."""
+"""The use cases of the tracker: the only door the CLI and the dashboard use.
 
+Every function here opens and commits its own unit of work and returns plain data; errors are
+``TrackerError`` subclasses with a stable code and parameters (see ``errors.MESSAGES``). ``today`` (the
+clock tests can pin) and ``settings`` (the table of ``TRACKER_`` settings) are here too, so that the front
+ends need nothing else from ``tracker``.
+"""
+
+from tracker import settings
+from tracker.clock import today
 from tracker.services.audit import AuditRow, audit_csv, list_events
 from tracker.services.auth import (
+    LOCK_DURATION,
+    MAX_FAILED_ATTEMPTS,
+    Account,
     Actor,
-    PermissionDenied,
-    SignInFailed,
     add_user,
     authenticate,
     disable_user,
@@ -13,38 +22,68 @@ from tracker.services.auth import (
     set_password,
     sso_actor,
 )
+from tracker.services.browse import (
+    ChangeView,
+    EditableRow,
+    Option,
+    Overview,
+    PledgeRow,
+    PledgeView,
+    RecentChange,
+    SearchResult,
+    SourceView,
+    area_options,
+    editable_rows,
+    goal_options,
+    overview,
+    period_ends,
+    pledge_view,
+    recent_changes,
+    search_pledges,
+    status_timeline,
+    suggest_codes,
+)
+from tracker.services.database import database_description, schema_is_current, upgrade_schema
+from tracker.services.demo import DemoReport, generate_demo_data, remove_demo_data
 from tracker.services.errors import (
     Conflict,
     ImportRefused,
     InvalidInput,
     NotFound,
+    PermissionDenied,
     RowError,
     RowErrors,
-    SchemaMissing,
+    SignInFailed,
     TrackerError,
 )
 from tracker.services.inputs import SourceInput, StatusChangeInput, parse_date
-from tracker.services.opendata import export_csv, export_json, export_programme, restore_programme
+from tracker.services.opendata import (
+    SCHEMA_NAME,
+    export_csv,
+    export_json,
+    export_programme,
+    export_schema,
+    load_export,
+    restore_programme,
+)
 from tracker.services.programmes import (
     ImportReport,
+    ProgrammeInfo,
     get_programme,
     import_programme,
     import_programme_file,
     list_programmes,
     load_metadata,
 )
-from tracker.services.ratings import (
+from tracker.services.statistics import AreaCount, area_status_counts, last_update, status_counts
+from tracker.services.status_changes import (
     BulkItem,
+    RecordedChange,
     add_evidence,
-    check_items,
-    find_pledge,
-    latest_change,
     record_status_change,
     record_status_changes,
     set_success_criterion,
-    suggest_codes,
 )
-from tracker.services.statistics import AreaCount, area_status_counts, last_update, status_counts
 from tracker.services.status_import import (
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
@@ -59,61 +98,91 @@ from tracker.services.status_import import (
 )
 
 __all__ = [
+    "LOCK_DURATION",
+    "MAX_FAILED_ATTEMPTS",
+    "MAX_ROWS",
+    "MAX_UPLOAD_BYTES",
+    "SCHEMA_NAME",
+    "STATUS_CSV_COLUMNS",
+    "Account",
     "Actor",
     "AreaCount",
     "AuditRow",
     "BulkItem",
+    "ChangeView",
     "Conflict",
+    "DemoReport",
+    "EditableRow",
     "ImportPlan",
     "ImportRefused",
     "ImportReport",
     "InvalidInput",
-    "MAX_ROWS",
-    "MAX_UPLOAD_BYTES",
     "NotFound",
+    "Option",
+    "Overview",
     "PermissionDenied",
     "PlannedChange",
+    "PledgeRow",
+    "PledgeView",
+    "ProgrammeInfo",
+    "RecentChange",
+    "RecordedChange",
     "RowError",
     "RowErrors",
-    "STATUS_CSV_COLUMNS",
-    "SchemaMissing",
+    "SearchResult",
     "SignInFailed",
     "SourceInput",
+    "SourceView",
     "StatusChangeInput",
     "StatusRow",
     "TrackerError",
     "add_evidence",
     "add_user",
+    "area_options",
     "area_status_counts",
     "audit_csv",
     "authenticate",
-    "check_items",
+    "database_description",
     "disable_user",
+    "editable_rows",
     "export_csv",
     "export_json",
     "export_programme",
-    "find_pledge",
+    "export_schema",
+    "generate_demo_data",
     "get_programme",
+    "goal_options",
     "import_programme",
     "import_programme_file",
     "import_statuses",
     "last_update",
-    "latest_change",
     "list_events",
     "list_programmes",
     "list_users",
+    "load_export",
     "load_metadata",
+    "overview",
     "parse_date",
     "parse_status_csv",
+    "period_ends",
     "plan_status_import",
+    "pledge_view",
+    "recent_changes",
     "record_status_change",
     "record_status_changes",
+    "remove_demo_data",
     "require",
     "restore_programme",
+    "schema_is_current",
+    "search_pledges",
     "set_password",
     "set_success_criterion",
+    "settings",
     "sso_actor",
     "status_counts",
     "status_csv_template",
+    "status_timeline",
     "suggest_codes",
+    "today",
+    "upgrade_schema",
 ]

@@ -1,4 +1,4 @@
-"""The audit trail: every write recorded with actor, time and what changed."""
+"""Reading the audit trail (admins): every write with actor, time and what changed; as a list or as CSV."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.models import AuditEvent
-
-if TYPE_CHECKING:
-    from tracker.services.auth import Actor
+from tracker.formulas import neutralise_formula
+from tracker.models import AuditEvent, Programme
+from tracker.services.auth import Actor, require
+from tracker.services.unit_of_work import unit_of_work
+from tracker.statuses import Role
 
 
 @dataclass(frozen=True)
@@ -30,29 +30,7 @@ class AuditRow:
     detail: dict[str, Any]
 
 
-def record_event(
-    session: Session,
-    actor: Actor,
-    action: str,
-    programme_id: int | None = None,
-    pledge_code: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    """Add an audit event to the caller's transaction (so it exists exactly when the write does)."""
-    session.add(
-        AuditEvent(
-            programme_id=programme_id,
-            at=clock.now_utc(),
-            actor=actor.name,
-            action=action,
-            pledge_code=pledge_code,
-            detail=json.dumps({"channel": actor.channel, **(detail or {})}, ensure_ascii=False, default=str),
-        )
-    )
-
-
 def list_events(
-    session: Session,
     actor: Actor,
     person: str | None = None,
     pledge: str | None = None,
@@ -61,10 +39,7 @@ def list_events(
     limit: int = 1000,
 ) -> list[AuditRow]:
     """Audit events, newest first, filtered by person, pledge code and day range (admins only)."""
-    from tracker.models import Programme
-    from tracker.services.auth import require
-
-    require(actor, "admin")
+    require(actor, Role.ADMIN)
     stmt = (
         select(AuditEvent, Programme.slug)
         .outerjoin(Programme, Programme.id == AuditEvent.programme_id)
@@ -80,7 +55,9 @@ def list_events(
     if until:
         stmt = stmt.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC))
     rows = []
-    for event, slug in session.execute(stmt):
+    with unit_of_work() as session:
+        events = session.execute(stmt).all()
+    for event, slug in events:
         detail = json.loads(event.detail or "{}")
         rows.append(
             AuditRow(
@@ -97,8 +74,6 @@ def list_events(
 
 
 def audit_csv(rows: list[AuditRow]) -> str:
-    from tracker.services.opendata import neutralise_formula
-
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["at", "actor", "channel", "action", "programme", "pledge", "detail"])

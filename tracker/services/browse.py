@@ -1,6 +1,7 @@
-"""Read models for the public pages: pledge search, a pledge's full page, recent changes, timeline.
+"""Read models for the public pages: the overview, pledge search, a pledge's full page, recent changes,
+the timeline, the choices of the filters.
 
-Everything returned is plain frozen data (no ORM objects), so callers can cache it safely.
+Each function is one unit of work and returns plain frozen data (no ORM objects), so callers can cache it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
 from tracker.search import query_words
-from tracker.services.ratings import find_pledge
-from tracker.services.statistics import status_counts_on
+from tracker.services.pledges import close_codes, find_pledge
+from tracker.services.programmes import find_programme
+from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
+from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
 
 
@@ -24,7 +27,7 @@ from tracker.statuses import STATUS_KEYS
 class PledgeRow:
     code: str
     area_number: int
-    area_title: str  # short title
+    area_short_title: str
     goal_code: str | None
     goal_title: str | None
     text: str
@@ -88,11 +91,25 @@ class PledgeView:
 class RecentChange:
     code: str
     text: str
-    area_title: str
+    area_short_title: str
     status: str
     effective_date: dt.date
     author: str
     recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the overview shows, now or as of a past day."""
+
+    counts: dict[str, int]  # every status, in the fixed order
+    areas: tuple[AreaCount, ...]
+    recent: tuple[RecentChange, ...]
+    last_update: dt.datetime | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -120,8 +137,7 @@ def _rows_query(programme: Programme) -> Select:
 
 
 def search_pledges(
-    session: Session,
-    programme: Programme,
+    programme: str | None,
     query: str = "",
     area: int | None = None,
     goal: str | None = None,
@@ -130,7 +146,18 @@ def search_pledges(
     offset: int = 0,
 ) -> SearchResult:
     """Pledges in programme order whose folded text holds every query word, filtered, one page of them."""
-    stmt = _rows_query(programme)
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        stmt = _filtered(_rows_query(prog), query, area, goal, statuses)
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        stmt = stmt.order_by(Pledge.position).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return SearchResult(tuple(PledgeRow(*row) for row in session.execute(stmt)), int(total))
+
+
+def _filtered(stmt: Select, query: str, area: int | None, goal: str | None, statuses: tuple[str, ...]) -> Select:
+    """``stmt`` (pledges joined with their area and goal) narrowed to the query words and filters."""
     for word in query_words(query):
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Pledge.search_text.like(f"%{escaped}%", escape="\\"))
@@ -140,11 +167,7 @@ def search_pledges(
         stmt = stmt.where(Goal.code == goal)
     if statuses:
         stmt = stmt.where(Pledge.current_status.in_(statuses))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    stmt = stmt.order_by(Pledge.position).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return SearchResult(tuple(PledgeRow(*row) for row in session.execute(stmt)), int(total))
+    return stmt
 
 
 @dataclass(frozen=True)
@@ -156,29 +179,23 @@ class EditableRow:
 
 
 def editable_rows(
-    session: Session,
-    programme: Programme,
+    programme: str | None,
     area: int | None = None,
     goal: str | None = None,
     statuses: tuple[str, ...] = (),
     limit: int = 500,
 ) -> list[EditableRow]:
-    """Pledges for bulk editing (with their version), filtered, in programme order."""
-    stmt = (
-        select(Pledge.code, Pledge.text, Pledge.current_status, Pledge.version)
-        .join(Area, Area.id == Pledge.area_id)
-        .outerjoin(Goal, Goal.id == Pledge.goal_id)
-        .where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None))
-        .order_by(Pledge.position)
-        .limit(limit)
-    )
-    if area is not None:
-        stmt = stmt.where(Area.number == area)
-    if goal:
-        stmt = stmt.where(Goal.code == goal)
-    if statuses:
-        stmt = stmt.where(Pledge.current_status.in_(statuses))
-    return [EditableRow(*row) for row in session.execute(stmt)]
+    """Pledges for bulk editing (with their version, uncached), filtered, in programme order."""
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        stmt = (
+            select(Pledge.code, Pledge.text, Pledge.current_status, Pledge.version)
+            .join(Area, Area.id == Pledge.area_id)
+            .outerjoin(Goal, Goal.id == Pledge.goal_id)
+            .where(Pledge.programme_id == prog.id, Pledge.retired_on.is_(None))
+        )
+        stmt = _filtered(stmt, "", area, goal, statuses).order_by(Pledge.position).limit(limit)
+        return [EditableRow(*row) for row in session.execute(stmt)]
 
 
 def _source(evidence: Evidence) -> SourceView:
@@ -192,9 +209,20 @@ def _source(evidence: Evidence) -> SourceView:
     )
 
 
-def pledge_view(session: Session, programme: Programme, code: str) -> PledgeView:
+def pledge_view(programme: str | None, code: str) -> PledgeView:
     """Everything the pledge's public page shows; ``NotFound`` with close codes for an unknown code."""
-    pledge = find_pledge(session, programme, code)
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        return _pledge_view(session, prog, find_pledge(session, prog, code))
+
+
+def suggest_codes(programme: str | None, code: str) -> list[str]:
+    """Existing codes close to ``code`` (for a page that says "not found")."""
+    with unit_of_work() as session:
+        return close_codes(session, find_programme(session, programme), code)
+
+
+def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> PledgeView:
     area, goal = pledge.area, pledge.goal
     sequences = {c.id: c.sequence for c in pledge.changes}
     history = tuple(
@@ -208,7 +236,7 @@ def pledge_view(session: Session, programme: Programme, code: str) -> PledgeView
             sequences.get(c.corrects_id) if c.corrects_id else None,
             tuple(_source(s) for s in c.sources),
         )
-        for c in sorted(pledge.changes, key=lambda c: (c.effective_date, c.sequence), reverse=True)
+        for c in pledge.history()
     )
     loose = session.scalars(
         select(Evidence)
@@ -244,9 +272,25 @@ def pledge_view(session: Session, programme: Programme, code: str) -> PledgeView
     )
 
 
-def recent_changes(
-    session: Session, programme: Programme, limit: int = 10, as_of: dt.date | None = None
-) -> list[RecentChange]:
+def overview(programme: str | None, as_of: dt.date | None = None, recent: int = 8) -> Overview:
+    """Figures per status, per area, the latest changes and the last update: now, or as of a past day."""
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        areas = count_by_area(session, prog, as_of)
+        return Overview(
+            counts=totals_from_areas(areas),
+            areas=tuple(areas),
+            recent=tuple(_recent_changes(session, prog, recent, as_of)),
+            last_update=last_recorded(session, prog),
+        )
+
+
+def recent_changes(programme: str | None, limit: int = 10, as_of: dt.date | None = None) -> list[RecentChange]:
+    with unit_of_work() as session:
+        return _recent_changes(session, find_programme(session, programme), limit, as_of)
+
+
+def _recent_changes(session: Session, programme: Programme, limit: int, as_of: dt.date | None) -> list[RecentChange]:
     """The most recently recorded status changes; with ``as_of``, the latest effective by that day."""
     stmt = (
         select(
@@ -298,54 +342,40 @@ def period_ends(start: dt.date, end: dt.date, period: str = "month") -> list[dt.
 
 
 def status_timeline(
-    session: Session, programme: Programme, until: dt.date | None = None, period: str = "month"
+    programme: str | None, until: dt.date | None = None, period: str = "month"
 ) -> list[tuple[dt.date, str, int]]:
     """Pledges per status at the end of every week or month since the election, from the history."""
     until = until or clock.today()
-    days = period_ends(programme.election_date, max(until, programme.election_date), period)
-    counts = status_counts_on(session, programme, days)
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        days = period_ends(prog.election_date, max(until, prog.election_date), period)
+        counts = status_counts_on(session, prog, days)
     return [(day, status, counts[day][status]) for day in days for status in STATUS_KEYS]
 
 
-def area_options(session: Session, programme: Programme) -> list[Option]:
-    rows = session.execute(
-        select(Area.number, Area.short_title).where(Area.programme_id == programme.id).order_by(Area.number)
-    )
+def area_options(programme: str | None) -> list[Option]:
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        rows = session.execute(
+            select(Area.number, Area.short_title).where(Area.programme_id == prog.id).order_by(Area.number)
+        ).all()
     return [Option(str(number), f"{number}. {title}") for number, title in rows]
 
 
-def goal_options(session: Session, programme: Programme, area: int | None = None, limit: int = 300) -> list[Option]:
+def goal_options(programme: str | None, area: int | None = None, limit: int = 300) -> list[Option]:
     """The goals of an area, or of the whole programme while it has at most ``limit`` of them.
 
     A long list is never sent to the browser: with more goals, the choice needs an area first.
     """
-    stmt = (
-        select(Goal.code, Goal.number, Goal.title)
-        .join(Area, Area.id == Goal.area_id)
-        .where(Goal.programme_id == programme.id)
-        .order_by(Area.number, Goal.position)
-    )
-    if area is not None:
-        stmt = stmt.where(Area.number == area)
-    rows = session.execute(stmt.limit(limit + 1)).all()
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        stmt = (
+            select(Goal.code, Goal.number, Goal.title)
+            .join(Area, Area.id == Goal.area_id)
+            .where(Goal.programme_id == prog.id)
+            .order_by(Area.number, Goal.position)
+        )
+        if area is not None:
+            stmt = stmt.where(Area.number == area)
+        rows = session.execute(stmt.limit(limit + 1)).all()
     return [] if len(rows) > limit else [Option(code, f"{number} {title}") for code, number, title in rows]
-
-
-__all__ = [
-    "ChangeView",
-    "EditableRow",
-    "Option",
-    "PledgeRow",
-    "PledgeView",
-    "RecentChange",
-    "SearchResult",
-    "SourceView",
-    "area_options",
-    "editable_rows",
-    "goal_options",
-    "period_ends",
-    "pledge_view",
-    "recent_changes",
-    "search_pledges",
-    "status_timeline",
-]

@@ -6,19 +6,22 @@ written with bulk inserts so that 100,000 pledges with 1,000,000 changes take mi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
+from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange, precedence
 from tracker.search import search_text
-from tracker.services.audit import record_event
+from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
 from tracker.services.errors import InvalidInput
+from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import SOURCE_KINDS, Role
 
 CITIES = [
@@ -130,6 +133,14 @@ EDITORS = ["redaktion-a", "redaktion-b", "redaktion-c", "redaktion-d"]
 CHUNK = 2000  # pledges per batch: bounds memory, keeps each executemany large
 
 
+class _Change(NamedTuple):
+    """A demo change before it is written (what ``precedence`` needs to find the current one)."""
+
+    sequence: int
+    status: str
+    effective_date: dt.date
+
+
 @dataclass(frozen=True)
 class DemoReport:
     programmes: int
@@ -137,6 +148,7 @@ class DemoReport:
     goals: int
     pledges: int
     changes: int
+    removed: int = 0  # earlier demo programmes removed first (``replace``)
 
 
 def _measure(rng: random.Random) -> str:
@@ -146,9 +158,14 @@ def _measure(rng: random.Random) -> str:
     return text + "."
 
 
-def remove_demo_data(session: Session, actor: Actor) -> int:
+def remove_demo_data(actor: Actor) -> int:
     """Delete every demo programme (and with it everything that belongs to it); returns how many."""
     require(actor, Role.ADMIN)
+    with unit_of_work() as session:
+        return _remove(session, actor)
+
+
+def _remove(session: Session, actor: Actor) -> int:
     ids = list(session.scalars(select(Programme.id).where(Programme.is_demo.is_(True))))
     for model in (Evidence, StatusChange, Pledge, Goal, Area):
         session.execute(delete(model).where(model.programme_id.in_(ids)))
@@ -159,22 +176,34 @@ def remove_demo_data(session: Session, actor: Actor) -> int:
 
 
 def generate_demo_data(
-    session: Session,
     actor: Actor,
     programmes: int,
     pledges: int,
     changes: int,
     seed: int = 1,
     today: dt.date | None = None,
+    replace: bool = False,
 ) -> DemoReport:
-    """Add ``programmes`` demo programmes with ``pledges`` pledges and ``changes`` status changes in all."""
+    """Add ``programmes`` demo programmes with ``pledges`` pledges and ``changes`` status changes in all.
+
+    With ``replace``, earlier demo programmes are removed first, in the same transaction: if anything
+    fails, the old demo data is still there.
+    """
     require(actor, Role.ADMIN)
     minimum = {"programmes": (programmes, 1), "pledges": (pledges, programmes), "changes": (changes, 0)}
     for name, (value, least) in minimum.items():
         if value < least:
-            raise InvalidInput(name, f"must be at least {least}")
+            raise InvalidInput(name, "at_least", min=least)
+    with unit_of_work() as session:
+        removed = _remove(session, actor) if replace else 0
+        report = _generate(session, actor, programmes, pledges, changes, seed, today or clock.today())
+        return dataclasses.replace(report, removed=removed)
+
+
+def _generate(
+    session: Session, actor: Actor, programmes: int, pledges: int, changes: int, seed: int, today: dt.date
+) -> DemoReport:
     rng = random.Random(seed)
-    today = today or clock.today()
     election = dt.date(2025, 9, 14)
     days = max((today - election).days, 1)
     statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
@@ -186,7 +215,7 @@ def generate_demo_data(
         city, party = CITIES[index % len(CITIES)], PARTIES[(index // len(CITIES)) % len(PARTIES)]
         slug = f"demo-{seed}-{index + 1}"
         if slug in taken:
-            raise InvalidInput("seed", f"demo programme {slug} exists already; use another --seed or --replace")
+            raise InvalidInput("seed", "demo_exists", slug=slug)
         programme = Programme(
             slug=slug, title=f"Demo: {party} {city}", printed_title=f"Wahlprogramm {party} {city}", preamble="",
             party=party, municipality=city, election_date=election, term_start=dt.date(2025, 11, 1),
@@ -239,14 +268,15 @@ def _fill_programme(session, programme, pledges, changes, rng, election, days, s
             history = []
             dates = sorted(election + dt.timedelta(days=rng.randrange(days + 1)) for _ in range(per_pledge[position]))
             for sequence, day in enumerate(dates, start=1):
-                history.append((sequence, rng.choices(statuses, weights)[0], day))
+                history.append(_Change(sequence, rng.choices(statuses, weights)[0], day))
             code = f"{goal_row['code']}-{k}"
-            last = history[-1] if history else None
+            current = max(history, key=precedence, default=None)
             pending.append((
                 {"programme_id": pid, "area_id": goal_row["area_id"], "goal_id": goal_id, "code": code,
                  "position": position + 1, "text": text, "search_text": search_text(code, text, goal_row["title"]),
-                 "success_criterion": None, "retired_on": None, "current_status": last[1] if last else "not_rated",
-                 "status_date": last[2] if last else None, "version": len(history)},
+                 "success_criterion": None, "retired_on": None,
+                 "current_status": current.status if current else "not_rated",
+                 "status_date": current.effective_date if current else None, "version": len(history)},
                 history,
             ))  # fmt: skip
             position += 1

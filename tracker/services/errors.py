@@ -1,57 +1,207 @@
-"""Errors the services raise; each message says what was wrong and what would be accepted."""
+"""Errors the services raise: a stable ``code``, the ``params`` that fill its message, and English text.
+
+Every code's English wording is in ``MESSAGES``, the one table of what can go wrong. The CLI prints the
+English text; the dashboard words the same code and parameters in the reader's language
+(``dashboard/errors.py``, whose table a test holds complete against this one).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+# code -> English message; ``{name}`` placeholders are filled from the error's parameters.
+MESSAGES: dict[str, str] = {
+    # what a person typed into a field
+    "empty": "must not be empty",
+    "nul": "contains a NUL character; remove it and try again",
+    "too_long": "is {length} characters long; at most {max} are accepted",
+    "not_date": "{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15",
+    "not_url": "{value!r} is not a web address; accepted: a full http:// or https:// URL",
+    "unknown_status": "unknown status {value!r}; accepted: {accepted}",
+    "unknown_kind": "unknown kind {value!r}; accepted: {accepted}",
+    "unknown_choice": "unknown value {value!r}; accepted: {accepted}",
+    "date_in_future": "{value} lies in the future; accepted: {first} to {last}",
+    "date_before_election": "{value} lies before the election on {first}; accepted: {first} to {last}",
+    "published_in_future": "{value} lies in the future",
+    "no_sources": "at least one source (an http(s) URL with a title) is required",
+    "no_such_change": "pledge {pledge} has no change #{sequence}; it has: {known}",
+    "at_least": "must be at least {min}",
+    # pledges and programmes
+    "no_pledge": "No pledge with code {pledge!r} in {programme}.",
+    "row_no_pledge": "no pledge {pledge!r} in {programme}",
+    "row_no_pledge_close": "no pledge {pledge!r} in {programme}; did you mean {close}?",
+    "listed_twice": "{pledge} is listed twice (also {other})",
+    "no_programme": "No programme {slug!r}. Programmes here: {known}.",
+    "no_programmes": "No programme has been imported yet; run: tracker import-programme PATH",
+    "several_programmes": "several programmes are loaded; name one of: {known}",
+    "conflict": (
+        "Pledge {pledge} was changed by someone else since you opened it; nothing was saved.{detail} "
+        "Review the current state and record your change again."
+    ),
+    "history_would_be_lost": (
+        "The revised text no longer contains {count} pledge(s) that have a status history: {codes}. "
+        "Nothing was imported. To keep them (with their history) marked as retired, import again "
+        "with --retire-removed; or restore them in the text."
+    ),
+    "demo_exists": "demo programme {slug} exists already; use another --seed or --replace",
+    # files
+    "unreadable": "cannot be read: {reason}",
+    "metadata_missing": (
+        "metadata file not found; put a .toml file with slug, title, party, municipality, "
+        "election_date, term_start, term_end and language beside the programme text"
+    ),
+    "metadata_not_toml": "is not valid UTF-8 TOML: {reason}",
+    "metadata_field": "{reason}",
+    "not_json": "is not a UTF-8 JSON file: {reason}",
+    "schema_violation": "{reason}; the format is described in {schema}",
+    "wrong_format": "expected {expected!r}, found {found!r}",
+    "slug_taken": "{slug!r} is already in this database; restore needs an empty one",
+    "unknown_reference": "refers to an area or goal that the export does not contain",
+    "corrects_later_change": "corrects a change that does not precede it",
+    # spreadsheets (CSV) of status changes
+    "file_too_large": (
+        "the file is larger than {megabytes} MB ({max} bytes), the most one import accepts; split it into several files"
+    ),
+    "too_many_rows": "the file has more than {max} rows, the most one import accepts; split it",
+    "utf16": "is UTF-16 encoded, not UTF-8; save the file as 'CSV UTF-8'",
+    "not_utf8": (
+        "byte 0x{byte} is not UTF-8; save the file as 'CSV UTF-8' "
+        "(Excel: Save as > CSV UTF-8; LibreOffice: character set Unicode (UTF-8))"
+    ),
+    "not_csv": (
+        "is not valid CSV from here on ({reason}); a cell that holds the delimiter {delimiter!r}, a line "
+        'break or a double quote must be enclosed in double quotes, with its own quotes doubled ("")'
+    ),
+    "header_empty": "is empty; the first line must name the columns: {accepted}",
+    "unknown_column": "unknown column; accepted columns: {accepted}",
+    "column_twice": "this column is named twice; name each column once",
+    "column_missing": "column missing; the header must name these columns (any order): {accepted}",
+    "cell_count": (
+        "has {cells} cells but the header has {columns}; each row needs one cell per column "
+        "(enclose a cell that holds the delimiter in double quotes)"
+    ),
+    "unnamed_cell": "column {column} has a value but no name in the header; accepted columns: {accepted}",
+    "nul_byte": "contains a NUL byte (0x00); remove it",
+    "no_rows": "has no rows below the header; one row per change: {accepted}",
+    "code_empty": "is empty; accepted: a pledge code such as 8.2-4",
+    "source_missing": "is empty; every change needs a source: source_url (http:// or https://) and source_title",
+    # accounts and permissions
+    "sign_in_required": "Sign in to make changes.",
+    "actor_role_unknown": "Unknown role {role!r}.",
+    "admin_only": "Only an admin may do this.",
+    "sso_not_allowed": "This account is not allowed to edit the tracker.",
+    "sign_in_failed": (
+        "Sign-in failed: the name or password is wrong, or the account is locked. After "
+        "{attempts} failed attempts an account is locked for {minutes} minutes."
+    ),
+    "account_name": "1 to 100 characters without spaces, e.g. anna.schmidt",
+    "password_length": "must have {min} to {max} characters; a few words work well",
+    "no_account": "No account named {name!r}.",
+    "account_exists": "an account named {name!r} exists already",
+}
+
+# Fields as the English messages name them; ``{index}`` is the number of a source in its change.
+FIELD_NAMES: dict[str, str] = {
+    "source.url": "source {index} URL",
+    "source.title": "source {index} title",
+    "source.kind": "source {index} kind",
+    "source.published_on": "source {index} publication date",
+    "success_criterion": "success criterion",
+}
+
+
+def english(code: str, params: dict[str, Any]) -> str:
+    return MESSAGES[code].format(**params)
+
+
+def field_name(key: str, index: int | None = None) -> str:
+    """The English name of a field key (``source.url`` with index 1 is "source 1 URL")."""
+    return FIELD_NAMES.get(key, key).format(index=index)
 
 
 class TrackerError(Exception):
-    """Base of every error meant to be shown to a person as it is."""
+    """Base of every error meant for a person: a stable ``code`` and the ``params`` of its message."""
+
+    def __init__(self, code: str, **params: Any):
+        self.code = code
+        self.params = params
+        super().__init__(english(code, params))
 
 
 class InvalidInput(TrackerError):
-    """A field had a value the tracker cannot accept."""
+    """A field had a value the tracker cannot accept; ``field`` is its key, ``index`` a source's number."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, code: str, *, index: int | None = None, **params: Any):
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        self.index = index
+        self.code = code
+        self.params = params
+        self.message = english(code, params)
+        Exception.__init__(self, f"{field_name(field, index)}: {self.message}")
 
 
 class NotFound(TrackerError):
     """Nothing has that code or name; ``suggestions`` holds the closest existing ones."""
 
-    def __init__(self, message: str, suggestions: list[str] | None = None):
+    def __init__(self, code: str, suggestions: list[str] | None = None, **params: Any):
+        super().__init__(code, **params)
         self.suggestions = suggestions or []
         if self.suggestions:
-            message += " Did you mean: " + ", ".join(self.suggestions) + "?"
-        super().__init__(message)
+            self.args = (f"{self.args[0]} Did you mean: {', '.join(self.suggestions)}?",)
 
 
 class Conflict(TrackerError):
-    """Someone else changed the same pledge since it was read; nothing was written."""
+    """Someone else changed the same pledge since it was read; nothing was written.
 
-    def __init__(self, message: str, latest_change: dict | None = None):
-        self.latest_change = latest_change
-        super().__init__(message)
+    ``last_recorded`` is the change recorded last (sequence, status, author, recorded_at ...), if any.
+    """
+
+    def __init__(self, pledge: str, last_recorded: dict | None):
+        self.last_recorded = last_recorded
+        detail = (
+            f" The latest change (#{last_recorded['sequence']}) by {last_recorded['author']} at "
+            f"{last_recorded['recorded_at']} set it to {last_recorded['status']}."
+            if last_recorded
+            else ""
+        )
+        super().__init__("conflict", pledge=pledge, detail=detail)
 
 
 class ImportRefused(TrackerError):
     """An import would lose something (for example pledges with history); nothing was written."""
 
 
-class SchemaMissing(TrackerError):
-    """The database has no schema, or an old one."""
+class PermissionDenied(TrackerError):
+    """The actor may not do this; nothing was written."""
+
+
+class SignInFailed(TrackerError):
+    """Wrong name or password, a disabled or a locked account: deliberately one message for all."""
 
 
 @dataclass(frozen=True)
 class RowError:
-    row: str  # how the person finds it: "line 57", "8.2-4"
-    field: str
-    message: str
+    """One problem of one row: a file's ``line``, or a ``pledge`` code in a bulk edit."""
+
+    field: str  # a column of the file, or a field key of a status change
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None
+    pledge: str | None = None
+    index: int | None = None  # a source's number, for source fields
+
+    @property
+    def row(self) -> str:
+        """How a person finds it: "line 57" or "8.2-4"."""
+        return f"line {self.line}" if self.line is not None else self.pledge or ""
+
+    @property
+    def message(self) -> str:
+        return english(self.code, self.params)
 
     def __str__(self) -> str:
-        return f"{self.row}, {self.field}: {self.message}"
+        return f"{self.row}, {field_name(self.field, self.index)}: {self.message}"
 
 
 class RowErrors(TrackerError):
@@ -59,6 +209,8 @@ class RowErrors(TrackerError):
 
     def __init__(self, errors: list[RowError]):
         self.errors = errors
+        self.code = "row_errors"
+        self.params = {"count": len(errors)}
         shown = "\n".join(f"  {e}" for e in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{len(errors)} problem(s); nothing was saved:\n{shown}{more}")
+        Exception.__init__(self, f"{len(errors)} problem(s); nothing was saved:\n{shown}{more}")

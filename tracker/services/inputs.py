@@ -36,47 +36,48 @@ def parse_date(value: str, field_name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(field_name, f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15") from None
+        raise InvalidInput(field_name, "not_date", value=value) from None
 
 
 def check_status(value: str, field_name: str = "status") -> str:
     key = value.strip().lower()
     if key not in STATUS_KEYS:
-        raise InvalidInput(field_name, f"unknown status {value!r}; accepted: {', '.join(STATUS_KEYS)}")
+        raise InvalidInput(field_name, "unknown_status", value=value, accepted=", ".join(STATUS_KEYS))
     return key
 
 
-def check_text(value: str | None, field_name: str, max_length: int) -> str:
+def check_text(value: str | None, field_name: str, max_length: int, index: int | None = None) -> str:
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(field_name, "must not be empty")
+        raise InvalidInput(field_name, "empty", index=index)
     if "\x00" in text:
-        raise InvalidInput(field_name, "contains a NUL character; remove it and try again")
+        raise InvalidInput(field_name, "nul", index=index)
     if len(text) > max_length:
-        raise InvalidInput(field_name, f"is {len(text)} characters long; at most {max_length} are accepted")
+        raise InvalidInput(field_name, "too_long", index=index, length=len(text), max=max_length)
     return text
 
 
-def check_url(value: str, field_name: str = "source URL") -> str:
+def check_url(value: str, index: int | None = None) -> str:
     url = (value or "").strip()
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() or c == "\x00" for c in url):
-        raise InvalidInput(field_name, f"{value!r} is not a web address; accepted: a full http:// or https:// URL")
+        raise InvalidInput("source.url", "not_url", index=index, value=value)
     if len(url) > MAX_URL:
-        raise InvalidInput(field_name, f"is longer than {MAX_URL} characters")
+        raise InvalidInput("source.url", "too_long", index=index, length=len(url), max=MAX_URL)
     return url
 
 
 def check_source(source: SourceInput, index: int, today: dt.date) -> SourceInput:
-    label = f"source {index}"
     kind = (source.kind or "other").strip().lower()
     if kind not in SOURCE_KINDS:
-        raise InvalidInput(f"{label} kind", f"unknown kind {source.kind!r}; accepted: {', '.join(SOURCE_KINDS)}")
+        raise InvalidInput(
+            "source.kind", "unknown_kind", index=index, value=source.kind, accepted=", ".join(SOURCE_KINDS)
+        )
     if source.published_on and source.published_on > today:
-        raise InvalidInput(f"{label} publication date", f"{source.published_on} lies in the future")
+        raise InvalidInput("source.published_on", "published_in_future", index=index, value=source.published_on)
     return SourceInput(
-        url=check_url(source.url, f"{label} URL"),
-        title=check_text(source.title, f"{label} title", MAX_TITLE),
+        url=check_url(source.url, index),
+        title=check_text(source.title, "source.title", MAX_TITLE, index),
         kind=kind,
         published_on=source.published_on,
     )
@@ -84,9 +85,7 @@ def check_source(source: SourceInput, index: int, today: dt.date) -> SourceInput
 
 def check_effective_date(value: dt.date, election_date: dt.date, today: dt.date) -> dt.date:
     if value > today:
-        raise InvalidInput("date", f"{value} lies in the future; accepted: {election_date} to {today}")
+        raise InvalidInput("date", "date_in_future", value=value, first=election_date, last=today)
     if value < election_date:
-        raise InvalidInput(
-            "date", f"{value} lies before the election on {election_date}; accepted: {election_date} to {today}"
-        )
+        raise InvalidInput("date", "date_before_election", value=value, first=election_date, last=today)
     return value

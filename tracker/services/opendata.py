@@ -17,15 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import clock
+from tracker.formulas import neutralise_formula
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
 from tracker.search import search_text
-from tracker.services.audit import record_event
+from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
 from tracker.services.errors import InvalidInput
+from tracker.services.programmes import ProgrammeInfo, find_programme
+from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS, Role
 
 FORMAT = "pledge-tracker/1"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SCHEMA_NAME = "pledge-tracker.schema.json"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / SCHEMA_NAME
 
@@ -45,8 +47,13 @@ def _source(evidence: Evidence) -> dict[str, Any]:
     }
 
 
-def export_programme(session: Session, programme: Programme) -> dict[str, Any]:
+def export_programme(programme: str | None) -> dict[str, Any]:
     """The whole programme as one JSON-ready dictionary."""
+    with unit_of_work() as session:
+        return _export(session, find_programme(session, programme))
+
+
+def _export(session: Session, programme: Programme) -> dict[str, Any]:
     areas = session.scalars(select(Area).where(Area.programme_id == programme.id).order_by(Area.number)).all()
     goals = session.scalars(
         select(Goal).where(Goal.programme_id == programme.id).order_by(Goal.area_id, Goal.position)
@@ -116,7 +123,6 @@ def export_programme(session: Session, programme: Programme) -> dict[str, Any]:
 
 def _pledge(pledge: Pledge, area_numbers: dict, goal_codes: dict, loose: list[Evidence]) -> dict[str, Any]:
     by_id = {c.id: c.sequence for c in pledge.changes}
-    history = sorted(pledge.changes, key=lambda c: (c.effective_date, c.sequence), reverse=True)
     return {
         "code": pledge.code,
         "area": area_numbers[pledge.area_id],
@@ -138,14 +144,14 @@ def _pledge(pledge: Pledge, area_numbers: dict, goal_codes: dict, loose: list[Ev
                 "corrects": by_id.get(change.corrects_id) if change.corrects_id else None,
                 "sources": [_source(s) for s in change.sources],
             }
-            for change in history
+            for change in pledge.history()
         ],
         "evidence": [_source(e) for e in loose],
     }
 
 
-def export_json(session: Session, programme: Programme) -> str:
-    return json.dumps(export_programme(session, programme), ensure_ascii=False, indent=2) + "\n"
+def export_json(programme: str | None) -> str:
+    return json.dumps(export_programme(programme), ensure_ascii=False, indent=2) + "\n"
 
 
 CSV_COLUMNS = (
@@ -165,14 +171,9 @@ CSV_COLUMNS = (
 )
 
 
-def neutralise_formula(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; a leading apostrophe keeps them text."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
-def export_csv(session: Session, programme: Programme) -> str:
+def export_csv(programme: str | None) -> str:
     """One row per pledge, in programme order; formula-like cells are neutralised."""
-    data = export_programme(session, programme)
+    data = export_programme(programme)
     areas = {a["number"]: a for a in data["areas"]}
     goals = {g["code"]: g for a in data["areas"] for g in a["goals"]}
     out = io.StringIO()
@@ -222,16 +223,19 @@ def _evidence(programme: Programme, pledge: Pledge, source: dict) -> Evidence:
     )
 
 
-def restore_programme(session: Session, data: dict[str, Any], actor: Actor) -> Programme:
+def restore_programme(data: dict[str, Any], actor: Actor) -> ProgrammeInfo:
     """Load a JSON export (already checked against the schema) as a new programme, in one transaction."""
     require(actor, Role.ADMIN)
     if data.get("format") != FORMAT:
-        raise InvalidInput("format", f"expected {FORMAT!r}, found {data.get('format')!r}")
+        raise InvalidInput("format", "wrong_format", expected=FORMAT, found=data.get("format"))
+    with unit_of_work() as session:
+        return ProgrammeInfo.of(_restore(session, data, actor))
+
+
+def _restore(session: Session, data: dict[str, Any], actor: Actor) -> Programme:
     meta = data["programme"]
     if session.scalar(select(Programme.id).where(Programme.slug == meta["slug"])) is not None:
-        raise InvalidInput(
-            "programme.slug", f"{meta['slug']!r} is already in this database; restore needs an empty one"
-        )
+        raise InvalidInput("programme.slug", "slug_taken", slug=meta["slug"])
     programme = Programme(
         slug=meta["slug"],
         title=meta["title"],
@@ -283,9 +287,9 @@ def restore_programme(session: Session, data: dict[str, Any], actor: Actor) -> P
 def _restore_pledge(session: Session, programme: Programme, item: dict, areas: dict, goals: dict) -> None:
     where = f"pledge {item['code']}"
     if item["area"] not in areas or (item["goal"] and item["goal"] not in goals):
-        raise InvalidInput(where, "refers to an area or goal that the export does not contain")
+        raise InvalidInput(where, "unknown_reference")
     if item["status"] not in STATUS_KEYS:
-        raise InvalidInput(f"{where} status", f"accepted: {', '.join(STATUS_KEYS)}")
+        raise InvalidInput(f"{where} status", "unknown_status", value=item["status"], accepted=", ".join(STATUS_KEYS))
     pledge = Pledge(
         programme_id=programme.id,
         area=areas[item["area"]],
@@ -316,7 +320,7 @@ def _restore_pledge(session: Session, programme: Programme, item: dict, areas: d
         )
         if change["corrects"] is not None:
             if change["corrects"] not in changes:
-                raise InvalidInput(f"{where} change {change['sequence']}", "corrects a change that does not precede it")
+                raise InvalidInput(f"{where} change {change['sequence']}", "corrects_later_change")
             new.corrects = changes[change["corrects"]]
         for source in change["sources"]:
             evidence = _evidence(programme, pledge, source)
@@ -339,12 +343,12 @@ def load_export(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
-        raise InvalidInput(str(path), f"cannot be read: {error.strerror}") from None
+        raise InvalidInput(str(path), "unreadable", reason=error.strerror) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(str(path), f"is not a UTF-8 JSON file: {error}") from None
+        raise InvalidInput(str(path), "not_json", reason=str(error)) from None
     validator = jsonschema.Draft202012Validator(export_schema())
     error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise InvalidInput(f"{path}, at {where}", f"{error.message}; the format is described in {SCHEMA_NAME}")
+        raise InvalidInput(f"{path}, at {where}", "schema_violation", reason=error.message, schema=SCHEMA_NAME)
     return data

@@ -16,9 +16,10 @@ from tracker import clock
 from tracker.models import Area, Goal, Pledge, Programme, StatusChange
 from tracker.programme import ParsedProgramme, parse_programme_bytes, short_area_title
 from tracker.search import search_text
-from tracker.services.audit import record_event
+from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
 from tracker.services.errors import ImportRefused, InvalidInput, NotFound
+from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import Role
 
 REMOVED_POLICIES = ("refuse", "retire")
@@ -55,19 +56,15 @@ def load_metadata(path: Path) -> ProgrammeMetadata:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise InvalidInput(
-            str(path),
-            "metadata file not found; put a .toml file with slug, title, party, municipality, "
-            "election_date, term_start, term_end and language beside the programme text",
-        ) from None
+        raise InvalidInput(str(path), "metadata_missing") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(str(path), f"is not valid UTF-8 TOML: {error}") from None
+        raise InvalidInput(str(path), "metadata_not_toml", reason=str(error)) from None
     try:
         return ProgrammeMetadata.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "file"
-        raise InvalidInput(f"{path}, field {where}", first["msg"]) from None
+        raise InvalidInput(f"{path}, field {where}", "metadata_field", reason=first["msg"]) from None
 
 
 @dataclass
@@ -105,24 +102,65 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def list_programmes(session: Session) -> list[Programme]:
-    return list(session.scalars(select(Programme).order_by(Programme.slug)))
+@dataclass(frozen=True)
+class ProgrammeInfo:
+    """A programme as the front ends show it."""
 
+    slug: str
+    title: str
+    printed_title: str
+    preamble: str
+    party: str
+    municipality: str
+    election_date: dt.date
+    term_start: dt.date
+    term_end: dt.date
+    language: str
+    is_demo: bool
 
-def get_programme(session: Session, slug: str | None = None) -> Programme:
-    """The programme with that slug; without a slug, the only programme in the database."""
-    programmes = list_programmes(session)
-    if slug:
-        for programme in programmes:
-            if programme.slug == slug:
-                return programme
-        raise NotFound(f"No programme {slug!r}. Programmes here: {', '.join(p.slug for p in programmes) or 'none'}.")
-    if not programmes:
-        raise NotFound("No programme has been imported yet; run: tracker import-programme PATH")
-    if len(programmes) > 1:
-        raise InvalidInput(
-            "programme", "several programmes are loaded; name one of: " + ", ".join(p.slug for p in programmes)
+    @classmethod
+    def of(cls, programme: Programme) -> ProgrammeInfo:
+        return cls(
+            programme.slug,
+            programme.title,
+            programme.printed_title,
+            programme.preamble,
+            programme.party,
+            programme.municipality,
+            programme.election_date,
+            programme.term_start,
+            programme.term_end,
+            programme.language,
+            programme.is_demo,
         )
+
+
+def list_programmes() -> list[ProgrammeInfo]:
+    """Every programme in the database, by slug."""
+    with unit_of_work() as session:
+        return [ProgrammeInfo.of(p) for p in session.scalars(select(Programme).order_by(Programme.slug))]
+
+
+def get_programme(slug: str | None = None) -> ProgrammeInfo:
+    """The programme with that slug; without a slug, the only programme in the database."""
+    with unit_of_work() as session:
+        return ProgrammeInfo.of(find_programme(session, slug))
+
+
+def find_programme(session: Session, slug: str | None = None) -> Programme:
+    """The programme with that slug in the unit of work; without one, the only programme there is."""
+    if slug:
+        programme = session.scalar(select(Programme).where(Programme.slug == slug))
+        if programme is not None:
+            return programme
+    programmes = list(session.scalars(select(Programme).order_by(Programme.slug)))
+    known = ", ".join(p.slug for p in programmes)
+    if slug:
+        raise NotFound("no_programme", slug=slug, known=known or "none")
+    if not programmes:
+        raise NotFound("no_programmes")
+    if len(programmes) > 1:
+        raise InvalidInput("programme", "several_programmes", known=known)
     return programmes[0]
 
 
@@ -137,18 +175,17 @@ def _assign(obj: object, **values: object) -> bool:
 
 
 def import_programme_file(
-    session: Session, path: Path, actor: Actor, on_removed: str = "refuse", today: dt.date | None = None
+    path: Path, actor: Actor, on_removed: str = "refuse", today: dt.date | None = None
 ) -> ImportReport:
     """Import ``path`` with the metadata file beside it (see ``import_programme``)."""
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InvalidInput(str(path), f"cannot be read: {error.strerror}") from None
-    return import_programme(session, data, load_metadata(metadata_path(path)), path.name, actor, on_removed, today)
+        raise InvalidInput(str(path), "unreadable", reason=error.strerror) from None
+    return import_programme(data, load_metadata(metadata_path(path)), path.name, actor, on_removed, today)
 
 
 def import_programme(
-    session: Session,
     data: bytes,
     metadata: ProgrammeMetadata,
     source_name: str,
@@ -156,7 +193,7 @@ def import_programme(
     on_removed: str = "refuse",
     today: dt.date | None = None,
 ) -> ImportReport:
-    """Create the programme or bring it in line with a revised text, in the caller's transaction.
+    """Create the programme or bring it in line with a revised text, in one transaction.
 
     Pledges are matched by text and code (see ``match_pledges``), so that a pledge's history follows
     its measure. Removed pledges without history are deleted; removed pledges with
@@ -165,8 +202,22 @@ def import_programme(
     """
     require(actor, Role.ADMIN)
     if on_removed not in REMOVED_POLICIES:
-        raise InvalidInput("on_removed", f"accepted: {', '.join(REMOVED_POLICIES)}")
+        raise InvalidInput("on_removed", "unknown_choice", value=on_removed, accepted=", ".join(REMOVED_POLICIES))
     parsed = parse_programme_bytes(data, source_name)
+    with unit_of_work() as session:
+        return _import(session, parsed, data, metadata, source_name, actor, on_removed, today or clock.today())
+
+
+def _import(
+    session: Session,
+    parsed: ParsedProgramme,
+    data: bytes,
+    metadata: ProgrammeMetadata,
+    source_name: str,
+    actor: Actor,
+    on_removed: str,
+    today: dt.date,
+) -> ImportReport:
     programme = session.scalar(select(Programme).where(Programme.slug == metadata.slug))
     report = ImportReport(slug=metadata.slug, created=programme is None)
     if programme is None:
@@ -188,7 +239,7 @@ def import_programme(
         is_demo=False,
     )
     session.flush()
-    _sync_structure(session, programme, parsed, metadata, report, on_removed, today or clock.today())
+    _sync_structure(session, programme, parsed, metadata, report, on_removed, today)
     if not report.is_noop:
         record_event(
             session,
@@ -342,12 +393,7 @@ def _remove_pledges(
     )
     kept = [p for p in gone if p.id in with_history]
     if kept and on_removed != "retire":
-        codes = ", ".join(p.code for p in kept)
-        raise ImportRefused(
-            f"The revised text no longer contains {len(kept)} pledge(s) that have a status history: {codes}. "
-            "Nothing was imported. To keep them (with their history) marked as retired, import again "
-            "with --retire-removed; or restore them in the text."
-        )
+        raise ImportRefused("history_would_be_lost", count=len(kept), codes=", ".join(p.code for p in kept))
     for pledge in gone:
         if pledge.id in with_history:
             position += 1

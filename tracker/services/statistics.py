@@ -14,7 +14,9 @@ from sqlalchemy import Date, Integer, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.models import Area, Pledge, Programme, StatusChange
+from tracker.models import Area, Pledge, Programme, StatusChange, precedence
+from tracker.services.programmes import find_programme
+from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
 
 
@@ -45,7 +47,7 @@ def _status_column(as_of: bool):
             func.row_number()
             .over(
                 partition_by=StatusChange.pledge_id,
-                order_by=(StatusChange.effective_date.desc(), StatusChange.sequence.desc()),
+                order_by=[column.desc() for column in precedence(StatusChange)],
             )
             .label("rank"),
         )
@@ -86,8 +88,25 @@ def _parameters(programme: Programme, as_of: dt.date | None) -> dict:
     return {"programme_id": programme.id} if as_of is None else {"programme_id": programme.id, "as_of": as_of}
 
 
-def status_counts(session: Session, programme: Programme, as_of: dt.date | None = None) -> dict[str, int]:
+def status_counts(programme: str | None, as_of: dt.date | None = None) -> dict[str, int]:
     """Pledges per status, every status present (zero where none), in the fixed status order."""
+    with unit_of_work() as session:
+        return count_by_status(session, find_programme(session, programme), as_of)
+
+
+def area_status_counts(programme: str | None, as_of: dt.date | None = None) -> list[AreaCount]:
+    """Pledges per area and status, ordered by area number and the fixed status order."""
+    with unit_of_work() as session:
+        return count_by_area(session, find_programme(session, programme), as_of)
+
+
+def last_update(programme: str | None) -> dt.datetime | None:
+    """When the newest status change was recorded (None before any rating)."""
+    with unit_of_work() as session:
+        return last_recorded(session, find_programme(session, programme))
+
+
+def count_by_status(session: Session, programme: Programme, as_of: dt.date | None = None) -> dict[str, int]:
     rows = session.execute(_totals_statement(as_of is not None), _parameters(programme, as_of))
     found = dict(rows.all())
     return {key: int(found.get(key, 0)) for key in STATUS_KEYS}
@@ -96,8 +115,7 @@ def status_counts(session: Session, programme: Programme, as_of: dt.date | None 
 _STATUS_ORDER = {key: i for i, key in enumerate(STATUS_KEYS)}
 
 
-def area_status_counts(session: Session, programme: Programme, as_of: dt.date | None = None) -> list[AreaCount]:
-    """Pledges per area and status, ordered by area number and the fixed status order."""
+def count_by_area(session: Session, programme: Programme, as_of: dt.date | None = None) -> list[AreaCount]:
     rows = session.execute(_per_area_statement(as_of is not None), _parameters(programme, as_of)).all()
     counts = [AreaCount(int(n), title, status, int(c)) for n, title, status, c in rows]
     return sorted(counts, key=lambda row: (row.area_number, _STATUS_ORDER[row.status]))
@@ -111,8 +129,7 @@ def totals_from_areas(rows: list[AreaCount]) -> dict[str, int]:
     return totals
 
 
-def last_update(session: Session, programme: Programme) -> dt.datetime | None:
-    """When the newest status change was recorded (None before any rating)."""
+def last_recorded(session: Session, programme: Programme) -> dt.datetime | None:
     last = session.scalar(select(func.max(StatusChange.recorded_at)).where(StatusChange.programme_id == programme.id))
     return clock.as_utc(last) if last else None
 
@@ -132,7 +149,7 @@ def status_counts_on(session: Session, programme: Programme, days: list[dt.date]
             StatusChange.effective_date.label("day"),
             StatusChange.status,
             func.lag(StatusChange.status)
-            .over(partition_by=StatusChange.pledge_id, order_by=(StatusChange.effective_date, StatusChange.sequence))
+            .over(partition_by=StatusChange.pledge_id, order_by=precedence(StatusChange))
             .label("previous"),
         )
         .join(Pledge, Pledge.id == StatusChange.pledge_id)

@@ -19,11 +19,14 @@ from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.models import Pledge, Programme
-from tracker.services.audit import record_event
+from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
 from tracker.services.errors import InvalidInput, RowError, RowErrors
 from tracker.services.inputs import SourceInput, StatusChangeInput, parse_date
-from tracker.services.ratings import BulkItem, check_items, record_status_changes, validate_change
+from tracker.services.programmes import find_programme
+from tracker.services.status_changes import BulkItem, ValidChange, append_changes, check_items
+from tracker.services.unit_of_work import unit_of_work
+from tracker.textfiles import NotUtf8, decode_utf8
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -39,16 +42,14 @@ STATUS_CSV_COLUMNS: tuple[str, ...] = (
 )
 DELIMITERS = (",", ";", "\t")  # tried in this order; the one that splits the header into known columns wins
 
-_UTF8_BOM = b"\xef\xbb\xbf"
-_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ACCEPTED = ", ".join(STATUS_CSV_COLUMNS)
-# What the checks of a status change call a field, and the column the person sees in the file.
+# The field keys of a status change's checks, and the column the person sees in the file.
 _FIELD_COLUMNS = {
     "sources": "source_url",
-    "source 1 URL": "source_url",
-    "source 1 title": "source_title",
-    "source 1 kind": "source_kind",
+    "source.url": "source_url",
+    "source.title": "source_title",
+    "source.kind": "source_kind",
 }
 
 
@@ -115,11 +116,7 @@ def parse_status_csv(data: bytes, source: str = "upload") -> list[StatusRow]:
     against the database here; see :func:`plan_status_import`.
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            source,
-            f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB ({MAX_UPLOAD_BYTES} bytes), "
-            "the most one import accepts; split it into several files",
-        )
+        raise InvalidInput(source, "file_too_large", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024), max=MAX_UPLOAD_BYTES)
     text = _decode(data)
     header_line = _LINE_BREAK.split(text, maxsplit=1)[0]
     delimiter = _detect_delimiter(header_line)
@@ -138,44 +135,35 @@ def parse_status_csv(data: bytes, source: str = "upload") -> list[StatusRow]:
                 continue
             count += 1
             if count > MAX_ROWS:
-                raise InvalidInput(
-                    source, f"the file has more than {MAX_ROWS} rows, the most one import accepts; split it"
-                )
-            problem = _check_cells(cells, header)
+                raise InvalidInput(source, "too_many_rows", max=MAX_ROWS)
+            problem = _check_cells(cells, header, line)
             if problem:
-                errors.append(RowError(f"line {line}", "cells", problem))
+                errors.append(problem)
                 continue
             values = {name: _clean(cells[i]) for name, i in positions.items()}
             nul = [name for name in STATUS_CSV_COLUMNS if "\x00" in values[name]]
             if nul:
-                errors.extend(RowError(f"line {line}", name, "contains a NUL byte (0x00); remove it") for name in nul)
+                errors.extend(RowError(name, "nul_byte", line=line) for name in nul)
                 continue
             rows.append(StatusRow(line=line, **values))
     except csv.Error as error:
-        errors.append(
-            RowError(
-                f"line {consumed + 1}",
-                "file",
-                f"is not valid CSV from here on ({error}); a cell that holds the delimiter {delimiter!r}, a line "
-                'break or a double quote must be enclosed in double quotes, with its own quotes doubled ("")',
-            )
-        )
+        errors.append(RowError("file", "not_csv", {"reason": str(error), "delimiter": delimiter}, line=consumed + 1))
     if errors:
         raise RowErrors(errors)
     if not rows:
-        raise RowErrors([RowError("line 2", "file", f"has no rows below the header; one row per change: {_ACCEPTED}")])
+        raise RowErrors([RowError("file", "no_rows", {"accepted": _ACCEPTED}, line=2)])
     return rows
 
 
-def plan_status_import(session: Session, programme: Programme, rows: list[StatusRow], today: dt.date) -> ImportPlan:
+def plan_status_import(programme: str | None, rows: list[StatusRow], today: dt.date | None = None) -> ImportPlan:
     """What importing ``rows`` would change, or every problem of every row; nothing is written."""
-    plan, _items = _plan(session, programme, rows, today)
-    return plan
+    with unit_of_work() as session:
+        plan, _items, _valid = _plan(session, find_programme(session, programme), rows, today or clock.today())
+        return plan
 
 
 def import_statuses(
-    session: Session,
-    programme: Programme,
+    programme: str | None,
     data: bytes,
     actor: Actor,
     *,
@@ -183,7 +171,7 @@ def import_statuses(
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> ImportPlan:
-    """Import a status CSV in the caller's transaction (the caller commits): all rows or none.
+    """Import a status CSV in one transaction: all rows or none.
 
     Any problem raises ``RowErrors`` (or ``InvalidInput`` for a file that is too large) and writes
     nothing; with ``dry_run`` the plan is returned and nothing is written either.
@@ -191,20 +179,21 @@ def import_statuses(
     require(actor)
     today = today or clock.today()
     rows = parse_status_csv(data, source)
-    plan, items = _plan(session, programme, rows, today)
-    if not plan.ok:
-        raise RowErrors(plan.errors)
-    if dry_run:
-        return plan
-    record_status_changes(session, programme, items, actor, today)
-    record_event(
-        session,
-        actor,
-        "statuses.import",
-        programme.id,
-        detail={"source": source, "rows": len(items), "codes": [item.code for item in items]},
-    )
-    session.flush()
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        plan, items, valid = _plan(session, prog, rows, today)
+        if not plan.ok:
+            raise RowErrors(plan.errors)
+        if dry_run:
+            return plan
+        append_changes(session, prog, items, valid, actor)
+        record_event(
+            session,
+            actor,
+            "statuses.import",
+            prog.id,
+            detail={"source": source, "rows": len(items), "codes": [item.code for item in items]},
+        )
     return plan
 
 
@@ -212,23 +201,12 @@ def import_statuses(
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RowErrors([RowError("line 1", "file", "is UTF-16 encoded, not UTF-8; save the file as 'CSV UTF-8'")])
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = len(_LINE_BREAK_BYTES.findall(data, 0, error.start)) + 1
-        raise RowErrors(
-            [
-                RowError(
-                    f"line {line}",
-                    "file",
-                    f"byte 0x{data[error.start]:02x} is not UTF-8; save the file as 'CSV UTF-8' "
-                    "(Excel: Save as > CSV UTF-8; LibreOffice: character set Unicode (UTF-8))",
-                )
-            ]
-        ) from None
-    return text.removeprefix("\ufeff")
+        return decode_utf8(data)
+    except NotUtf8 as error:
+        if error.utf16:
+            raise RowErrors([RowError("file", "utf16", line=1)]) from None
+        raise RowErrors([RowError("file", "not_utf8", {"byte": f"{error.byte:02x}"}, line=error.line)]) from None
 
 
 def _detect_delimiter(header_line: str) -> str:
@@ -253,20 +231,20 @@ def _check_header(header: list[str]) -> dict[str, int]:
     """The position of each column; ``RowErrors`` for unknown, repeated or missing columns."""
     names = [cell.strip().lower() for cell in header]
     if not any(names):
-        raise RowErrors([RowError("line 1", "header", f"is empty; the first line must name the columns: {_ACCEPTED}")])
+        raise RowErrors([RowError("header", "header_empty", {"accepted": _ACCEPTED}, line=1)])
     errors: list[RowError] = []
     positions: dict[str, int] = {}
     for i, name in enumerate(names):
         if not name:  # an empty column (spreadsheets sometimes add one at the end): its cells must stay empty
             continue
         if name not in STATUS_CSV_COLUMNS:
-            errors.append(RowError("line 1", header[i].strip(), f"unknown column; accepted columns: {_ACCEPTED}"))
+            errors.append(RowError(header[i].strip(), "unknown_column", {"accepted": _ACCEPTED}, line=1))
         elif name in positions:
-            errors.append(RowError("line 1", name, "this column is named twice; name each column once"))
+            errors.append(RowError(name, "column_twice", line=1))
         else:
             positions[name] = i
     errors.extend(
-        RowError("line 1", name, f"column missing; the header must name these columns (any order): {_ACCEPTED}")
+        RowError(name, "column_missing", {"accepted": _ACCEPTED}, line=1)
         for name in STATUS_CSV_COLUMNS
         if name not in positions
     )
@@ -275,15 +253,12 @@ def _check_header(header: list[str]) -> dict[str, int]:
     return positions
 
 
-def _check_cells(cells: list[str], header: list[str]) -> str | None:
+def _check_cells(cells: list[str], header: list[str], line: int) -> RowError | None:
     if len(cells) != len(header):
-        return (
-            f"has {len(cells)} cells but the header has {len(header)}; each row needs one cell per column "
-            "(enclose a cell that holds the delimiter in double quotes)"
-        )
+        return RowError("cells", "cell_count", {"cells": len(cells), "columns": len(header)}, line=line)
     unnamed = [i + 1 for i, name in enumerate(header) if not name.strip() and cells[i].strip()]
     if unnamed:
-        return f"column {unnamed[0]} has a value but no name in the header; accepted columns: {_ACCEPTED}"
+        return RowError("cells", "unnamed_cell", {"column": unnamed[0], "accepted": _ACCEPTED}, line=line)
     return None
 
 
@@ -297,61 +272,58 @@ def _clean(cell: str) -> str:
 
 def _plan(
     session: Session, programme: Programme, rows: list[StatusRow], today: dt.date
-) -> tuple[ImportPlan, list[BulkItem]]:
+) -> tuple[ImportPlan, list[BulkItem], list[ValidChange]]:
+    """The plan of the import, its items and their checked changes (each row is checked once)."""
     errors: list[RowError] = []
     items: list[BulkItem] = []
     for row in rows:
-        label = f"line {row.line}"
         if not row.code:
-            errors.append(RowError(label, "code", "is empty; accepted: a pledge code such as 8.2-4"))
+            errors.append(RowError("code", "code_empty", line=row.line))
             continue
         effective = None
         if row.date:
             try:
                 effective = parse_date(row.date, "date")
             except InvalidInput as error:
-                errors.append(RowError(label, "date", error.message))
+                errors.append(RowError("date", error.code, error.params, line=row.line))
         has_source = row.source_url or row.source_title or row.source_kind
         sources = [SourceInput(row.source_url, row.source_title, row.source_kind or "other")] if has_source else []
-        change = StatusChangeInput(row.status, row.rationale, sources, effective)
-        items.append(BulkItem(row.code, change, label=label))
-    errors.extend(_column_error(e) for e in check_items(session, programme, items, today))
+        items.append(
+            BulkItem(row.code, StatusChangeInput(row.status, row.rationale, sources, effective), line=row.line)
+        )
+    item_errors, valid = check_items(session, programme, items, today)
+    errors.extend(_column_error(e) for e in item_errors)
     if errors:
-        lines = {f"line {row.line}": row.line for row in rows}
-        errors.sort(key=lambda e: (lines.get(e.row, 0), _column_index(e.field)))
-        return ImportPlan(changes=[], errors=errors), items
+        errors.sort(key=lambda e: (e.line or 0, _column_index(e.field)))
+        return ImportPlan(changes=[], errors=errors), items, []
 
     current = dict(
         session.execute(select(Pledge.code, Pledge.current_status).where(Pledge.programme_id == programme.id)).all()
     )
     changes = []
-    for row, item in zip(rows, items, strict=True):
-        valid = validate_change(programme, item.change, today)
-        [source] = valid.sources
+    for item, change in zip(items, valid, strict=True):
+        [source] = change.sources
         changes.append(
             PlannedChange(
-                line=row.line,
+                line=item.line,
                 code=item.code,
                 old_status=current[item.code],
-                new_status=valid.status,
-                effective_date=valid.effective_date,
-                rationale=valid.rationale,
+                new_status=change.status,
+                effective_date=change.effective_date,
+                rationale=change.rationale,
                 source_url=source.url,
                 source_title=source.title,
                 source_kind=source.kind,
             )
         )
-    return ImportPlan(changes=changes, errors=[]), items
+    return ImportPlan(changes=changes, errors=[]), items, valid
 
 
 def _column_error(error: RowError) -> RowError:
     """The error with the field named as the column the person sees in the file."""
     column = _FIELD_COLUMNS.get(error.field, error.field)
-    if error.field == "sources":
-        message = "is empty; every change needs a source: source_url (http:// or https://) and source_title"
-    else:
-        message = error.message
-    return RowError(error.row, column, message)
+    code = "source_missing" if error.field == "sources" else error.code
+    return RowError(column, code, {} if code == "source_missing" else error.params, line=error.line)
 
 
 def _column_index(column: str) -> int:

@@ -1,0 +1,188 @@
+"""Every error of the services, worded in the page's language: the one place the dashboard turns a
+``TrackerError`` (its stable code and parameters) into a message a reader understands.
+
+``MESSAGES`` holds one template per code of ``tracker.services.errors.MESSAGES`` (a test keeps the two
+tables in step); field keys are named with the labels of the forms ("Adresse der Quelle 1").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n import _, format_date, ngettext
+from dashboard.statuses import label
+from tracker import services
+from tracker.statuses import STATUS_KEYS
+
+# code -> the template in the reader's language; called when shown, so it follows the chosen language.
+MESSAGES: dict[str, Callable[[], str]] = {
+    "empty": lambda: _("must not be empty"),
+    "nul": lambda: _("contains a NUL character; remove it and try again"),
+    "too_long": lambda: _("is {length} characters long; at most {max} are accepted"),
+    "not_date": lambda: _("“{value}” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15"),
+    "not_url": lambda: _("“{value}” is not a web address; accepted: a full address starting with http:// or https://"),
+    "unknown_status": lambda: _("unknown status “{value}”; accepted: {accepted}"),
+    "unknown_kind": lambda: _("unknown kind of source “{value}”; accepted: {accepted}"),
+    "unknown_choice": lambda: _("unknown value “{value}”; accepted: {accepted}"),
+    "date_in_future": lambda: _("{value} lies in the future; accepted: {first} to {last}"),
+    "date_before_election": lambda: _("{value} lies before the election on {first}; accepted: {first} to {last}"),
+    "published_in_future": lambda: _("{value} lies in the future"),
+    "no_sources": lambda: _("at least one source (a web address with a title) is required"),
+    "no_such_change": lambda: _("measure {pledge} has no rating no. {sequence}; it has: {known}"),
+    "at_least": lambda: _("must be at least {min}"),
+    "no_pledge": lambda: _("There is no measure with the code “{pledge}” in this programme."),
+    "row_no_pledge": lambda: _("there is no measure “{pledge}” in this programme"),
+    "row_no_pledge_close": lambda: _("there is no measure “{pledge}” in this programme; did you mean {close}?"),
+    "listed_twice": lambda: _("{pledge} is listed twice (also {other})"),
+    "no_programme": lambda: _("There is no programme “{slug}”. Programmes here: {known}."),
+    "no_programmes": lambda: _("No programme has been loaded yet. Load one with: tracker import-programme PATH"),
+    "several_programmes": lambda: _("several programmes are loaded; choose one of: {known}"),
+    "conflict": lambda: _(
+        "Not saved: {author} recorded “{status}” for this measure at {time} while you were editing. "
+        "Read the history below, then save again."
+    ),
+    "history_would_be_lost": lambda: _(
+        "The revised text no longer contains {count} measures that have a history: {codes}. Nothing was imported."
+    ),
+    "demo_exists": lambda: _("the demo programme {slug} exists already"),
+    "unreadable": lambda: _("cannot be read: {reason}"),
+    "metadata_missing": lambda: _("the metadata file (.toml) beside the programme text is missing"),
+    "metadata_not_toml": lambda: _("is not a valid UTF-8 TOML file: {reason}"),
+    "metadata_field": lambda: _("{reason}"),
+    "not_json": lambda: _("is not a UTF-8 JSON file: {reason}"),
+    "schema_violation": lambda: _("{reason}; the format is described in {schema}"),
+    "wrong_format": lambda: _("expected the format “{expected}”, found “{found}”"),
+    "slug_taken": lambda: _("“{slug}” is already in this database"),
+    "unknown_reference": lambda: _("refers to an area or goal that the file does not contain"),
+    "corrects_later_change": lambda: _("corrects a rating that does not precede it"),
+    "file_too_large": lambda: _(
+        "the file is larger than {megabytes} MB, the most one import accepts; split it into several files"
+    ),
+    "too_many_rows": lambda: _("the file has more than {max} rows, the most one import accepts; split it"),
+    "utf16": lambda: _("is saved as UTF-16; save the file as “CSV UTF-8”"),
+    "not_utf8": lambda: _(
+        "byte 0x{byte} is not UTF-8; save the file as “CSV UTF-8” (Excel: Save as > CSV UTF-8; "
+        "LibreOffice: character set Unicode (UTF-8))"
+    ),
+    "not_csv": lambda: _(
+        "is not valid CSV from here on ({reason}); a cell that holds the delimiter “{delimiter}”, a line break or "
+        "a double quote must be enclosed in double quotes"
+    ),
+    "header_empty": lambda: _("is empty; the first line must name the columns: {accepted}"),
+    "unknown_column": lambda: _("unknown column; accepted columns: {accepted}"),
+    "column_twice": lambda: _("this column is named twice; name each column once"),
+    "column_missing": lambda: _("column missing; the first line must name these columns (any order): {accepted}"),
+    "cell_count": lambda: _("has {cells} cells but the first line has {columns}; each row needs one cell per column"),
+    "unnamed_cell": lambda: _("column {column} has a value but no name in the first line; accepted: {accepted}"),
+    "nul_byte": lambda: _("contains a NUL byte (0x00); remove it"),
+    "no_rows": lambda: _("has no rows below the first line; one row per rating: {accepted}"),
+    "code_empty": lambda: _("is empty; accepted: a measure code such as 8.2-4"),
+    "source_missing": lambda: _(
+        "is empty; every rating needs a source: source_url (http:// or https://) and source_title"
+    ),
+    "sign_in_required": lambda: _("Sign in to make changes."),
+    "actor_role_unknown": lambda: _("Unknown role “{role}”."),
+    "admin_only": lambda: _("Only an admin may do this."),
+    "sso_not_allowed": lambda: _("This account is not allowed to edit the tracker."),
+    "sign_in_failed": lambda: _(
+        "Sign-in failed: the name or password is wrong, or the account is locked. After {attempts} failed "
+        "attempts an account is locked for {minutes} minutes."
+    ),
+    "account_name": lambda: _("1 to 100 characters without spaces, e.g. anna.schmidt"),
+    "password_length": lambda: _("must have {min} to {max} characters; a few words work well"),
+    "no_account": lambda: _("There is no account named “{name}”."),
+    "account_exists": lambda: _("an account named “{name}” exists already"),
+}
+
+# Field keys of the services -> the labels of the forms; a source's number follows its label.
+FIELDS: dict[str, Callable[[], str]] = {
+    "status": lambda: _("New status"),
+    "rationale": lambda: _("Rationale"),
+    "date": lambda: _("Effective date"),
+    "sources": lambda: _("Source"),
+    "source.url": lambda: _("Source URL"),
+    "source.title": lambda: _("Source title"),
+    "source.kind": lambda: _("Kind of source"),
+    "source.published_on": lambda: _("Published on"),
+    "corrects": lambda: _("Corrects an earlier rating (optional)"),
+    "success_criterion": lambda: _("What would count as kept"),
+    "code": lambda: _("Code"),
+    "name": lambda: _("Name"),
+    "password": lambda: _("Password"),
+}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, str) and value in STATUS_KEYS:
+        return label(value)
+    return str(value)
+
+
+def message(code: str, params: dict) -> str:
+    """The message of ``code`` in the page's language, its parameters filled in (dates and statuses localised)."""
+    return MESSAGES[code]().format(**{name: _shown(value) for name, value in params.items()})
+
+
+def field_label(key: str, index: int | None = None) -> str:
+    """A field as the form names it ("Adresse der Quelle 1"); a file's column keeps its name."""
+    name = FIELDS[key]() if key in FIELDS else key
+    return f"{name} {index}" if index is not None and key.startswith("source.") else name
+
+
+def _conflict_message(error: services.Conflict) -> str:
+    other = error.last_recorded or {}
+    recorded = other.get("recorded_at")
+    return message(
+        "conflict",
+        {
+            "author": other.get("author", "?"),
+            "status": other.get("status", "?"),
+            "time": format_date(dt.datetime.fromisoformat(recorded), "short") + " " + recorded[11:16]
+            if recorded
+            else "?",
+        },
+    )
+
+
+def error_text(error: services.TrackerError) -> str:
+    """One line for any error of the services, in the page's language."""
+    if isinstance(error, services.Conflict):
+        return _conflict_message(error)
+    if isinstance(error, services.RowErrors):
+        count = len(error.errors)
+        return ngettext("Nothing was saved: {n} problem.", "Nothing was saved: {n} problems.", count).format(n=count)
+    text = message(error.code, error.params)
+    if isinstance(error, services.NotFound) and error.suggestions:
+        text += " " + _("Did you mean: {codes}?").format(codes=", ".join(error.suggestions))
+    if isinstance(error, services.InvalidInput):
+        return _("Not saved. {field}: {message}").format(field=field_label(error.field, error.index), message=text)
+    return text
+
+
+def row_table(errors: list[services.RowError]) -> pd.DataFrame:
+    """The problems of a bulk edit or an import, one per row: where, which field or column, what is wrong."""
+    in_file = all(e.line is not None for e in errors)
+    return pd.DataFrame(
+        [
+            (
+                _("Line {n}").format(n=e.line) if e.line is not None else e.pledge,
+                field_label(e.field, e.index) if e.line is None else e.field,
+                message(e.code, e.params),
+            )
+            for e in errors
+        ],
+        columns=[_("Where"), _("Column") if in_file else _("Field"), _("Problem")],
+    )
+
+
+def show_error(error: services.TrackerError, where=st) -> None:
+    """Show any error of the services on the page (in ``where``, e.g. a tab): its message, and the rows."""
+    where.error(error_text(error), icon=":material/error:")
+    if isinstance(error, services.RowErrors):
+        where.dataframe(row_table(error.errors), hide_index=True, width="stretch")

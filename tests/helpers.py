@@ -1,0 +1,66 @@
+"""What several test modules share: known actors and ratings, a valid change, direct looks at the stored rows.
+
+The tests reach the database through ``tracker.services`` like the front ends do; ``stored`` and
+``count`` read the tables directly, to check what a use case really wrote (or that it wrote nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tracker import db, services
+from tracker.services import Actor
+
+ROOT = Path(__file__).resolve().parent.parent
+HERNE = ROOT / "data" / "programmes" / "hak-herne-2025.txt"
+HERNE_SLUG = "hak-herne-2025"
+EDITOR = Actor("anna", "editor")
+ADMIN = Actor("admin", "admin")
+TODAY = dt.date(2026, 11, 25)
+
+KNOWN_STATUSES = [  # code, status, effective date: what the dashboard tests expect to see
+    ("1-1", "kept", "2026-05-02"),
+    ("1-2", "broken", "2026-03-10"),
+    ("8.2-4", "in_progress", "2026-01-15"),
+    ("8.1-1", "in_progress", "2025-12-05"),
+    ("13.5b-1", "partially_kept", "2026-07-01"),
+    ("14.6-1", "stalled", "2026-02-01"),
+]
+
+
+def make_change(
+    status: str = "in_progress", date: str | None = "2026-01-15", **overrides
+) -> services.StatusChangeInput:
+    """A valid status change, with any field overridden."""
+    values = {
+        "status": status,
+        "rationale": "Der Rat hat am 15.01.2026 die Finanzierung beschlossen.",
+        "sources": [services.SourceInput("https://www.herne.de/rat/2026-01-15", "Ratsbeschluss", "council")],
+        "effective_date": dt.date.fromisoformat(date) if date else None,
+    }
+    values.update(overrides)
+    return services.StatusChangeInput(**values)
+
+
+def rate_known_statuses(programme: str = HERNE_SLUG) -> None:
+    for code, status, date in KNOWN_STATUSES:
+        services.record_status_change(programme, code, make_change(status, date), EDITOR, today=TODAY)
+
+
+def stored(statement) -> list:
+    """The rows of a SELECT on the configured database, read directly (not through a use case)."""
+    with db.session_factory(db.get_engine())() as session:
+        return list(session.execute(statement).all())
+
+
+def stored_scalars(statement) -> list:
+    with db.session_factory(db.get_engine())() as session:
+        return list(session.scalars(statement).all())
+
+
+def count(model, *where) -> int:
+    """How many rows of ``model`` (matching ``where``) the database holds."""
+    return stored(select(func.count()).select_from(model).where(*where))[0][0]

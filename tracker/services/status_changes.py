@@ -1,0 +1,302 @@
+"""Recording status changes, evidence and success criteria of pledges, one by one or many at once.
+
+These are the writes that people make to a pledge's history (restoring an export and generating demo
+data write history in bulk too: see ``opendata`` and ``demo``). Each public function is one unit of work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tracker import clock
+from tracker.models import Evidence, Pledge, Programme, StatusChange
+from tracker.services.audit_log import record_event
+from tracker.services.auth import Actor, require
+from tracker.services.errors import Conflict, InvalidInput, RowError, RowErrors
+from tracker.services.inputs import (
+    MAX_RATIONALE,
+    SourceInput,
+    StatusChangeInput,
+    check_effective_date,
+    check_source,
+    check_status,
+    check_text,
+)
+from tracker.services.pledges import close_codes, find_pledge
+from tracker.services.programmes import find_programme
+from tracker.services.unit_of_work import unit_of_work
+
+
+@dataclass(frozen=True)
+class RecordedChange:
+    """A change as saved, and the pledge's current status after it."""
+
+    code: str
+    sequence: int
+    status: str
+    effective_date: dt.date
+    current_status: str
+    status_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class ValidChange:
+    status: str
+    rationale: str
+    effective_date: dt.date
+    sources: list[SourceInput]
+    corrects_sequence: int | None
+
+
+@dataclass(frozen=True)
+class BulkItem:
+    code: str
+    change: StatusChangeInput
+    expected_version: int | None = None
+    line: int | None = None  # the line of a file the item comes from; errors then name it instead of the code
+
+
+def validate_change(programme: Programme, change: StatusChangeInput, today: dt.date) -> ValidChange:
+    """Check every field of a change without touching the database; ``InvalidInput`` names the field."""
+    status = check_status(change.status)
+    rationale = check_text(change.rationale, "rationale", MAX_RATIONALE)
+    effective = check_effective_date(change.effective_date or today, programme.election_date, today)
+    if not change.sources:
+        raise InvalidInput("sources", "no_sources")
+    sources = [check_source(s, i, today) for i, s in enumerate(change.sources, start=1)]
+    return ValidChange(status, rationale, effective, sources, change.corrects_sequence)
+
+
+def record_status_change(
+    programme: str | None,
+    code: str,
+    change: StatusChangeInput,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> RecordedChange:
+    """Append a status change with its sources, update the pledge's current status, audit it.
+
+    ``expected_version`` is the pledge version the person saw; if someone recorded a change since,
+    this raises ``Conflict`` with the other change and writes nothing. Without it, the change is
+    checked against the state read in this transaction, so a change committed concurrently by
+    someone else still makes this one fail loudly instead of silently winning or losing.
+    """
+    require(actor)
+    today = today or clock.today()
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        pledge = find_pledge(session, prog, code)
+        valid = validate_change(prog, change, today)
+        return _append(session, prog, pledge, valid, actor, expected_version)
+
+
+def record_status_changes(
+    programme: str | None, items: list[BulkItem], actor: Actor, today: dt.date | None = None
+) -> list[RecordedChange]:
+    """Record many changes in one transaction: all are checked first, then all are written.
+
+    Any invalid item raises ``RowErrors`` listing every problem, and nothing is written.
+    """
+    require(actor)
+    today = today or clock.today()
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        errors, valid = check_items(session, prog, items, today)
+        if errors:
+            raise RowErrors(errors)
+        return append_changes(session, prog, items, valid, actor)
+
+
+def check_items(
+    session: Session, programme: Programme, items: list[BulkItem], today: dt.date
+) -> tuple[list[RowError], list[ValidChange]]:
+    """Every problem of every item (unknown code, invalid field, a code listed twice), and the valid changes."""
+    errors: list[RowError] = []
+    valid: list[ValidChange] = []
+    codes = set(session.scalars(select(Pledge.code).where(Pledge.programme_id == programme.id)))
+    seen: dict[str, BulkItem] = {}
+    for item in items:
+        where = {"line": item.line} if item.line is not None else {"pledge": item.code}
+        if item.code not in codes:
+            close = close_codes(session, programme, item.code)
+            params = {"pledge": item.code, "programme": programme.slug}
+            if close:
+                errors.append(RowError("code", "row_no_pledge_close", {**params, "close": ", ".join(close)}, **where))
+            else:
+                errors.append(RowError("code", "row_no_pledge", params, **where))
+            continue
+        if item.code in seen:
+            other = seen[item.code]
+            errors.append(RowError("code", "listed_twice", {"pledge": item.code, "other": _row_name(other)}, **where))
+        seen[item.code] = item
+        try:
+            valid.append(validate_change(programme, item.change, today))
+        except InvalidInput as error:
+            errors.append(RowError(error.field, error.code, error.params, index=error.index, **where))
+    return errors, valid
+
+
+def _row_name(item: BulkItem) -> str:
+    return f"line {item.line}" if item.line is not None else item.code
+
+
+def append_changes(
+    session: Session, programme: Programme, items: list[BulkItem], valid: list[ValidChange], actor: Actor
+) -> list[RecordedChange]:
+    """Write checked changes (``valid[i]`` belongs to ``items[i]``) in the caller's unit of work."""
+    return [
+        _append(session, programme, find_pledge(session, programme, item.code), change, actor, item.expected_version)
+        for item, change in zip(items, valid, strict=True)
+    ]
+
+
+def _append(
+    session: Session,
+    programme: Programme,
+    pledge: Pledge,
+    valid: ValidChange,
+    actor: Actor,
+    expected_version: int | None,
+) -> RecordedChange:
+    if expected_version is not None and pledge.version != expected_version:
+        raise _conflict(pledge)
+    corrects_id = None
+    if valid.corrects_sequence is not None:
+        target = next((c for c in pledge.changes if c.sequence == valid.corrects_sequence), None)
+        if target is None:
+            known = ", ".join(str(c.sequence) for c in pledge.changes) or "none"
+            raise InvalidInput(
+                "corrects", "no_such_change", pledge=pledge.code, sequence=valid.corrects_sequence, known=known
+            )
+        corrects_id = target.id
+
+    recorded_at = clock.now_utc()
+    previous = pledge.current_status
+    new = StatusChange(
+        programme_id=programme.id,
+        pledge_id=pledge.id,
+        sequence=max((c.sequence for c in pledge.changes), default=0) + 1,
+        status=valid.status,
+        effective_date=valid.effective_date,
+        rationale=valid.rationale,
+        author=actor.name,
+        recorded_at=recorded_at,
+        corrects_id=corrects_id,
+    )
+    current = pledge.current_change(new)
+    _claim(session, programme, pledge, current_status=current.status, status_date=current.effective_date)
+    session.add(new)
+    for source in valid.sources:
+        new.sources.append(_evidence(programme, pledge, source, actor.name, recorded_at))
+    try:
+        session.flush()
+    except IntegrityError:
+        code = pledge.code
+        session.rollback()
+        raise _conflict(find_pledge(session, programme, code)) from None
+    record_event(
+        session,
+        actor,
+        "status.change",
+        programme.id,
+        pledge.code,
+        {
+            "sequence": new.sequence,
+            "status": new.status,
+            "previous_status": previous,
+            "effective_date": new.effective_date,
+            "corrects": valid.corrects_sequence,
+            "sources": [s.url for s in valid.sources],
+        },
+    )
+    return RecordedChange(
+        pledge.code, new.sequence, new.status, new.effective_date, current.status, current.effective_date
+    )
+
+
+def _claim(session: Session, programme: Programme, pledge: Pledge, **values) -> None:
+    """Update the pledge only if nobody changed it since it was read (optimistic lock), else Conflict."""
+    claimed = session.execute(
+        update(Pledge)
+        .where(Pledge.id == pledge.id, Pledge.version == pledge.version)
+        .values(version=Pledge.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        code = pledge.code
+        session.rollback()
+        raise _conflict(find_pledge(session, programme, code))
+
+
+def add_evidence(
+    programme: str | None, code: str, source: SourceInput, actor: Actor, today: dt.date | None = None
+) -> None:
+    """Add a source to a pledge without changing its status."""
+    require(actor)
+    valid = check_source(source, 1, today or clock.today())
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        pledge = find_pledge(session, prog, code)
+        session.add(_evidence(prog, pledge, valid, actor.name, clock.now_utc()))
+        record_event(session, actor, "evidence.add", prog.id, pledge.code, {"url": valid.url, "title": valid.title})
+
+
+def set_success_criterion(
+    programme: str | None,
+    code: str,
+    text: str | None,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> None:
+    """Set (or with empty text, clear) what would count as kept for a pledge."""
+    require(actor)
+    value = (text or "").strip() or None
+    if value:
+        check_text(value, "success_criterion", MAX_RATIONALE)
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        pledge = find_pledge(session, prog, code)
+        if expected_version is not None and pledge.version != expected_version:
+            raise _conflict(pledge)
+        previous = pledge.success_criterion
+        if previous == value:
+            return
+        _claim(session, prog, pledge, success_criterion=value)
+        record_event(session, actor, "pledge.success_criterion", prog.id, pledge.code, {"from": previous, "to": value})
+
+
+def _evidence(programme: Programme, pledge: Pledge, source, author: str, added_at: dt.datetime) -> Evidence:
+    return Evidence(
+        programme_id=programme.id,
+        pledge_id=pledge.id,
+        url=source.url,
+        title=source.title,
+        kind=source.kind,
+        published_on=source.published_on,
+        added_by=author,
+        added_at=added_at,
+    )
+
+
+def _conflict(pledge: Pledge) -> Conflict:
+    """The conflict on ``pledge``, naming the change recorded last (by sequence, not the current one)."""
+    last = max(pledge.changes, key=lambda c: c.sequence, default=None)
+    return Conflict(pledge.code, _summary(last) if last else None)
+
+
+def _summary(change: StatusChange) -> dict:
+    return {
+        "sequence": change.sequence,
+        "status": change.status,
+        "effective_date": change.effective_date.isoformat(),
+        "author": change.author,
+        "recorded_at": clock.as_utc(change.recorded_at).isoformat(),
+        "rationale": change.rationale,
+    }

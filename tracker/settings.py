@@ -1,0 +1,67 @@
+"""Every ``TRACKER_`` setting, declared once with its default and help (like Datasette's ``SETTINGS``).
+
+The code reads settings only through ``get``; the README and ``docs/`` document each of them (a test
+walks this table); ``tracker settings`` prints it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    used_by: str  # "app", "cli", "tests" or "benchmarks": who reads it
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "TRACKER_DATABASE_URL",
+        "",
+        "SQLAlchemy URL of the database; empty means the SQLite file var/tracker.sqlite3 in the project directory.",
+        "app",
+    ),
+    Setting(
+        "TRACKER_PROGRAMME",
+        "",
+        "Slug of the programme the CLI works on when several are loaded (the same as --programme).",
+        "cli",
+    ),
+    Setting(
+        "TRACKER_CACHE_TTL",
+        "60",
+        "Seconds the dashboard keeps read results per process (0 turns caching off); a write shows at once "
+        "in the process that made it, in other replicas within this time.",
+        "app",
+    ),
+    Setting("TRACKER_MAINTAINER", "", "Who maintains the tracker, shown on the method page.", "app"),
+    Setting("TRACKER_CONTACT", "", "Where to send corrections and hints, shown on the method page.", "app"),
+    Setting(
+        "TRACKER_TEST_POSTGRES_URL",
+        "",
+        "A PostgreSQL database the tests may wipe; with it every database test also runs on PostgreSQL.",
+        "tests",
+    ),
+    Setting("TRACKER_TEST_CHROMIUM", "/usr/bin/chromium", "The Chromium that browser tests drive.", "tests"),
+    Setting(
+        "TRACKER_BENCH_POSTGRES_URL",
+        "",
+        "A PostgreSQL database the benchmarks may wipe; with it they measure PostgreSQL too.",
+        "benchmarks",
+    ),
+)
+
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def default(name: str) -> str:
+    return BY_NAME[name].default
+
+
+def get(name: str) -> str:
+    """The value of a declared setting from the environment, stripped, or its default."""
+    return os.environ.get(name, "").strip() or BY_NAME[name].default
