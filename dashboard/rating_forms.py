@@ -5,6 +5,7 @@ Each saves through ``dashboard.editing`` and shows any error of the services in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,9 +37,20 @@ def seen_key(code: str) -> str:
     return f"seen_version_{code}"
 
 
-def _after_conflict(form: Form, error: services.Conflict) -> None:
-    show_error(error)
-    st.session_state[seen_key(form.code)] = services.pledge_view(form.programme.slug, form.code).version
+def _save_versioned(form: Form, save: Callable[[], object]) -> tuple[bool, object]:
+    """Run a save that carries the version the editor saw; on a conflict show the other's change and
+    take the newest version as seen, so that the editor can save again after reading it."""
+    try:
+        result = save()
+    except services.Conflict as error:
+        show_error(error)
+        st.session_state[seen_key(form.code)] = services.pledge_view(form.programme.slug, form.code).version
+    except services.TrackerError as error:
+        show_error(error)
+    else:
+        st.session_state.pop(seen_key(form.code), None)
+        return True, result
+    return False, None
 
 
 def record_rating(form: Form) -> None:
@@ -95,14 +107,10 @@ def record_rating(form: Form) -> None:
             effective_date=effective,
             corrects_sequence=corrects,
         )
-        try:
-            recorded = editing.record_change(form.programme.slug, form.code, change, form.actor, form.seen_version)
-        except services.Conflict as error:
-            _after_conflict(form, error)
-        except services.TrackerError as error:
-            show_error(error)
-        else:
-            st.session_state.pop(seen_key(form.code), None)
+        saved, recorded = _save_versioned(
+            form, lambda: editing.record_change(form.programme.slug, form.code, change, form.actor, form.seen_version)
+        )
+        if saved:
             st.session_state["edit_saved"] = _("Saved as rating no. {n}.").format(n=recorded.sequence)
             st.rerun()
     if saved := st.session_state.pop("edit_saved", None):
@@ -141,12 +149,12 @@ def success_criterion(form: Form) -> None:
         )
         save = st.form_submit_button(_("Save criterion"))
     if save:
-        try:
-            editing.set_success_criterion(form.programme.slug, form.code, criterion, form.actor, form.seen_version)
-        except services.Conflict as error:
-            _after_conflict(form, error)
-        except services.TrackerError as error:
-            show_error(error)
-        else:
-            st.session_state.pop(seen_key(form.code), None)
+        saved = _save_versioned(
+            form,
+            lambda: (
+                editing.set_success_criterion(form.programme.slug, form.code, criterion, form.actor, form.seen_version)
+                or True
+            ),
+        )
+        if saved:
             st.success(_("Criterion saved."))

@@ -56,32 +56,26 @@ def sign_in() -> StreamlitPage:
     )  # fmt: skip
 
 
-def edit(visible: bool = True) -> StreamlitPage:
+def _staff(file: str, title: str, icon: str, url_path: str, visible: bool) -> StreamlitPage:
     return st.Page(
-        PAGES / "edit.py", title=_("Rate"), icon=":material/edit:", url_path="edit",
-        visibility="visible" if visible else "hidden",
-    )  # fmt: skip
+        PAGES / file, title=title, icon=icon, url_path=url_path, visibility="visible" if visible else "hidden"
+    )
+
+
+def edit(visible: bool = True) -> StreamlitPage:
+    return _staff("edit.py", _("Rate"), ":material/edit:", "edit", visible)
 
 
 def bulk(visible: bool = True) -> StreamlitPage:
-    return st.Page(
-        PAGES / "bulk.py", title=_("Several at once"), icon=":material/table_edit:", url_path="bulk",
-        visibility="visible" if visible else "hidden",
-    )  # fmt: skip
+    return _staff("bulk.py", _("Several at once"), ":material/table_edit:", "bulk", visible)
 
 
 def import_statuses(visible: bool = True) -> StreamlitPage:
-    return st.Page(
-        PAGES / "import_statuses.py", title=_("Import"), icon=":material/upload_file:", url_path="import",
-        visibility="visible" if visible else "hidden",
-    )  # fmt: skip
+    return _staff("import_statuses.py", _("Import"), ":material/upload_file:", "import", visible)
 
 
 def audit(visible: bool = True) -> StreamlitPage:
-    return st.Page(
-        PAGES / "audit.py", title=_("Audit trail"), icon=":material/history:", url_path="audit",
-        visibility="visible" if visible else "hidden",
-    )  # fmt: skip
+    return _staff("audit.py", _("Audit trail"), ":material/history:", "audit", visible)
 
 
 def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
