@@ -1,4 +1,4 @@
-"""Shared helpers for the benchmarks in bench/: Streamlit servers, headless Chromium, timing, machine info.
+"""Shared helpers for the benchmarks in bench/: app servers, headless Chromium, timing, machine info.
 
 Imported by bench/pages.py and bench/memory.py; running this file directly does nothing but say so
 (``make bench`` runs every ``bench/*.py``).
@@ -10,17 +10,12 @@ first time the page's condition holds, e.g. "the plotly SVG is present and the s
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import platform
 import signal
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+# The servers are the browser tests' own (tests/browser.py): the dashboard started with ``tracker serve``
+# as deployed (AppServer.dashboard), the floor app with ``streamlit run`` (AppServer.script).
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, AppServer, tracker_command  # noqa: E402
 
 __all__ = [
-    "CHART_DRAWN", "CHROMIUM", "CHROMIUM_ARGS", "ROOT", "SCRIPT_DONE", "Load", "Server", "condition_script",
-    "handle_termination", "machine_info", "median", "rss_kib", "timed_load", "visible_text",
+    "CHART_DRAWN", "CHROMIUM", "CHROMIUM_ARGS", "ROOT", "SCRIPT_DONE", "AppServer", "Load", "condition_script",
+    "handle_termination", "machine_info", "median", "rss_kib", "timed_load", "tracker_command", "visible_text",
 ]  # fmt: skip
 
 # Streamlit has connected and finished running the script (the same test as tests.browser.wait_until_rendered).
@@ -123,78 +120,6 @@ def timed_load(context, url: str, script: str, timeout_ms: float = 300_000) -> L
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
-
-
-class Server:
-    """``streamlit run SCRIPT`` on a free port, in the repository root (so .streamlit/config.toml applies).
-
-    The process is the Python interpreter running Streamlit itself (no wrapper), so ``pid`` is the
-    server whose memory we read. Output goes to a log file that is shown if the server fails to start.
-    """
-
-    def __init__(self, script: Path, env: dict[str, str] | None = None, args: list[str] | None = None):
-        self.script = script
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.NamedTemporaryFile(prefix="bench-streamlit-", suffix=".log", delete=False)  # noqa: SIM115
-        command = [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", *(args or []),
-        ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        _running.append(self)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def wait_healthy(self, timeout: float = 90) -> Server:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        return self
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"{self.script.name} did not become healthy on port {self.port}:\n{self.output()}")
-            time.sleep(0.2)
-
-    def output(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self in _running:
-            _running.remove(self)
-        self.log.close()
-        Path(self.log.name).unlink(missing_ok=True)
-
-    def __enter__(self) -> Server:
-        return self.wait_healthy()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
-_running: list[Server] = []
-
-
-@atexit.register
-def _stop_all() -> None:
-    for server in list(_running):
-        server.stop()
 
 
 def handle_termination() -> None:

@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/memory.py [--sessions 50] [--no-expiry-check]
 
-The tracker app (``streamlit run dashboard/app.py`` on a temporary SQLite database with the Herne
-programme) gets ``--sessions`` sequential browser sessions: each a new browser context (no shared
-cache or cookies) that loads the overview until its chart is drawn and Streamlit's script has
-finished, then closes. The server's RSS (VmRSS of the Python process running Streamlit; there is
-no wrapper process) is read after sessions 1, 10, 25 and the last, each time after a pause for
-Streamlit to notice the closed websocket and clean up.
+The tracker app (``tracker serve``, which runs ``streamlit run dashboard/app.py``, on a temporary
+SQLite database with the Herne programme) gets ``--sessions`` sequential browser sessions: each a
+new browser context (no shared cache or cookies) that loads the overview until its chart is drawn
+and Streamlit's script has finished, then closes. The server's RSS (VmRSS of the Python process
+running Streamlit; there is no wrapper process: ``tracker serve`` execs Streamlit in its own place)
+is read after sessions 1, 10, 25 and the last, each time after a pause for Streamlit to notice the
+closed websocket and clean up.
 
 The floor is the same server after its first session: the figures are RSS after N sessions / RSS
 after the first, and the growth per session in KiB. The minimal floor app (bench/floor_app.py)
@@ -23,6 +24,7 @@ TTL has passed, runs one more session (which purges the expired ones) and reads 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -37,7 +39,7 @@ from _browser import (  # noqa: E402
     CHROMIUM_ARGS,
     ROOT,
     SCRIPT_DONE,
-    Server,
+    AppServer,
     condition_script,
     handle_termination,
     machine_info,
@@ -47,7 +49,6 @@ from _browser import (  # noqa: E402
 )
 
 HERNE = ROOT / "data" / "programmes" / "hak-herne-2025.txt"
-APP = ROOT / "dashboard" / "app.py"
 FLOOR_APP = ROOT / "bench" / "floor_app.py"
 CHART = condition_script(SCRIPT_DONE, CHART_DRAWN)
 SETTLE_S = 5  # after closing a session, before reading memory
@@ -68,7 +69,7 @@ def ttl_seconds() -> tuple[int, str]:
     return int(default), "Streamlit's default; .streamlit/config.toml does not set it"
 
 
-def metrics(server: Server) -> dict[str, float]:
+def metrics(server: AppServer) -> dict[str, float]:
     """Session counters from Streamlit's /_stcore/metrics (connects, disconnects, active sessions)."""
     try:
         with urllib.request.urlopen(f"{server.base}/_stcore/metrics", timeout=5) as response:
@@ -100,7 +101,7 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def session(browser, server: Server) -> float:
+def session(browser, server: AppServer) -> float:
     """One visitor: a fresh browser context loads the overview until the chart is drawn, then leaves."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
@@ -110,13 +111,13 @@ def session(browser, server: Server) -> float:
 
 
 def build_herne(url: str) -> None:
+    """Import the Herne programme through the use cases, as ``tracker import-programme`` does."""
     from tracker import db, services
 
-    engine = db.get_engine(url)
-    db.upgrade_schema(engine)
-    with db.session_scope(engine) as s:
-        services.import_programme_file(s, HERNE, services.Actor("bench", "admin", "cli"))
-    engine.dispose()
+    os.environ["TRACKER_DATABASE_URL"] = url  # the use cases work on the configured database
+    services.upgrade_schema()
+    services.import_programme_file(HERNE, services.Actor("bench", "admin", "cli"))
+    db.get_engine(url).dispose()
 
 
 def kib(value: float) -> str:
@@ -152,7 +153,7 @@ def main() -> int:
             f" ({ttl_source})"
         )
         print(flush=True)
-        servers = {"tracker": Server(APP, env={"TRACKER_DATABASE_URL": url}), "floor app": Server(FLOOR_APP)}
+        servers = {"tracker": AppServer.dashboard(url), "floor app": AppServer.script(FLOOR_APP)}
         readings: dict[str, dict[int, int]] = {name: {} for name in servers}
         counters: dict[str, dict[int, dict[str, float]]] = {name: {} for name in servers}
         times: dict[str, list[float]] = {name: [] for name in servers}

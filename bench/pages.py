@@ -19,7 +19,8 @@ Databases: built in a temporary directory: the Herne programme (262 pledges, imp
 CLI does, no statuses) and one demo programme of 100,000 pledges with 1,000,000 changes
 (``--quick``: 10,000 / 100,000) from ``tracker demo-data``. With ``TRACKER_BENCH_POSTGRES_URL``
 set (a PostgreSQL database the benchmark may WIPE), both are measured on PostgreSQL too.
-The app runs as shipped (``.streamlit/config.toml``, read cache TTL 60 s).
+The app runs as shipped: started with ``tracker serve`` (``.streamlit/config.toml``, read cache TTL 60 s);
+the floor with ``streamlit run bench/floor_app.py`` (both through tests/browser.py's AppServer).
 """
 
 from __future__ import annotations
@@ -43,18 +44,18 @@ from _browser import (  # noqa: E402
     CHROMIUM_ARGS,
     ROOT,
     SCRIPT_DONE,
+    AppServer,
     Load,
-    Server,
     condition_script,
     handle_termination,
     machine_info,
     median,
     timed_load,
+    tracker_command,
     visible_text,
 )
 
 HERNE = ROOT / "data" / "programmes" / "hak-herne-2025.txt"
-APP = ROOT / "dashboard" / "app.py"
 FLOOR_APP = ROOT / "bench" / "floor_app.py"
 LOAD_TIMEOUT_S = 120
 WARMUP = 2
@@ -87,7 +88,7 @@ class Result:
         return median([x.done for x in self.app]) / median([x.done for x in self.floor])
 
 
-def measure(context, floor: Server, url: str, script: str, result: Result, runs: int) -> Result:
+def measure(context, floor: AppServer, url: str, script: str, result: Result, runs: int) -> Result:
     """Untimed warm-up loads (the first one of the app reported as cold), then ABBA-alternated timed loads.
 
     A page that does not get there within LOAD_TIMEOUT_S is recorded as a timeout (a miss), not a crash.
@@ -123,11 +124,6 @@ def measure(context, floor: Server, url: str, script: str, result: Result, runs:
 # --- databases -------------------------------------------------------------------------------------
 
 
-def tracker_command() -> list[str]:
-    script = Path(sys.executable).parent / "tracker"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tracker.cli"]
-
-
 def reset_postgres(url: str) -> None:
     from sqlalchemy import text
 
@@ -142,14 +138,14 @@ def reset_postgres(url: str) -> None:
 
 
 def build_herne(url: str) -> str:
+    """Import the Herne programme through the use cases, as ``tracker import-programme`` does."""
     from tracker import db, services
 
     started = time.perf_counter()
-    engine = db.get_engine(url)
-    db.upgrade_schema(engine)
-    with db.session_scope(engine) as session:
-        services.import_programme_file(session, HERNE, services.Actor("bench", "admin", "cli"))
-    engine.dispose()
+    os.environ["TRACKER_DATABASE_URL"] = url  # the use cases work on the configured database
+    services.upgrade_schema()
+    services.import_programme_file(HERNE, services.Actor("bench", "admin", "cli"))
+    db.get_engine(url).dispose()
     return f"imported in {time.perf_counter() - started:.1f} s"
 
 
@@ -187,7 +183,7 @@ def pick_targets(url: str, herne: bool) -> Targets:
     from tracker.models import Pledge, StatusChange
 
     engine = db.get_engine(url)
-    with db.session_scope(engine) as session:
+    with db.session_factory(engine)() as session:  # a direct look at the rows, read only
         pledges = session.scalar(select(func.count(Pledge.id)))
         changes = session.scalar(select(func.count(StatusChange.id)))
         if herne:
@@ -261,7 +257,7 @@ def main() -> int:
         )
         print(flush=True)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        floor = Server(FLOOR_APP)
+        floor = AppServer.script(FLOOR_APP)
         try:
             floor.wait_healthy()
             for backend, pg_url in backends:
@@ -287,7 +283,7 @@ def main() -> int:
                         (f"permalink {targets.code}", f"/?pledge={targets.code}",
                          condition_script(SCRIPT_DONE, heading, BADGE)),
                     ]  # fmt: skip
-                    app = Server(APP, env={"TRACKER_DATABASE_URL": url})
+                    app = AppServer.dashboard(url)
                     try:
                         app.wait_healthy()
                         for target, path, script in pages:

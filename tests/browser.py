@@ -1,14 +1,22 @@
-"""Helpers for end-to-end tests: the real app under ``streamlit run`` and real headless Chromium."""
+"""Helpers for end-to-end tests and the page benchmarks: a real app server and real headless Chromium.
+
+``AppServer`` is the one way the browser tests (``running_app``) and the benchmarks in bench/ start a
+Streamlit server: the dashboard exactly as it is deployed, with the installed ``tracker serve``
+command, or any other script with ``streamlit run`` (bench/floor_app.py, the benchmarks' floor).
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,37 +34,139 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def running_app(database_url: str, timeout: float = 60) -> Iterator[str]:
-    """Start the dashboard with ``streamlit run`` on a free port; yield its base URL once healthy."""
-    port = free_port()
-    env = {**os.environ, "TRACKER_DATABASE_URL": database_url}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-        "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
+def tracker_command() -> list[str]:
+    """The installed ``tracker`` console script beside this interpreter, else the same CLI through ``-m``."""
+    script = shutil.which("tracker", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "tracker.cli"]
+
+
+class AppServer:
+    """A server process on a free port of 127.0.0.1, started in the repository root (so that
+    .streamlit/config.toml applies), stopped with SIGTERM (then SIGKILL after ``grace`` seconds).
+
+    ``dashboard()`` runs ``tracker serve``, ``script()`` runs ``streamlit run SCRIPT``. Both end up as
+    one process (``tracker serve`` execs Streamlit in place), so ``pid`` is the Python interpreter that
+    serves the pages, whose memory a benchmark may read. Its output goes to a log file (not a pipe that
+    nobody reads, which would stall a talkative server); ``output()`` returns it, and errors quote it.
+    Servers still running when the interpreter exits are stopped then.
+    """
+
+    def __init__(
+        self, command: Sequence[str], port: int, env: Mapping[str, str] | None = None, name: str | None = None
+    ):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.name = name or Path(command[0]).name
+        self.log_path = Path(tempfile.mkstemp(prefix="tracker-app-", suffix=".log")[1])
+        try:
+            with self.log_path.open("wb") as log:
+                self.process = subprocess.Popen(
+                    list(command), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+                )
+        except BaseException:
+            self.log_path.unlink(missing_ok=True)
+            raise
+        _running.append(self)
+
+    @classmethod
+    def dashboard(cls, database_url: str | None = None, env: Mapping[str, str] | None = None) -> AppServer:
+        """The tracker's dashboard as deployed: ``tracker serve --port P --host 127.0.0.1``.
+
+        ``database_url`` becomes its ``TRACKER_DATABASE_URL``; ``env`` adds or overrides variables.
+        """
+        port = free_port()
+        command = [*tracker_command(), "serve", "--port", str(port), "--host", "127.0.0.1"]
+        extra = {"TRACKER_DATABASE_URL": database_url} if database_url else {}
+        return cls(command, port, {**extra, **(env or {})}, name="tracker serve")
+
+    @classmethod
+    def script(cls, path: Path, env: Mapping[str, str] | None = None, args: Sequence[str] = ()) -> AppServer:
+        """Any Streamlit script: ``streamlit run PATH`` with the same server options as ``tracker serve``."""
+        port = free_port()
+        command = [
+            sys.executable, "-m", "streamlit", "run", str(path),
+            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", *args,
+        ]  # fmt: skip
+        return cls(command, port, env, name=f"streamlit run {path.name}")
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def output(self) -> str:
+        """Everything the server has written so far (stdout and stderr)."""
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def wait_healthy(self, timeout: float = 90) -> AppServer:
+        """Wait until ``/_stcore/health`` answers ``ok``; stop the server and raise with its log if it does not."""
         deadline = time.monotonic() + timeout
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as response:
                     if response.read() == b"ok":
-                        break
+                        return self
             except OSError:
                 pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                raise RuntimeError(f"the app did not become healthy on port {port}:\n{output}")
-            time.sleep(0.3)
-        yield base
+            exited = self.process.poll()
+            if exited is not None or time.monotonic() > deadline:
+                why = f"exited with status {exited}" if exited is not None else f"not healthy after {timeout:.0f} s"
+                log = self.output()
+                self.stop()
+                raise RuntimeError(f"{self.name} on port {self.port} {why}; its output:\n{log}")
+            time.sleep(0.2)
+
+    def stop(self, grace: float = 10) -> int | None:
+        """Stop the server if it still runs and remove its log; returns the exit status (None if unknown)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self in _running:
+            _running.remove(self)
+        self.log_path.unlink(missing_ok=True)
+        return self.process.returncode
+
+    def __enter__(self) -> AppServer:
+        return self.wait_healthy()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+_running: list[AppServer] = []
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in list(_running):
+        server.stop()
+
+
+@contextmanager
+def running_app(database_url: str, timeout: float = 90, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """The dashboard started with ``tracker serve`` on a free port; yields its base URL once healthy.
+
+    If the server died while it was in use, leaving the block raises with the server's output.
+    """
+    server = AppServer.dashboard(database_url, env)
+    died = None
+    try:
+        server.wait_healthy(timeout)
+        yield server.base
+        if server.process.poll() is not None:
+            died = f"the dashboard ({server.name}) exited with status {server.process.returncode} while in use:\n"
+            died += server.output()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()
+    if died:
+        raise RuntimeError(died)
 
 
 def wait_until_rendered(page, timeout: float = 30_000) -> None:

@@ -1,15 +1,14 @@
-"""End to end in real headless Chromium against the app started with ``streamlit run``."""
+"""End to end in real headless Chromium against the app started with ``tracker serve``."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import pytest
 
 from tests.browser import running_app, wait_until_rendered
-from tests.conftest import ADMIN, EDITOR, HERNE, KNOWN_STATUSES, make_change
+from tests.helpers import ADMIN, HERNE, HERNE_SLUG, rate_known_statuses
 from tracker import db, services
 
 pytestmark = pytest.mark.browser
@@ -18,17 +17,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'tracker.sqlite3'}"
-    engine = db.get_engine(url)
-    db.upgrade_schema(engine)
-    with db.session_scope(engine) as session:
-        services.import_programme_file(session, HERNE, ADMIN)
-        session.flush()
-        herne = services.get_programme(session)
-        for code, status, date in KNOWN_STATUSES:
-            services.record_status_change(
-                session, herne, code, make_change(status, date), EDITOR, today=dt.date(2026, 11, 25)
-            )
-    engine.dispose()
+    with pytest.MonkeyPatch.context() as env:  # the use cases work on the configured database
+        env.setenv("TRACKER_DATABASE_URL", url)
+        services.upgrade_schema()
+        services.import_programme_file(HERNE, ADMIN)
+        rate_known_statuses(HERNE_SLUG)
+    db.get_engine(url).dispose()
     with running_app(url) as base:
         yield base
 

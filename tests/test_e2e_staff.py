@@ -1,11 +1,11 @@
-"""The editorial workflow end to end in real Chromium against ``streamlit run``."""
+"""The editorial workflow end to end in real Chromium against the app started with ``tracker serve``."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.browser import running_app, wait_until_rendered
-from tests.conftest import ADMIN, HERNE
+from tests.helpers import ADMIN, HERNE
 from tracker import db, services
 
 pytestmark = pytest.mark.browser
@@ -15,13 +15,13 @@ PASSWORD = "korrekt pferd batterie"
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-staff') / 'tracker.sqlite3'}"
-    engine = db.get_engine(url)
-    db.upgrade_schema(engine)
-    with db.session_scope(engine) as session:
-        services.import_programme_file(session, HERNE, ADMIN)
-        services.add_user(session, ADMIN, "erika", PASSWORD, "editor")
-        services.add_user(session, ADMIN, "lotte", PASSWORD, "editor")
-    engine.dispose()
+    with pytest.MonkeyPatch.context() as env:  # the use cases work on the configured database
+        env.setenv("TRACKER_DATABASE_URL", url)
+        services.upgrade_schema()
+        services.import_programme_file(HERNE, ADMIN)
+        services.add_user(ADMIN, "erika", PASSWORD, "editor")
+        services.add_user(ADMIN, "lotte", PASSWORD, "editor")
+    db.get_engine(url).dispose()
     with running_app(url) as base:
         yield base
 

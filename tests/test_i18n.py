@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from dashboard.i18n import LANGUAGES, catalogue_path
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def used_messages() -> set:

@@ -2,7 +2,7 @@
 
 Each replica caches read results for ``TRACKER_CACHE_TTL`` seconds and clears its own cache when it
 writes; the other replicas see the write once their cache entry expires, at the next rerun. The test
-starts two real ``streamlit run`` processes on the test PostgreSQL database and drives them in Chromium.
+starts two real app processes (``tracker serve``) on the test PostgreSQL database and drives them in Chromium.
 """
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.browser import running_app, wait_until_rendered
-from tests.conftest import ADMIN, HERNE
-from tracker import db, services
+from tests.helpers import ADMIN, HERNE, ROOT
+from tracker import db, services, settings
 
-ROOT = Path(__file__).resolve().parent.parent
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 PASSWORD = "korrekt pferd batterie"
 CODE = "8.2-4"
@@ -42,12 +40,13 @@ def open_pledge(page, base: str) -> str:
 
 
 def prepare(url: str) -> None:
-    engine = db.get_engine(url)
-    db.upgrade_schema(engine)
-    with db.session_scope(engine) as session:
-        services.import_programme_file(session, HERNE, ADMIN)
-        services.add_user(session, ADMIN, "erika", PASSWORD, "editor")
-    engine.dispose()
+    """Schema, programme and one editor in the database ``url``, which the ``database_url`` fixture has
+    made the configured one (the use cases work on the configured database)."""
+    assert db.database_url() == url
+    services.upgrade_schema()
+    services.import_programme_file(HERNE, ADMIN)
+    services.add_user(ADMIN, "erika", PASSWORD, "editor")
+    db.get_engine(url).dispose()
 
 
 @pytest.mark.browser
@@ -124,13 +123,12 @@ def test_a_write_through_one_replica_shows_on_the_other_within_the_ttl(database_
 
 
 def test_the_deploy_guide_states_the_ttl_default_of_the_code():
-    from dashboard import data
-
     text = DEPLOY_DOC.read_text(encoding="utf-8")
     stated = re.findall(r"`TRACKER_CACHE_TTL`[^\n]*?default[^\d\n]*(\d+)", text)
     assert stated, "docs/deploy.md no longer states the default of TRACKER_CACHE_TTL"
-    assert {int(s) for s in stated} == {data.DEFAULT_TTL_SECONDS}, (
-        f"docs/deploy.md says the cache TTL defaults to {stated}, dashboard/data.py to {data.DEFAULT_TTL_SECONDS}"
+    default = float(settings.default("TRACKER_CACHE_TTL"))
+    assert {int(s) for s in stated} == {default}, (
+        f"docs/deploy.md says the cache TTL defaults to {stated}, tracker/settings.py to {default:g}"
     )
     assert "tests/test_replicas.py" in text
 
@@ -148,5 +146,5 @@ def test_the_ttl_comes_from_the_environment_and_bad_values_mean_the_default(monk
         monkeypatch.delenv("TRACKER_CACHE_TTL", raising=False)
     else:
         monkeypatch.setenv("TRACKER_CACHE_TTL", value)
-    expected = data.DEFAULT_TTL_SECONDS if seconds is None else seconds
+    expected = float(settings.default("TRACKER_CACHE_TTL")) if seconds is None else seconds
     assert data.ttl_from_env().total_seconds() == expected
