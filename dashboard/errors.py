@@ -1,8 +1,9 @@
 """Every error of the services, worded in the page's language: the one place the dashboard turns a
 ``TrackerError`` (its stable code and parameters) into a message a reader understands.
 
-``MESSAGES`` holds one template per code of ``tracker.services.errors.MESSAGES`` (a test keeps the two
-tables in step); field keys are named with the labels of the forms ("Adresse der Quelle 1").
+``MESSAGES`` holds one template per code of ``tracker.services.errors.MESSAGES`` but those in
+``WORDED_APART`` (a test keeps the two tables in step); field keys are named with the labels of the
+forms ("Adresse der Quelle 1").
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import streamlit as st
 from dashboard.i18n import _, format_date, ngettext
 from dashboard.statuses import label
 from tracker import services
-from tracker.statuses import STATUS_KEYS
 
 # code -> the template in the reader's language; called when shown, so it follows the chosen language.
 MESSAGES: dict[str, Callable[[], str]] = {
@@ -98,6 +98,9 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "account_exists": lambda: _("an account named “{name}” exists already"),
 }
 
+# Codes that ``error_text`` words itself: "row_errors" needs a plural form of its count.
+WORDED_APART = frozenset({"row_errors"})
+
 # Field keys of the services -> the labels of the forms; a source's number follows its label.
 FIELDS: dict[str, Callable[[], str]] = {
     "status": lambda: _("New status"),
@@ -117,15 +120,11 @@ FIELDS: dict[str, Callable[[], str]] = {
 
 
 def _shown(value: object) -> str:
-    if isinstance(value, dt.date):
-        return format_date(value)
-    if isinstance(value, str) and value in STATUS_KEYS:
-        return label(value)
-    return str(value)
+    return format_date(value) if isinstance(value, dt.date) else str(value)
 
 
 def message(code: str, params: dict) -> str:
-    """The message of ``code`` in the page's language, its parameters filled in (dates and statuses localised)."""
+    """The message of ``code`` in the page's language, its parameters filled in (dates localised)."""
     return MESSAGES[code]().format(**{name: _shown(value) for name, value in params.items()})
 
 
@@ -142,7 +141,7 @@ def _conflict_message(error: services.Conflict) -> str:
         "conflict",
         {
             "author": other.get("author", "?"),
-            "status": other.get("status", "?"),
+            "status": label(other["status"]) if other.get("status") else "?",
             "time": format_date(dt.datetime.fromisoformat(recorded), "short") + " " + recorded[11:16]
             if recorded
             else "?",

@@ -34,3 +34,14 @@ def test_catalogue_is_complete_and_keeps_the_placeholders(language):
         translated = catalogue[message] if isinstance(message, str) else catalogue[message][1]
         assert fields(translated) == fields(source), (language, message)
     assert not set(catalogue) - used, f"{language}: messages no longer used: {set(catalogue) - used}"
+
+
+def test_every_error_code_of_the_services_is_worded_in_the_dashboard():
+    """One template per code (but those worded apart), filled only from the parameters the services give."""
+    from dashboard import errors as worded
+    from tracker.services import errors
+
+    assert set(worded.MESSAGES) == set(errors.MESSAGES) - worded.WORDED_APART
+    for code, template in worded.MESSAGES.items():
+        if code != "conflict":  # worded from the change recorded last, not from the English parameters
+            assert fields(template()) <= fields(errors.MESSAGES[code]), code

@@ -4,6 +4,7 @@
 import streamlit as st
 
 from dashboard import auth, components, data, rating_forms, routes
+from dashboard.errors import show_error
 from dashboard.i18n import _, format_date
 from tracker import services
 
@@ -19,7 +20,7 @@ def edit_page() -> None:
     try:
         view = services.pledge_view(programme.slug, code)  # the newest state, not the cached one
     except services.NotFound as error:
-        st.error(str(error))
+        show_error(error)
         return
     current_state(view)
     seen_version = seen(view)

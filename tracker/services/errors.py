@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "no_sources": "at least one source (an http(s) URL with a title) is required",
     "no_such_change": "pledge {pledge} has no change #{sequence}; it has: {known}",
     "at_least": "must be at least {min}",
+    "row_errors": "{count} problem(s); nothing was saved",
     # pledges and programmes
     "no_pledge": "No pledge with code {pledge!r} in {programme}.",
     "row_no_pledge": "no pledge {pledge!r} in {programme}",
@@ -121,12 +122,23 @@ def field_name(key: str, index: int | None = None) -> str:
 
 
 class TrackerError(Exception):
-    """Base of every error meant for a person: a stable ``code`` and the ``params`` of its message."""
+    """Base of every error meant for a person: a stable ``code`` and the ``params`` of its message.
+
+    ``str(error)`` is the English text; subclasses that say more override ``english``.
+    """
 
     def __init__(self, code: str, **params: Any):
         self.code = code
         self.params = params
-        super().__init__(english(code, params))
+        super().__init__(self.english())
+
+    @property
+    def message(self) -> str:
+        """The English message of the code alone."""
+        return english(self.code, self.params)
+
+    def english(self) -> str:
+        return self.message
 
 
 class InvalidInput(TrackerError):
@@ -135,20 +147,23 @@ class InvalidInput(TrackerError):
     def __init__(self, field: str, code: str, *, index: int | None = None, **params: Any):
         self.field = field
         self.index = index
-        self.code = code
-        self.params = params
-        self.message = english(code, params)
-        Exception.__init__(self, f"{field_name(field, index)}: {self.message}")
+        super().__init__(code, **params)
+
+    def english(self) -> str:
+        return f"{field_name(self.field, self.index)}: {self.message}"
 
 
 class NotFound(TrackerError):
     """Nothing has that code or name; ``suggestions`` holds the closest existing ones."""
 
     def __init__(self, code: str, suggestions: list[str] | None = None, **params: Any):
-        super().__init__(code, **params)
         self.suggestions = suggestions or []
-        if self.suggestions:
-            self.args = (f"{self.args[0]} Did you mean: {', '.join(self.suggestions)}?",)
+        super().__init__(code, **params)
+
+    def english(self) -> str:
+        if not self.suggestions:
+            return self.message
+        return f"{self.message} Did you mean: {', '.join(self.suggestions)}?"
 
 
 class Conflict(TrackerError):
@@ -209,8 +224,9 @@ class RowErrors(TrackerError):
 
     def __init__(self, errors: list[RowError]):
         self.errors = errors
-        self.code = "row_errors"
-        self.params = {"count": len(errors)}
-        shown = "\n".join(f"  {e}" for e in errors[:50])
-        more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
-        Exception.__init__(self, f"{len(errors)} problem(s); nothing was saved:\n{shown}{more}")
+        super().__init__("row_errors", count=len(errors))
+
+    def english(self) -> str:
+        shown = "\n".join(f"  {e}" for e in self.errors[:50])
+        more = f"\n  ... and {len(self.errors) - 50} more" if len(self.errors) > 50 else ""
+        return f"{len(self.errors)} problem(s); nothing was saved:\n{shown}{more}"
