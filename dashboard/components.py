@@ -96,7 +96,7 @@ def pledge_link(code: str, text: str) -> None:
 def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) -> None:
     """Headline figures, progress by area (chart and table), recent changes: now or as of a day."""
     view = data.overview(programme.slug, as_of)
-    areas = data.area_frame(view)
+    areas = data.area_counts(programme.slug, as_of)
     total = view.total
     kept = view.counts["kept"] + view.counts["partially_kept"]
     if as_of:

@@ -50,10 +50,11 @@ def overview(slug: str, as_of: dt.date | None = None) -> services.Overview:
     return services.overview(slug, as_of)
 
 
-def area_frame(view: services.Overview) -> pd.DataFrame:
+@st.cache_data(ttl=TTL, show_spinner=False)
+def area_counts(slug: str, as_of: dt.date | None = None) -> pd.DataFrame:
     """The overview's counts per area as a table: area_number, area_short_title, status, count."""
     return pd.DataFrame(
-        [(r.area_number, r.short_title, r.status, r.count) for r in view.areas],
+        [(r.area_number, r.short_title, r.status, r.count) for r in overview(slug, as_of).areas],
         columns=["area_number", "area_short_title", "status", "count"],
     )
 

@@ -69,13 +69,17 @@ def serve(
     spec = importlib.util.find_spec("dashboard.app")
     if spec is None or spec.origin is None:
         fail("the dashboard is not installed beside the tracker; install the project with: pip install -e .")
-    command = [
-        sys.executable, "-m", "streamlit", "run", spec.origin,
+    sys.stdout.flush()
+    os.execv(sys.executable, streamlit_command(spec.origin, port, host))
+
+
+def streamlit_command(script: str, port: int, host: str) -> list[str]:
+    """How the tracker runs a Streamlit script: headless, without usage statistics, on ``host:port``."""
+    return [
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port), "--server.address", host, "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    sys.stdout.flush()
-    os.execv(sys.executable, command)
 
 
 @app.command("settings")
@@ -208,16 +212,14 @@ def stats(
     _require_schema()
     day = services.parse_date(as_of, "--as-of") if as_of else None
     prog = services.get_programme(programme)
-    counts = services.status_counts(prog.slug, day)
-    per_area = services.area_status_counts(prog.slug, day)
-    total = sum(counts.values())
-    typer.echo(f"{prog.title} ({prog.slug}): {total} pledges" + (f", as of {day}" if day else ""))
-    for key, count in counts.items():
-        share = 100 * count / total if total else 0
+    view = services.overview(prog.slug, day)
+    typer.echo(f"{prog.title} ({prog.slug}): {view.total} pledges" + (f", as of {day}" if day else ""))
+    for key, count in view.counts.items():
+        share = 100 * count / view.total if view.total else 0
         typer.echo(f"  {key:<15} {count:>6}  {share:5.1f} %")
     typer.echo("By area:")
     areas: dict[tuple[int, str], dict[str, int]] = {}
-    for row in per_area:
+    for row in view.areas:
         areas.setdefault((row.area_number, row.short_title), {})[row.status] = row.count
     for (number, title), by_status in areas.items():
         parts = ", ".join(f"{k} {v}" for k, v in by_status.items())

@@ -10,15 +10,12 @@ from tracker import settings
 from tracker.clock import today
 from tracker.services.audit import AuditRow, audit_csv, list_events
 from tracker.services.auth import (
-    LOCK_DURATION,
-    MAX_FAILED_ATTEMPTS,
     Account,
     Actor,
     add_user,
     authenticate,
     disable_user,
     list_users,
-    require,
     set_password,
     sso_actor,
 )
@@ -38,7 +35,6 @@ from tracker.services.browse import (
     overview,
     period_ends,
     pledge_view,
-    recent_changes,
     search_pledges,
     status_timeline,
     suggest_codes,
@@ -98,8 +94,6 @@ from tracker.services.status_import import (
 )
 
 __all__ = [
-    "LOCK_DURATION",
-    "MAX_FAILED_ATTEMPTS",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "SCHEMA_NAME",
@@ -167,11 +161,9 @@ __all__ = [
     "period_ends",
     "plan_status_import",
     "pledge_view",
-    "recent_changes",
     "record_status_change",
     "record_status_changes",
     "remove_demo_data",
-    "require",
     "restore_programme",
     "schema_is_current",
     "search_pledges",

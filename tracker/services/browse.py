@@ -285,11 +285,6 @@ def overview(programme: str | None, as_of: dt.date | None = None, recent: int = 
         )
 
 
-def recent_changes(programme: str | None, limit: int = 10, as_of: dt.date | None = None) -> list[RecentChange]:
-    with unit_of_work() as session:
-        return _recent_changes(session, find_programme(session, programme), limit, as_of)
-
-
 def _recent_changes(session: Session, programme: Programme, limit: int, as_of: dt.date | None) -> list[RecentChange]:
     """The most recently recorded status changes; with ``as_of``, the latest effective by that day."""
     stmt = (
