@@ -25,7 +25,8 @@ if str(ROOT) not in sys.path:
 
 # The servers are the browser tests' own (tests/browser.py): the dashboard started with ``tracker serve``
 # as deployed (AppServer.dashboard), the floor app with ``streamlit run`` (AppServer.script).
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, AppServer, tracker_command  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+from tests.helpers import tracker_command  # noqa: E402
 
 __all__ = [
     "CHART_DRAWN", "CHROMIUM", "CHROMIUM_ARGS", "ROOT", "SCRIPT_DONE", "AppServer", "Load", "condition_script",

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import atexit
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.helpers import tracker_command
+from tracker.cli import streamlit_command
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("TRACKER_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -32,12 +33,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def tracker_command() -> list[str]:
-    """The installed ``tracker`` console script beside this interpreter, else the same CLI through ``-m``."""
-    script = shutil.which("tracker", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-m", "tracker.cli"]
 
 
 class AppServer:
@@ -83,11 +78,7 @@ class AppServer:
     def script(cls, path: Path, env: Mapping[str, str] | None = None, args: Sequence[str] = ()) -> AppServer:
         """Any Streamlit script: ``streamlit run PATH`` with the same server options as ``tracker serve``."""
         port = free_port()
-        command = [
-            sys.executable, "-m", "streamlit", "run", str(path),
-            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", *args,
-        ]  # fmt: skip
+        command = [*streamlit_command(str(path), port, "127.0.0.1"), *args]
         return cls(command, port, env, name=f"streamlit run {path.name}")
 
     @property

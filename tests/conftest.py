@@ -7,16 +7,14 @@ missing server is an error, not a skip: CI must exercise both databases.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
-from tests.helpers import ADMIN, HERNE, HERNE_SLUG, ROOT, rate_known_statuses
+from tests.helpers import ADMIN, HERNE, HERNE_SLUG, ROOT, rate_known_statuses, tracker_command
 from tracker import db, services
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
@@ -71,15 +69,14 @@ def herne(engine) -> str:
 @pytest.fixture
 def tracker_cli(database_url):
     """Run the installed ``tracker`` command against the test database."""
-    exe = shutil.which("tracker", path=str(Path(sys.executable).parent)) or shutil.which("tracker")
-    assert exe, "the tracker console script is not installed; run make test"
+    command = tracker_command()
 
     def run(
         *args: str, check: bool = False, url: str | None = None, input: str | None = None
     ) -> subprocess.CompletedProcess:
         env = {**os.environ, "TRACKER_DATABASE_URL": url or database_url}
         env.pop("TRACKER_PROGRAMME", None)
-        result = subprocess.run([exe, *args], capture_output=True, text=True, env=env, cwd=ROOT, input=input)
+        result = subprocess.run([*command, *args], capture_output=True, text=True, env=env, cwd=ROOT, input=input)
         if check and result.returncode != 0:
             raise AssertionError(f"tracker {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result

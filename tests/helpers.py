@@ -7,6 +7,8 @@ The tests reach the database through ``tracker.services`` like the front ends do
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -29,6 +31,14 @@ KNOWN_STATUSES = [  # code, status, effective date: what the dashboard tests exp
     ("13.5b-1", "partially_kept", "2026-07-01"),
     ("14.6-1", "stalled", "2026-02-01"),
 ]
+
+
+def tracker_command() -> list[str]:
+    """The installed ``tracker`` console script (beside this interpreter first): what users run."""
+    script = shutil.which("tracker", path=str(Path(sys.executable).parent)) or shutil.which("tracker")
+    if not script:
+        raise RuntimeError("the tracker console script is not installed; run make test (it installs the project)")
+    return [script]
 
 
 def make_change(

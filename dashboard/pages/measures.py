@@ -9,6 +9,7 @@ from dashboard import components, data
 from dashboard.i18n import _, ngettext
 from dashboard.statuses import DISPLAY_ORDER, label
 from dashboard.urlstate import one_of, some_of, url_widget
+from tracker import services
 
 PAGE_SIZE = 25
 TABLE_LIMIT = 5000
@@ -17,7 +18,33 @@ TABLE_LIMIT = 5000
 def measures_page() -> None:
     programme = components.page_programme()
     st.title(_("All measures"))
+    filters = chosen_filters(programme.slug)
+    view = url_widget(
+        st.segmented_control,
+        "view",
+        default="list",
+        parse=one_of(["list", "table"], "list"),
+        label=_("View"),
+        options=["list", "table"],
+        format_func=lambda v: _("List") if v == "list" else _("Table"),
+        required=True,
+        label_visibility="collapsed",
+    )
+    if view == "table":
+        result, page_number = data.search(*filters, TABLE_LIMIT, 0), 1
+    else:
+        result, page_number = one_page(filters)
+    st.markdown(ngettext("**{n}** measure found", "**{n}** measures found", result.total).format(n=result.total))
+    if not result.total:
+        st.info(_("Nothing matches. Try fewer or shorter words, or remove a filter."), icon=":material/search_off:")
+    elif view == "table":
+        as_table(result)
+    else:
+        as_list(result, page_number)
 
+
+def chosen_filters(slug: str) -> tuple[str, str, int | None, str | None, tuple[str, ...]]:
+    """The search words, area, goal and statuses chosen (and kept in the URL): ``data.search``'s first arguments."""
     query = url_widget(
         st.text_input,
         "q",
@@ -28,7 +55,7 @@ def measures_page() -> None:
         type="search",
         icon=":material/search:",
     )
-    areas = {o.key: o.label for o in data.area_options(programme.slug)}
+    areas = {o.key: o.label for o in data.area_options(slug)}
     with st.expander(_("Filter by area, goal and status"), expanded=bool(st.query_params.get("area"))):
         area_key = url_widget(
             st.selectbox,
@@ -40,7 +67,7 @@ def measures_page() -> None:
             placeholder=_("All areas"),
         )
         area = int(area_key) if area_key else None
-        goals = {o.key: o.label for o in data.goal_options(programme.slug, area)}
+        goals = {o.key: o.label for o in data.goal_options(slug, area)}
         if st.session_state.get("goal") not in (None, *goals):
             st.session_state["goal"] = None  # the goal belongs to another area
         goal_key = url_widget(
@@ -65,74 +92,64 @@ def measures_page() -> None:
             placeholder=_("All statuses"),
         )
     goal = goal_key if goal_key in goals else None
-    view = url_widget(
-        st.segmented_control,
-        "view",
-        default="list",
-        parse=one_of(["list", "table"], "list"),
-        label=_("View"),
-        options=["list", "table"],
-        format_func=lambda v: _("List") if v == "list" else _("Table"),
-        required=True,
-        label_visibility="collapsed",
+    return slug, query or "", area, goal, tuple(statuses)
+
+
+def one_page(filters: tuple) -> tuple[services.SearchResult, int]:
+    """The page of results chosen in the URL (``?page=``), and its number."""
+    first = data.search(*filters, PAGE_SIZE, 0)
+    pages = max(1, math.ceil(first.total / PAGE_SIZE))
+    if pages == 1:
+        return first, 1
+    page_number = url_widget(
+        st.number_input,
+        "page",
+        default=1,
+        parse=lambda raw: min(max(int(raw), 1), pages) if raw.isdigit() else 1,
+        label=_("Page"),
+        min_value=1,
+        max_value=pages,
+        step=1,
+    )
+    result = first if page_number == 1 else data.search(*filters, PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
+    return result, page_number
+
+
+def as_table(result: services.SearchResult) -> None:
+    frame = pd.DataFrame(
+        {
+            _("Code"): [r.code for r in result.rows],
+            _("Status"): [label(r.status) for r in result.rows],
+            _("Measure"): [r.text for r in result.rows],
+            _("Policy area"): [f"{r.area_number}. {r.area_short_title}" for r in result.rows],
+            _("Goal"): [f"{r.goal_code} {r.goal_title}" if r.goal_code else "" for r in result.rows],
+            _("Link"): [f"?pledge={r.code}" for r in result.rows],
+        }
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={_("Link"): st.column_config.LinkColumn(_("Link"), display_text=_("open"))},
     )
 
-    filters = (programme.slug, query or "", area, goal, tuple(statuses))
-    if view == "table":
-        result = data.search(*filters, TABLE_LIMIT, 0)
-    else:
-        first = data.search(*filters, PAGE_SIZE, 0)
-        pages = max(1, math.ceil(first.total / PAGE_SIZE))
-        page_number = 1
-        if pages > 1:
-            page_number = url_widget(
-                st.number_input,
-                "page",
-                default=1,
-                parse=lambda raw: min(max(int(raw), 1), pages) if raw.isdigit() else 1,
-                label=_("Page"),
-                min_value=1,
-                max_value=pages,
-                step=1,
-            )
-        result = first if page_number == 1 else data.search(*filters, PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
 
-    st.markdown(ngettext("**{n}** measure found", "**{n}** measures found", result.total).format(n=result.total))
-    if not result.total:
-        st.info(_("Nothing matches. Try fewer or shorter words, or remove a filter."), icon=":material/search_off:")
-    elif view == "table":
-        frame = pd.DataFrame(
-            {
-                _("Code"): [r.code for r in result.rows],
-                _("Status"): [label(r.status) for r in result.rows],
-                _("Measure"): [r.text for r in result.rows],
-                _("Policy area"): [f"{r.area_number}. {r.area_short_title}" for r in result.rows],
-                _("Goal"): [f"{r.goal_code} {r.goal_title}" if r.goal_code else "" for r in result.rows],
-                _("Link"): [f"?pledge={r.code}" for r in result.rows],
-            }
-        )
-        st.dataframe(
-            frame,
-            hide_index=True,
-            width="stretch",
-            column_config={_("Link"): st.column_config.LinkColumn(_("Link"), display_text=_("open"))},
-        )
-    else:
-        for row in result.rows:
-            with st.container(border=True):
-                components.status_badge(row.status)
-                components.pledge_link(row.code, row.text)
-                where = f"{row.area_number}. {row.area_short_title}"
-                if row.goal_code:
-                    where += f" · {row.goal_code} {row.goal_title}"
-                st.caption(components.md_escape(where))
-        if result.total > PAGE_SIZE:
-            shown_from = (page_number - 1) * PAGE_SIZE + 1
-            st.caption(
-                _("Showing {first} to {last} of {total}.").format(
-                    first=shown_from, last=shown_from + len(result.rows) - 1, total=result.total
-                )
+def as_list(result: services.SearchResult, page_number: int) -> None:
+    for row in result.rows:
+        with st.container(border=True):
+            components.status_badge(row.status)
+            components.pledge_link(row.code, row.text)
+            where = f"{row.area_number}. {row.area_short_title}"
+            if row.goal_code:
+                where += f" · {row.goal_code} {row.goal_title}"
+            st.caption(components.md_escape(where))
+    if result.total > PAGE_SIZE:
+        shown_from = (page_number - 1) * PAGE_SIZE + 1
+        st.caption(
+            _("Showing {first} to {last} of {total}.").format(
+                first=shown_from, last=shown_from + len(result.rows) - 1, total=result.total
             )
+        )
 
 
 if __name__ == "__main__":
