@@ -3,7 +3,10 @@
 Pages link to each other with these objects (``st.page_link(routes.pledge(), ...)``), never with a path;
 ``navigation`` builds the one menu of ``app.py`` from them. Titles are translated when a page object is
 made, so they follow the language of the run. Each page is a named function in its module under
-``pages/``; the module runs it when Streamlit runs the file (so that AppTest can open it by its file).
+``views/``; the module runs it when Streamlit runs the file (so that AppTest can open it by its file).
+The folder is deliberately not called ``pages/``: Streamlit would take that for its older file-based
+navigation, and on a fresh server a first visitor arriving at ``/method`` would get the page file run on
+its own, with Streamlit's English file list as menu and no language switch, until someone opened ``/``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from streamlit.navigation.page import StreamlitPage
 from dashboard.i18n import _
 from tracker.services import Actor
 
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "views"
 
 
 def overview(default: bool = False) -> StreamlitPage:

@@ -17,6 +17,7 @@ from tracker import db, services
 from tracker.services import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
 HERNE = ROOT / "data" / "programmes" / "hak-herne-2025.txt"
 HERNE_SLUG = "hak-herne-2025"
 EDITOR = Actor("anna", "editor")
@@ -74,3 +75,18 @@ def stored_scalars(statement) -> list:
 def count(model, *where) -> int:
     """How many rows of ``model`` (matching ``where``) the database holds."""
     return stored(select(func.count()).select_from(model).where(*where))[0][0]
+
+
+def open_app(page: str | None = None, **params: str):
+    """The dashboard in Streamlit's AppTest with ``params`` in the URL, on ``page`` (e.g. "views/edit.py")."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    if page:
+        app.run()  # AppTest knows the pages that st.navigation registers only after a first run
+        app.switch_page(page)
+    app.run()
+    assert not app.exception, app.exception
+    return app

@@ -5,21 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import EDITOR, HERNE, ROOT, TODAY, make_change
+from tests.helpers import EDITOR, HERNE, TODAY, make_change, open_app
 from tracker import services
-
-APP = str(ROOT / "dashboard" / "app.py")
-
-
-def open_app(page: str | None = None, **params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    if page:
-        app.switch_page(page)
-    app.run()
-    assert not app.exception, app.exception
-    return app
 
 
 def texts(app: AppTest) -> str:
@@ -97,7 +84,7 @@ def listed_codes(app: AppTest) -> set[str]:
     ],
 )
 def test_search_works_the_way_people_type(app_env, herne, query, words, must_find):
-    app = open_app("pages/measures.py", q=query)
+    app = open_app("views/measures.py", q=query)
     expected = independent_search(*words)
     assert must_find <= expected
     assert f"{len(expected)} Maßnahme" in texts(app)
@@ -106,11 +93,11 @@ def test_search_works_the_way_people_type(app_env, herne, query, words, must_fin
 
 
 def test_filters_come_from_the_url(app_env, rated):
-    app = open_app("pages/measures.py", area="1", status="kept")
+    app = open_app("views/measures.py", area="1", status="kept")
     assert "1 Maßnahme gefunden" in texts(app)
     labels = [link.proto.label for link in app.get("page_link")]
     assert "1-1: Zweckentfremdung von Wohnraum eindämmen." in labels
-    by_goal = open_app("pages/measures.py", goal="13.5b")
+    by_goal = open_app("views/measures.py", goal="13.5b")
     assert "3 Maßnahmen gefunden" in texts(by_goal)
 
 
@@ -139,7 +126,7 @@ def test_unknown_code_is_a_friendly_not_found_with_close_matches(app_env, herne)
 
 
 def test_as_of_view_shows_the_overview_as_it_stood(app_env, rated):
-    app = open_app("pages/timeline.py", as_of="2026-03-01")
+    app = open_app("views/timeline.py", as_of="2026-03-01")
     assert "Stand am 01.03.2026" in texts(app)
     assert metrics(app) == {
         "Umgesetzt": "0", "Teilweise umgesetzt": "0", "In Arbeit": "2", "Blockiert": "1", "Gebrochen": "0",
@@ -149,9 +136,9 @@ def test_as_of_view_shows_the_overview_as_it_stood(app_env, rated):
 
 
 def test_method_and_data_pages(app_env, rated):
-    method = texts(open_app("pages/method.py"))
+    method = texts(open_app("views/method.py"))
     assert "Jede Bewertung hat ein Datum, eine Begründung und mindestens eine öffentliche Quelle" in method
-    data = open_app("pages/open_data.py")
+    data = open_app("views/open_data.py")
     labels = [b.proto.label for b in data.get("download_button")]
     assert labels == [
         "CSV herunterladen (eine Zeile je Maßnahme)",

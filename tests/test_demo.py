@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import ADMIN, EDITOR, ROOT, TODAY, count, make_change, stored, stored_scalars
+from tests.helpers import ADMIN, EDITOR, ROOT, TODAY, count, make_change, open_app, stored, stored_scalars
 from tracker import services
 from tracker.models import Evidence, Pledge, Programme, StatusChange
 
@@ -66,19 +66,14 @@ def test_same_seed_same_data_and_replace(demo_programmes):
 
 
 def test_the_app_says_the_data_is_invented(app_env, demo_programmes):
-    from streamlit.testing.v1 import AppTest
-
     for page in (
-        "pages/overview.py",
-        "pages/measures.py",
-        "pages/timeline.py",
-        "pages/method.py",
-        "pages/open_data.py",
+        "views/overview.py",
+        "views/measures.py",
+        "views/timeline.py",
+        "views/method.py",
+        "views/open_data.py",
     ):
-        app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
-        app.switch_page(page)
-        app.run()
-        assert not app.exception, app.exception
+        app = open_app(page)
         assert any("Demo-Daten" in w.value for w in app.warning), page
 
 

@@ -98,3 +98,21 @@ def test_clicking_an_area_bar_opens_its_measures(page, app_url):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly listens on its overlay
     page.wait_for_url("**/measures?area=1", timeout=30_000)
     page.wait_for_selector("text=4 Maßnahmen gefunden", timeout=30_000)
+
+
+def test_the_first_visitor_of_a_fresh_server_arriving_at_a_deep_link_gets_the_whole_app(page, tmp_path):
+    """Streamlit's older file-based navigation must never answer: no English file list as menu."""
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TRACKER_DATABASE_URL", url)
+        services.upgrade_schema()
+        services.import_programme_file(HERNE, ADMIN)
+    db.get_engine(url).dispose()
+    with running_app(url) as base:
+        page.goto(f"{base}/method")  # the server's very first session
+        wait_until_rendered(page)
+        page.get_by_role("heading", name="Methode").first.wait_for(timeout=30_000)
+        navigation = page.inner_text("header, [data-testid='stTopNavLinkContainer'], nav")
+        assert "Überblick" in navigation and "Maßnahmen" in navigation
+        assert page.get_by_text("Deutsch", exact=True).count() >= 1  # the language switch of app.py
+        assert page.locator("[data-testid='stSidebarNav']").count() == 0

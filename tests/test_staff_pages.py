@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import ADMIN, ROOT, make_change
+from tests.helpers import ADMIN, make_change, open_app
 from tracker import services
 
-APP = str(ROOT / "dashboard" / "app.py")
 PASSWORD = "korrekt pferd batterie"
 
 
@@ -19,16 +18,6 @@ def staff(app_env, rated):
     services.add_user(ADMIN, "erika", PASSWORD, "editor")
     services.add_user(ADMIN, "bert", PASSWORD, "admin")
     return rated
-
-
-def open_page(page: str, **params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.switch_page(page)
-    app.run()
-    assert not app.exception, app.exception
-    return app
 
 
 def sign_in(app: AppTest, name: str, password: str = PASSWORD) -> AppTest:
@@ -45,23 +34,23 @@ def page_text(app: AppTest) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("page", ["pages/edit.py", "pages/bulk.py", "pages/import_statuses.py", "pages/audit.py"])
+@pytest.mark.parametrize("page", ["views/edit.py", "views/bulk.py", "views/import_statuses.py", "views/audit.py"])
 def test_staff_page_without_session_shows_the_sign_in(staff, page):
-    app = open_page(page)
+    app = open_app(page)
     assert "Anmeldung für die Redaktion" in page_text(app)
     assert [t.label for t in app.text_input] == ["Name", "Passwort"]
     assert not app.get("data_editor") and not app.selectbox
 
 
 def test_wrong_password_gives_the_generic_message(staff):
-    app = sign_in(open_page("pages/edit.py"), "erika", "falsches passwort")
+    app = sign_in(open_app("views/edit.py"), "erika", "falsches passwort")
     assert "Anmeldung fehlgeschlagen" in page_text(app)
-    same = sign_in(open_page("pages/edit.py"), "niemand", "falsches passwort")
+    same = sign_in(open_app("views/edit.py"), "niemand", "falsches passwort")
     assert [e.value for e in same.error] == [e.value for e in app.error]
 
 
 def test_editor_records_a_change_and_the_public_page_shows_it(staff):
-    app = sign_in(open_page("pages/edit.py", pledge="2-2"), "erika")
+    app = sign_in(open_app("views/edit.py", pledge="2-2"), "erika")
     assert "Angemeldet als erika (editor)" in page_text(app)
     status = next(s for s in app.selectbox if s.label == "Neue Bewertung")
     status.set_value("kept")
@@ -74,9 +63,7 @@ def test_editor_records_a_change_and_the_public_page_shows_it(staff):
     assert not app.exception, app.exception
     assert "Gespeichert als Bewertung Nr. 1." in page_text(app)
 
-    public = AppTest.from_file(APP, default_timeout=60)
-    public.query_params["pledge"] = "2-2"
-    public.run()
+    public = open_app(pledge="2-2")
     text = "\n".join(
         [m.value for m in public.markdown] + [t.value for t in public.text] + [c.value for c in public.caption]
     )
@@ -85,7 +72,7 @@ def test_editor_records_a_change_and_the_public_page_shows_it(staff):
 
 
 def test_missing_source_is_refused_naming_the_field(staff):
-    app = sign_in(open_page("pages/edit.py", pledge="2-3"), "erika")
+    app = sign_in(open_app("views/edit.py", pledge="2-3"), "erika")
     next(s for s in app.selectbox if s.label == "Neue Bewertung").set_value("kept")
     next(t for t in app.text_area if t.label.startswith("Begründung")).input("Begründung")
     next(b for b in app.button if b.label == "Bewertung speichern").click().run()
@@ -94,15 +81,15 @@ def test_missing_source_is_refused_naming_the_field(staff):
 
 
 def test_audit_trail_is_for_admins_only(staff):
-    editor = sign_in(open_page("pages/audit.py"), "erika")
+    editor = sign_in(open_app("views/audit.py"), "erika")
     assert "nur für Admins" in page_text(editor)
-    admin = sign_in(open_page("pages/audit.py"), "bert")
+    admin = sign_in(open_app("views/audit.py"), "bert")
     table = admin.dataframe[0].value
     assert "status.change" in set(table["Aktion"]) and "account.add" in set(table["Aktion"])
 
 
 def test_bulk_edit_saves_all_rows_in_one_go(staff):
-    app = sign_in(open_page("pages/bulk.py"), "erika")
+    app = sign_in(open_app("views/bulk.py"), "erika")
     editor_key = "bulk_0_None_None_"  # round 0, no area, goal or status filter
     today = dt.date.today().isoformat()
     edits = {
@@ -125,7 +112,7 @@ def test_bulk_edit_saves_all_rows_in_one_go(staff):
 
 
 def test_second_editor_sees_a_conflict_naming_the_other_change_and_can_retry(staff):
-    app = sign_in(open_page("pages/edit.py", pledge="2-4"), "erika")  # erika opens 2-4 (version 0)
+    app = sign_in(open_app("views/edit.py", pledge="2-4"), "erika")  # erika opens 2-4 (version 0)
     # meanwhile bert saves a rating of the same measure
     services.record_status_change(None, "2-4", make_change("stalled"), services.Actor("bert", "admin"))
 
@@ -156,7 +143,7 @@ def fill_rating(app: AppTest, url: str, rationale: str, status: str = "kept") ->
 
 
 def test_errors_on_the_rating_page_are_german_and_name_the_form_field(staff):
-    app = sign_in(open_page("pages/edit.py", pledge="3-1"), "erika")
+    app = sign_in(open_app("views/edit.py", pledge="3-1"), "erika")
     bad_url = [e.value for e in fill_rating(app, "ftp://herne.de/rat", "Beschlossen.").error]
     assert bad_url == [
         "Nicht gespeichert. Adresse der Quelle 1: „ftp://herne.de/rat“ ist keine Webadresse; erlaubt ist eine "
@@ -168,7 +155,7 @@ def test_errors_on_the_rating_page_are_german_and_name_the_form_field(staff):
 
 
 def test_an_unknown_code_in_an_imported_file_is_reported_in_german(staff):
-    app = sign_in(open_page("pages/import_statuses.py"), "erika")
+    app = sign_in(open_app("views/import_statuses.py"), "erika")
     content = (
         b"code;status;date;rationale;source_url;source_title;source_kind\r\n"
         b"8.2-44;kept;2026-03-01;Beschlossen.;https://www.herne.de/rat;Ratsbeschluss;council\r\n"
