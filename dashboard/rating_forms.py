@@ -88,11 +88,15 @@ def record_rating(form: Form) -> None:
             key=f"more_sources_{form.code}",
             hide_index=True,
         )
-        corrects = st.selectbox(
-            _("Corrects an earlier rating (optional)"),
-            [c.sequence for c in form.view.history],
-            index=None,
-            format_func=lambda n: _("No. {n}").format(n=n),
+        corrects = (
+            st.selectbox(
+                _("Corrects an earlier rating (optional)"),
+                [c.sequence for c in form.view.history],
+                index=None,
+                format_func=lambda n: _("No. {n}").format(n=n),
+            )
+            if form.view.history  # a first rating corrects nothing (and an empty list would read "No options")
+            else None
         )
         submitted = st.form_submit_button(_("Save rating"), type="primary")
     if submitted:
