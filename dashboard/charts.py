@@ -6,6 +6,10 @@ and hover text, so colour is never the only carrier of meaning.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -66,8 +70,26 @@ def area_progress_figure(counts: pd.DataFrame, labels: dict[str, str], axis_titl
     return figure
 
 
-def timeline_figure(timeline: pd.DataFrame, labels: dict[str, str], axis_title: str) -> go.Figure:
-    """Stacked areas: the number of pledges per status at each date (columns date, status, count)."""
+def quarter_ticks(first: dt.date, last: dt.date, most: int = 6) -> list[dt.date]:
+    """First days of quarters from ``first`` to ``last``, thinned to at most ``most`` evenly spaced ones."""
+    quarters = []
+    year, month = first.year, 3 * ((first.month - 1) // 3) + 1  # the quarter ``first`` lies in
+    while (day := dt.date(year, month, 1)) <= last:
+        if day >= first:
+            quarters.append(day)
+        year, month = (year + 1, 1) if month == 10 else (year, month + 3)
+    step = max(1, math.ceil(len(quarters) / most))
+    return quarters[::step]
+
+
+def timeline_figure(
+    timeline: pd.DataFrame, labels: dict[str, str], axis_title: str, month_label: Callable[[dt.date], str]
+) -> go.Figure:
+    """Stacked areas: the number of pledges per status at each date (columns date, status, count).
+
+    The date axis is labelled at the start of quarters with ``month_label`` (the reader's language:
+    Plotly itself would write English month names).
+    """
     figure = go.Figure()
     for status in DISPLAY_ORDER:
         part = timeline[timeline["status"] == status].sort_values("date")
@@ -81,12 +103,14 @@ def timeline_figure(timeline: pd.DataFrame, labels: dict[str, str], axis_title: 
             fillcolor=COLORS[status],
             hovertemplate="%{x|%d.%m.%Y}<br>" + labels[status] + ": %{y}<extra></extra>",
         )
+    dates = pd.to_datetime(timeline["date"]).dt.date
+    ticks = quarter_ticks(dates.min(), dates.max()) if len(dates) else []
     figure.update_layout(
         height=420,
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "traceorder": "normal"},
         yaxis={"title": axis_title, "rangemode": "tozero", "fixedrange": True},
-        xaxis={"fixedrange": True},
+        xaxis={"fixedrange": True, "tickvals": ticks, "ticktext": [month_label(day) for day in ticks]},
         font={"family": FONT},
         hovermode="x unified",
     )

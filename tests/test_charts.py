@@ -45,8 +45,10 @@ def test_timeline_chart_stacks_statuses_over_dates():
         + [(dt.date(2025, 10, 31), s, {"not_rated": 3, "kept": 2}.get(s, 0)) for s in DISPLAY_ORDER],
         columns=["date", "status", "count"],
     )
-    figure = charts.timeline_figure(frame, LABELS, "Anzahl")
+    figure = charts.timeline_figure(frame, LABELS, "Anzahl", lambda day: f"Monat {day.month}/{day.year}")
     assert [t.stackgroup for t in figure.data] == ["status"] * 6
+    assert list(figure.layout.xaxis.tickvals) == [dt.date(2025, 10, 1)]  # the only quarter start in the range
+    assert list(figure.layout.xaxis.ticktext) == ["Monat 10/2025"]  # worded by the caller, not by Plotly
     kept = figure.data[DISPLAY_ORDER.index("kept")]
     assert list(kept.y) == [0, 2] and kept.fillcolor == COLORS["kept"]
 
@@ -56,3 +58,12 @@ def test_png_download_has_a_descriptive_file_name():
     assert config["toImageButtonOptions"] == {
         "format": "png", "filename": "hak-herne-2025-progress-by-area-2026-11-25", "scale": 2,
     }  # fmt: skip
+
+
+def test_quarter_ticks_of_a_whole_term_are_few_and_start_quarters():
+    ticks = charts.quarter_ticks(dt.date(2025, 9, 14), dt.date(2030, 10, 31))
+    assert ticks[0] == dt.date(2025, 10, 1) and len(ticks) <= 6
+    assert all(day.day == 1 and day.month in (1, 4, 7, 10) for day in ticks)
+    assert charts.quarter_ticks(dt.date(2026, 1, 1), dt.date(2026, 8, 1)) == [
+        dt.date(2026, 1, 1), dt.date(2026, 4, 1), dt.date(2026, 7, 1),
+    ]  # fmt: skip

@@ -25,7 +25,9 @@ def timeline_page() -> None:
     )
     frame = data.timeline(programme.slug, period, today)
     st.plotly_chart(
-        charts.timeline_figure(frame, components.status_labels(), _("Number of measures")),
+        charts.timeline_figure(
+            frame, components.status_labels(), _("Number of measures"), lambda day: format_date(day, "MMM y")
+        ),
         width="stretch",
         config=charts.png_config(f"{programme.slug}-status-over-time-{today.isoformat()}"),
         alt=_("Stacked area chart: number of measures per status from {start} to {end}.").format(
