@@ -35,5 +35,5 @@ bench: $(STAMP)
 
 ## make messages: extract the dashboard's strings and merge them into the de and en catalogues
 messages: $(STAMP)
-	$(BIN)/pybabel extract --no-location -k _ -k ngettext:1,2 -o /tmp/dashboard.pot dashboard
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D dashboard -d dashboard/locale -i /tmp/dashboard.pot
+	$(BIN)/pybabel extract --no-location -k _ -k ngettext:1,2 -o /tmp/dashboard.pot -w 110 dashboard
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D dashboard -d dashboard/locale -i /tmp/dashboard.pot -w 110

@@ -14,9 +14,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import _, format_date, ngettext
+from dashboard.i18n import _, format_date, format_datetime, ngettext
 from dashboard.statuses import label
 from tracker import services
+from tracker.statuses import STATUS_KEYS
 
 # code -> the template in the reader's language; called when shown, so it follows the chosen language.
 MESSAGES: dict[str, Callable[[], str]] = {
@@ -44,6 +45,10 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "conflict": lambda: _(
         "Not saved: {author} recorded “{status}” for this measure at {time} while you were editing. "
         "Read the history below, then save again."
+    ),
+    "already_recorded": lambda: _(
+        "Not saved again: this rating is recorded already, as no. {sequence} of measure {pledge} "
+        "(“{status}” as of {effective_date}, recorded by {author} on {recorded_at})."
     ),
     "history_would_be_lost": lambda: _(
         "The revised text no longer contains {count} measures that have a history: {codes}. Nothing was imported."
@@ -119,13 +124,18 @@ FIELDS: dict[str, Callable[[], str]] = {
 }
 
 
-def _shown(value: object) -> str:
-    return format_date(value) if isinstance(value, dt.date) else str(value)
+def _shown(name: str, value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return label(value) if name == "status" and value in STATUS_KEYS else str(value)
 
 
 def message(code: str, params: dict) -> str:
-    """The message of ``code`` in the page's language, its parameters filled in (dates localised)."""
-    return MESSAGES[code]().format(**{name: _shown(value) for name, value in params.items()})
+    """The message of ``code`` in the page's language, its parameters filled in (dates and times localised,
+    a status parameter by its label)."""
+    return MESSAGES[code]().format(**{name: _shown(name, value) for name, value in params.items()})
 
 
 def field_label(key: str, index: int | None = None) -> str:

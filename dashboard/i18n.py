@@ -7,6 +7,7 @@ shows up in the tests, not as a silent English fallback).
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 from functools import cache
@@ -57,6 +58,18 @@ def format_date(value, style: str = "medium") -> str:
     from babel.dates import format_date as babel_format_date
 
     return babel_format_date(value, format=style, locale=current_language())
+
+
+LOCAL_TIMEZONE = "Europe/Berlin"
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """A moment in the programme's local time (Europe/Berlin), the way the reader's language writes it:
+    "25.11.2026, 17:04" / "11/25/26, 5:04 PM"."""
+    from babel.dates import format_datetime as babel_format_datetime
+    from babel.dates import get_timezone
+
+    return babel_format_datetime(value, format="short", tzinfo=get_timezone(LOCAL_TIMEZONE), locale=current_language())
 
 
 def format_percent(value: float) -> str:

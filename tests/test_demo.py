@@ -86,8 +86,9 @@ def test_changes_are_spread_without_a_pile_up(demo_programmes):
 def test_a_long_history_is_paged_on_the_permalink(app_env, herne):
     from streamlit.testing.v1 import AppTest
 
-    for _ in range(45):
-        services.record_status_change(herne, "1-1", make_change("in_progress"), EDITOR, today=TODAY)
+    for n in range(45):
+        change = make_change("in_progress", rationale=f"Der Rat hat zum {n + 1}. Mal beraten.")
+        services.record_status_change(herne, "1-1", change, EDITOR, today=TODAY)
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     app.query_params["pledge"] = "1-1"
     app.run()

@@ -134,7 +134,7 @@ def test_simultaneous_changes_are_all_kept_or_refused_never_lost(herne, save_wha
             services.record_status_change(
                 None,
                 "4-1",
-                make_change("in_progress"),
+                make_change("in_progress", rationale=f"Bewertung von {author}"),
                 Actor(author, "editor"),
                 expected_version=seen if save_what_was_read else None,
                 today=TODAY,
@@ -157,6 +157,50 @@ def test_simultaneous_changes_are_all_kept_or_refused_never_lost(herne, save_wha
     assert [c.sequence for c in by_sequence(view)] == list(range(1, len(saved) + 1))
     assert view.version == len(saved)
     assert count(StatusChange) == len(saved)
+
+
+def test_the_same_change_saved_twice_is_recorded_once_and_the_second_save_names_the_first(herne):
+    actor = Actor("redaktion", "editor", display_name="Erika Muster")
+    first = services.record_status_change(
+        None, "4-1", make_change("in_progress"), actor, expected_version=0, today=TODAY
+    )
+    for version in (0, 1, None):  # the same form sent again, after a reload, or from the command line
+        with pytest.raises(services.AlreadyRecorded) as refused:
+            services.record_status_change(
+                None, "4-1", make_change("in_progress"), actor, expected_version=version, today=TODAY
+            )
+        assert refused.value.sequence == first.sequence
+        assert refused.value.params["author"] == "Erika Muster"
+    assert count(StatusChange) == 1
+    # another rationale or another source is a new change
+    services.record_status_change(
+        None, "4-1", make_change("in_progress", rationale="Zweiter Beschluss"), actor, today=TODAY
+    )
+    assert count(StatusChange) == 2
+
+
+def test_simultaneous_identical_saves_record_one_change(herne):
+    """A double click sends the same form twice at the same moment: one change, the other told it exists."""
+    barrier = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def write() -> None:
+        barrier.wait()
+        try:
+            services.record_status_change(
+                None, "4-1", make_change("in_progress"), Actor("redaktion", "editor"), expected_version=0, today=TODAY
+            )
+            outcomes.append("saved")
+        except services.AlreadyRecorded:
+            outcomes.append("already recorded")
+
+    threads = [threading.Thread(target=write) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already recorded", "already recorded", "saved"]
+    assert count(StatusChange) == 1
 
 
 def test_correction_is_a_new_change_that_names_the_corrected_one(herne):

@@ -42,6 +42,7 @@ from tracker.services.browse import (
 from tracker.services.database import database_description, schema_is_current, upgrade_schema
 from tracker.services.demo import DemoReport, generate_demo_data, remove_demo_data
 from tracker.services.errors import (
+    AlreadyRecorded,
     Conflict,
     ImportRefused,
     InvalidInput,
@@ -104,6 +105,7 @@ __all__ = [
     "AuditRow",
     "BulkItem",
     "ChangeView",
+    "AlreadyRecorded",
     "Conflict",
     "DemoReport",
     "EditableRow",

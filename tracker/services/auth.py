@@ -36,10 +36,16 @@ class Actor:
     name: str
     role: str
     channel: str = "app"  # app, sso or cli
+    display_name: str = ""  # the person's full name; the login name is never shown publicly
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def signature(self) -> str:
+        """The name that signs what this actor records, publicly: the full name when one is set."""
+        return self.display_name or self.name
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,7 @@ def _check_credentials(session: Session, name: str, password: str, now: dt.datet
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    return Actor(user.name, user.role, "app")
+    return Actor(user.name, user.role, "app", user.display_name)
 
 
 def _verify(password_hash: str, password: str) -> bool:

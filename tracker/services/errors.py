@@ -45,6 +45,10 @@ MESSAGES: dict[str, str] = {
         "Nothing was imported. To keep them (with their history) marked as retired, import again "
         "with --retire-removed; or restore them in the text."
     ),
+    "already_recorded": (
+        "this change is recorded already: #{sequence} of {pledge}, {status} as of {effective_date}, recorded "
+        "by {author} at {recorded_at}; nothing was saved again"
+    ),
     "demo_exists": "demo programme {slug} exists already; use another --seed or --replace",
     # files
     "unreadable": "cannot be read: {reason}",
@@ -181,6 +185,22 @@ class Conflict(TrackerError):
             else ""
         )
         super().__init__("conflict", pledge=pledge, detail=detail)
+
+
+class AlreadyRecorded(TrackerError):
+    """The same change (status, date, rationale, sources) is in the pledge's history already; nothing was saved."""
+
+    def __init__(self, pledge: str, sequence: int, status: str, effective_date, author: str, recorded_at):
+        self.sequence = sequence
+        super().__init__(
+            "already_recorded",
+            pledge=pledge,
+            sequence=sequence,
+            status=status,
+            effective_date=effective_date,
+            author=author,
+            recorded_at=recorded_at,
+        )
 
 
 class ImportRefused(TrackerError):

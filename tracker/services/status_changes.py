@@ -17,7 +17,7 @@ from tracker import clock
 from tracker.models import Evidence, Pledge, Programme, StatusChange
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
-from tracker.services.errors import Conflict, InvalidInput, RowError, RowErrors
+from tracker.services.errors import AlreadyRecorded, Conflict, InvalidInput, RowError, RowErrors
 from tracker.services.inputs import (
     MAX_RATIONALE,
     SourceInput,
@@ -137,10 +137,42 @@ def check_items(
             errors.append(RowError("code", "listed_twice", {"pledge": item.code, "other": _row_name(other)}, **where))
         seen[item.code] = item
         try:
-            valid.append(validate_change(programme, item.change, today))
+            change = validate_change(programme, item.change, today)
         except InvalidInput as error:
             errors.append(RowError(error.field, error.code, error.params, index=error.index, **where))
+            continue
+        existing = find_identical(find_pledge(session, programme, item.code), change)
+        if existing is not None:
+            refusal = _already_recorded(existing)
+            errors.append(RowError("status", refusal.code, refusal.params, **where))
+        valid.append(change)
     return errors, valid
+
+
+def find_identical(pledge: Pledge, change: ValidChange) -> StatusChange | None:
+    """The change of ``pledge``'s history that ``change`` repeats, if any: the same status, effective date,
+    rationale and source addresses. Recording it again would only double the public history."""
+    urls = sorted(s.url for s in change.sources)
+    for existing in pledge.changes:
+        if (
+            existing.status == change.status
+            and existing.effective_date == change.effective_date
+            and existing.rationale == change.rationale
+            and sorted(s.url for s in existing.sources) == urls
+        ):
+            return existing
+    return None
+
+
+def _already_recorded(existing: StatusChange) -> AlreadyRecorded:
+    return AlreadyRecorded(
+        existing.pledge.code,
+        existing.sequence,
+        existing.status,
+        existing.effective_date,
+        existing.author,
+        clock.as_utc(existing.recorded_at),
+    )
 
 
 def _row_name(item: BulkItem) -> str:
@@ -165,8 +197,6 @@ def _append(
     actor: Actor,
     expected_version: int | None,
 ) -> RecordedChange:
-    if expected_version is not None and pledge.version != expected_version:
-        raise _conflict(pledge)
     corrects_id = None
     if valid.corrects_sequence is not None:
         target = next((c for c in pledge.changes if c.sequence == valid.corrects_sequence), None)
@@ -176,6 +206,11 @@ def _append(
                 "corrects", "no_such_change", pledge=pledge.code, sequence=valid.corrects_sequence, known=known
             )
         corrects_id = target.id
+    existing = find_identical(pledge, valid)
+    if existing is not None:
+        raise _already_recorded(existing)
+    if expected_version is not None and pledge.version != expected_version:
+        raise _conflict(pledge)
 
     recorded_at = clock.now_utc()
     previous = pledge.current_status
@@ -186,21 +221,21 @@ def _append(
         status=valid.status,
         effective_date=valid.effective_date,
         rationale=valid.rationale,
-        author=actor.name,
+        author=actor.signature,
         recorded_at=recorded_at,
         corrects_id=corrects_id,
     )
     current = pledge.current_change(new)
-    _claim(session, programme, pledge, current_status=current.status, status_date=current.effective_date)
+    _claim(session, programme, pledge, valid, current_status=current.status, status_date=current.effective_date)
     session.add(new)
     for source in valid.sources:
-        new.sources.append(_evidence(programme, pledge, source, actor.name, recorded_at))
+        new.sources.append(_evidence(programme, pledge, source, actor.signature, recorded_at))
     try:
         session.flush()
     except IntegrityError:
         code = pledge.code
         session.rollback()
-        raise _conflict(find_pledge(session, programme, code)) from None
+        raise _refusal(find_pledge(session, programme, code), valid) from None
     record_event(
         session,
         actor,
@@ -221,8 +256,9 @@ def _append(
     )
 
 
-def _claim(session: Session, programme: Programme, pledge: Pledge, **values) -> None:
-    """Update the pledge only if nobody changed it since it was read (optimistic lock), else Conflict."""
+def _claim(session: Session, programme: Programme, pledge: Pledge, valid: ValidChange | None, **values) -> None:
+    """Update the pledge only if nobody changed it since it was read (optimistic lock), else refuse:
+    ``AlreadyRecorded`` when what was committed meanwhile is ``valid`` itself (a double submit), else Conflict."""
     claimed = session.execute(
         update(Pledge)
         .where(Pledge.id == pledge.id, Pledge.version == pledge.version)
@@ -232,7 +268,12 @@ def _claim(session: Session, programme: Programme, pledge: Pledge, **values) -> 
     if claimed.rowcount != 1:
         code = pledge.code
         session.rollback()
-        raise _conflict(find_pledge(session, programme, code))
+        raise _refusal(find_pledge(session, programme, code), valid)
+
+
+def _refusal(pledge: Pledge, valid: ValidChange | None) -> AlreadyRecorded | Conflict:
+    existing = find_identical(pledge, valid) if valid is not None else None
+    return _already_recorded(existing) if existing is not None else _conflict(pledge)
 
 
 def add_evidence(
@@ -244,7 +285,7 @@ def add_evidence(
     with unit_of_work() as session:
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
-        session.add(_evidence(prog, pledge, valid, actor.name, clock.now_utc()))
+        session.add(_evidence(prog, pledge, valid, actor.signature, clock.now_utc()))
         record_event(session, actor, "evidence.add", prog.id, pledge.code, {"url": valid.url, "title": valid.title})
 
 
@@ -268,7 +309,7 @@ def set_success_criterion(
         previous = pledge.success_criterion
         if previous == value:
             return
-        _claim(session, prog, pledge, success_criterion=value)
+        _claim(session, prog, pledge, None, success_criterion=value)
         record_event(session, actor, "pledge.success_criterion", prog.id, pledge.code, {"from": previous, "to": value})
 
 
