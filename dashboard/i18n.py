@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -39,10 +42,31 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+# The language of a request served outside a Streamlit run (the sign-in page of ``dashboard.server``).
+_request_language: ContextVar[str | None] = ContextVar("request_language", default=None)
+
+
+def language_of(chosen: str | None) -> str:
+    """``chosen`` if the app speaks it, else German."""
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[str]:
+    """Word everything inside in ``language``, outside a Streamlit run (``_`` then ignores the session)."""
+    token = _request_language.set(language_of(language))
+    try:
+        yield _request_language.get()
+    finally:
+        _request_language.reset(token)
+
+
 def current_language() -> str:
     """The language chosen in the URL (``?lang=``) or by the switch; German when unset or unknown."""
-    chosen = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY)
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    forced = _request_language.get()
+    if forced is not None:
+        return forced
+    return language_of(st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY))
 
 
 def _(message: str) -> str:

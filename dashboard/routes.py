@@ -20,6 +20,8 @@ from dashboard.i18n import _
 from tracker.services import Actor
 
 PAGES = Path(__file__).resolve().parent / "views"
+# The addresses of the staff pages: a browser opening one without a live session is sent to the sign-in.
+STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit")
 
 
 def overview(default: bool = False) -> StreamlitPage:
@@ -60,6 +62,7 @@ def sign_in() -> StreamlitPage:
 
 
 def _staff(file: str, title: str, icon: str, url_path: str, visible: bool) -> StreamlitPage:
+    assert url_path in STAFF_PATHS, f"staff page /{url_path} is missing from STAFF_PATHS"
     return st.Page(
         PAGES / file, title=title, icon=icon, url_path=url_path, visibility="visible" if visible else "hidden"
     )

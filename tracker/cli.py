@@ -65,8 +65,8 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8501,
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "localhost",
 ) -> None:
-    """Start the dashboard (Streamlit) on the configured database."""
-    spec = importlib.util.find_spec("dashboard.app")
+    """Start the dashboard (Streamlit, with the staff sign-in) on the configured database."""
+    spec = importlib.util.find_spec("dashboard.server")
     if spec is None or spec.origin is None:
         fail("the dashboard is not installed beside the tracker; install the project with: pip install -e .")
     sys.stdout.flush()

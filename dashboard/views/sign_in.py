@@ -9,9 +9,7 @@ from dashboard.i18n import _
 def sign_in_page() -> None:
     actor = auth.current_actor()
     if actor is None:
-        st.title(_("Sign in for the editorial team"))
-        st.caption(_("Only for the people who keep this tracker up to date. Voters need no account."))
-        auth.sign_in_form()
+        auth.sign_in_link(_("Sign in for the editorial team"))
         return
     st.title(_("Editorial team"))
     auth.signed_in_bar(actor)

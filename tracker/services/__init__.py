@@ -72,6 +72,7 @@ from tracker.services.programmes import (
     list_programmes,
     load_metadata,
 )
+from tracker.services.sessions import SessionStarted, end_session, resolve_session, start_session
 from tracker.services.statistics import AreaCount, area_status_counts, last_update, status_counts
 from tracker.services.status_changes import (
     BulkItem,
@@ -170,6 +171,10 @@ __all__ = [
     "schema_is_current",
     "search_pledges",
     "set_password",
+    "SessionStarted",
+    "start_session",
+    "resolve_session",
+    "end_session",
     "set_success_criterion",
     "settings",
     "sso_actor",

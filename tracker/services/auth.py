@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.models import User
+from tracker.models import StaffSession, User
 from tracker.services.audit_log import record_event
 from tracker.services.errors import InvalidInput, NotFound, PermissionDenied, SignInFailed
 from tracker.services.unit_of_work import unit_of_work
@@ -109,7 +109,9 @@ def add_user(actor: Actor, name: str, password: str, role: str) -> Account:
 def disable_user(actor: Actor, name: str) -> None:
     require(actor, Role.ADMIN)
     with unit_of_work() as session:
-        _find_user(session, name).disabled = True
+        user = _find_user(session, name)
+        user.disabled = True
+        _revoke_sessions(session, user)
         record_event(session, actor, "account.disable", detail={"account": name})
 
 
@@ -123,7 +125,18 @@ def set_password(actor: Actor, name: str, password: str) -> None:
         user.password_hash = _hasher.hash(password)
         user.failed_attempts = 0
         user.locked_until = None
+        _revoke_sessions(session, user)
         record_event(session, actor, "account.password", detail={"account": name})
+
+
+def _revoke_sessions(session: Session, user: User) -> None:
+    """End every open session of an account (a new password, a disabled account): at its next request,
+    each signed-in browser of the account shows the sign-in again."""
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=clock.now_utc())
+    )
 
 
 def list_users(actor: Actor) -> list[Account]:
