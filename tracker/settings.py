@@ -41,6 +41,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRACKER_MAINTAINER", "", "Who maintains the tracker, shown on the method page.", "app"),
     Setting("TRACKER_CONTACT", "", "Where to send corrections and hints, shown on the method page.", "app"),
     Setting(
+        "TRACKER_DATA_LICENCE",
+        "CC BY 4.0",
+        "The licence of the published figures, ratings and sources, named on the edition's method and data pages.",
+        "cli",
+    ),
+    Setting(
+        "TRACKER_DATA_LICENCE_URL",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "Where the licence's text is (linked beside its name; empty for no link).",
+        "cli",
+    ),
+    Setting(
         "TRACKER_TEST_POSTGRES_URL",
         "",
         "A PostgreSQL database the tests may wipe; with it every database test also runs on PostgreSQL.",

@@ -41,6 +41,15 @@ from tracker.services.browse import (
 )
 from tracker.services.database import database_description, schema_is_current, upgrade_schema
 from tracker.services.demo import DemoReport, generate_demo_data, remove_demo_data
+from tracker.services.edition import (
+    AreaInfo,
+    EditionData,
+    EditionPledge,
+    GoalInfo,
+    Snapshot,
+    edition_data,
+    term_years,
+)
 from tracker.services.errors import (
     AlreadyRecorded,
     Conflict,
@@ -103,12 +112,17 @@ __all__ = [
     "Account",
     "Actor",
     "AreaCount",
+    "AreaInfo",
     "AuditRow",
     "BulkItem",
     "ChangeView",
     "AlreadyRecorded",
     "Conflict",
     "DemoReport",
+    "EditionData",
+    "EditionPledge",
+    "GoalInfo",
+    "Snapshot",
     "EditableRow",
     "ImportPlan",
     "ImportRefused",
@@ -141,6 +155,7 @@ __all__ = [
     "authenticate",
     "database_description",
     "disable_user",
+    "edition_data",
     "editable_rows",
     "export_csv",
     "export_json",
@@ -182,6 +197,7 @@ __all__ = [
     "status_csv_template",
     "status_timeline",
     "suggest_codes",
+    "term_years",
     "today",
     "upgrade_schema",
 ]

@@ -150,8 +150,10 @@ def _pledge(pledge: Pledge, area_numbers: dict, goal_codes: dict, loose: list[Ev
     }
 
 
-def export_json(programme: str | None) -> str:
-    return json.dumps(export_programme(programme), ensure_ascii=False, indent=2) + "\n"
+def export_json(programme: str | None, exported: dict[str, Any] | None = None) -> str:
+    """The JSON export; ``exported`` is ``export_programme(programme)`` when the caller has read it already."""
+    data = exported if exported is not None else export_programme(programme)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 CSV_COLUMNS = (
@@ -171,9 +173,9 @@ CSV_COLUMNS = (
 )
 
 
-def export_csv(programme: str | None) -> str:
-    """One row per pledge, in programme order; formula-like cells are neutralised."""
-    data = export_programme(programme)
+def export_csv(programme: str | None, exported: dict[str, Any] | None = None) -> str:
+    """One row per pledge, in programme order; formula-like cells are neutralised (``exported``: as above)."""
+    data = exported if exported is not None else export_programme(programme)
     areas = {a["number"]: a for a in data["areas"]}
     goals = {g["code"]: g for a in data["areas"] for g in a["goals"]}
     out = io.StringIO()

@@ -1,0 +1,89 @@
+"""The edition's own catalogue (``locale/{de,en}/LC_MESSAGES/edition.po``) and its Jinja environments.
+
+Message ids are English; both catalogues are complete (a test holds them to every message the
+templates and this package use). Each language gets one Jinja environment with autoescaping on and
+gettext installed new-style, so that ``_("... %(name)s", name=value)`` escapes ``value``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from functools import cache, lru_cache
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as babel_format_decimal
+from babel.numbers import format_percent as babel_format_percent
+
+PACKAGE = Path(__file__).resolve().parent
+LOCALE_DIR = PACKAGE / "locale"
+TEMPLATES = PACKAGE / "templates"
+DOMAIN = "edition"
+LANGUAGES: dict[str, str] = {"de": "Deutsch", "en": "English"}
+LOCAL_TIMEZONE = "Europe/Berlin"
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(language: str) -> gettext.GNUTranslations:
+    """The compiled catalogue of ``language`` (compiled in memory from the .po file, once per process)."""
+    with catalogue_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def gettext_in(language: str):
+    """``_`` for Python code that words something in ``language`` (feeds, chart texts)."""
+    return translations(language).gettext
+
+
+@lru_cache(maxsize=8192)
+def format_date(value: dt.date, language: str, style: str = "medium") -> str:
+    """A date the way the language writes it (15.01.2026 / Jan 15, 2026); the same dates recur a lot."""
+    return babel_format_date(value, format=style, locale=language)
+
+
+def format_datetime(value: dt.datetime, language: str) -> str:
+    """A moment in the programme's local time: "25.11.2026, 17:04" / "11/25/26, 5:04 PM"."""
+    return babel_format_datetime(value, format="short", tzinfo=get_timezone(LOCAL_TIMEZONE), locale=language)
+
+
+def format_percent(value: float, language: str) -> str:
+    return babel_format_percent(value, format="#,##0 %", locale=language)
+
+
+def format_number(value: int, language: str) -> str:
+    return babel_format_decimal(value, locale=language)
+
+
+@cache
+def environment(language: str) -> jinja2.Environment:
+    """The templates, speaking ``language``; autoescaping on for everything they render."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)
+    env.filters["date"] = lambda value, style="medium": format_date(value, language, style)
+    env.filters["datetime"] = lambda value: format_datetime(value, language)
+    env.filters["percent"] = lambda value: format_percent(value, language)
+    env.filters["number"] = lambda value: format_number(value, language)
+    return env
