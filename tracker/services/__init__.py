@@ -7,15 +7,18 @@ ends need nothing else from ``tracker``.
 """
 
 from tracker import settings
-from tracker.clock import today
-from tracker.services.audit import AuditRow, audit_csv, list_events
+from tracker.clock import LOCAL_TIMEZONE, today
+from tracker.formulas import spreadsheet_csv
+from tracker.services.audit import AuditRow, audit_people, list_events
 from tracker.services.auth import (
     Account,
     Actor,
+    account_actor,
     add_user,
     authenticate,
     disable_user,
     list_users,
+    set_display_name,
     set_password,
     sso_actor,
 )
@@ -96,6 +99,7 @@ from tracker.services.status_import import (
 )
 
 __all__ = [
+    "LOCAL_TIMEZONE",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "SCHEMA_NAME",
@@ -133,11 +137,12 @@ __all__ = [
     "StatusChangeInput",
     "StatusRow",
     "TrackerError",
+    "account_actor",
     "add_evidence",
     "add_user",
     "area_options",
     "area_status_counts",
-    "audit_csv",
+    "audit_people",
     "authenticate",
     "database_description",
     "disable_user",
@@ -170,6 +175,7 @@ __all__ = [
     "restore_programme",
     "schema_is_current",
     "search_pledges",
+    "set_display_name",
     "set_password",
     "SessionStarted",
     "start_session",
@@ -177,6 +183,7 @@ __all__ = [
     "end_session",
     "set_success_criterion",
     "settings",
+    "spreadsheet_csv",
     "sso_actor",
     "status_counts",
     "status_csv_template",
