@@ -170,16 +170,15 @@ def summary(row: services.AuditRow) -> str:
 
 
 def columns(with_programme: bool) -> list[str]:
-    names = [_("Time"), _("Person"), _("Channel"), _("Action"), _("Measure")]
-    return [*names, _("Programme"), _("What changed")] if with_programme else [*names, _("What changed")]
+    """Who did what when first (a phone shows the first columns), the programme only while several appear."""
+    programme = [_("Programme")] if with_programme else []
+    return [_("Time"), _("Person"), _("Action"), _("Measure"), *programme, _("What changed"), _("Channel")]
 
 
 def _cells(row: services.AuditRow, time: str, with_programme: bool) -> list[str]:
+    programme = [row.programme or ""] if with_programme else []
     channel = CHANNELS[row.channel]() if row.channel in CHANNELS else row.channel
-    cells = [time, row.actor, channel, action_label(row.action), row.pledge or ""]
-    if with_programme:
-        cells.append(row.programme or "")
-    return [*cells, summary(row)]
+    return [time, row.actor, action_label(row.action), row.pledge or "", *programme, summary(row), channel]
 
 
 def table(rows: list[services.AuditRow], with_programme: bool) -> pd.DataFrame:

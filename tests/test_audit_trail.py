@@ -121,26 +121,27 @@ def downloads(monkeypatch) -> list[tuple[str, bytes]]:
 def test_audit_page_in_german_with_local_times_action_names_summaries_and_csv(
     app_env, accounts, monkeypatch, downloads
 ):
-    monkeypatch.setattr(clock, "now_utc", lambda: JULY_FIRST)
-    services.record_status_change(accounts, "8.2-4", make_change("in_progress", "2026-03-01"), ERIKA, today=TODAY)
     two_sources = [
         services.SourceInput("https://www.herne.de/rat/1", "Ratsbeschluss", "council"),
         services.SourceInput("https://www.waz.de/herne/2", "WAZ", "press"),
     ]
-    services.record_status_change(
-        accounts, "8.2-4", make_change("kept", "2026-06-30", sources=two_sources), ERIKA, today=TODAY
-    )
-    services.set_password(ADMIN, "erika", "ein ganz neues passwort")
-    fail("niemand", PASSWORD)
-    for _ in range(5):
-        fail("erika", WRONG)
-    fail("erika", "ein ganz neues passwort")  # locked
-    fail("carla", PASSWORD)  # disabled
+    with monkeypatch.context() as then:
+        then.setattr(clock, "now_utc", lambda: JULY_FIRST)
+        services.record_status_change(accounts, "8.2-4", make_change("in_progress", "2026-03-01"), ERIKA, today=TODAY)
+        services.record_status_change(
+            accounts, "8.2-4", make_change("kept", "2026-06-30", sources=two_sources), ERIKA, today=TODAY
+        )
+        services.set_password(ADMIN, "erika", "ein ganz neues passwort")
+        fail("niemand", PASSWORD)
+        for _ in range(5):
+            fail("erika", WRONG)
+        fail("erika", "ein ganz neues passwort")  # locked
+        fail("carla", PASSWORD)  # disabled
 
     app = sign_in(open_app("views/audit.py"), "bert")
     assert app.title[0].value == "Protokoll"
     table = app.dataframe[0].value
-    assert list(table.columns) == ["Zeit", "Person", "Kanal", "Aktion", "Maßnahme", "Was sich geändert hat"]
+    assert list(table.columns) == ["Zeit", "Person", "Aktion", "Maßnahme", "Was sich geändert hat", "Kanal"]
     rated = table[table["Aktion"] == "Status geändert"]
     assert list(rated["Zeit"]) == ["01.07.2026, 12:00:00"] * 2
     assert list(rated["Was sich geändert hat"]) == [
@@ -167,9 +168,10 @@ def test_audit_page_in_german_with_local_times_action_names_summaries_and_csv(
     [(name, data)] = [d for d in downloads if (d[0] or "").endswith(".csv")]
     assert name == f"audit-{services.today().isoformat()}.csv"
     text = data.decode("utf-8")
-    assert text.startswith("\ufeffZeit;Person;Kanal;Aktion;Maßnahme;Was sich geändert hat;Details (JSON)\r\n")
-    assert "2026-07-01 12:00:00;erika;Web;Status geändert;8.2-4;Nr. 2: In Arbeit → Umgesetzt" in text
-    row = next(r for r in csv.reader(io.StringIO(text[1:]), delimiter=";") if r[5].startswith("Nr. 2:"))
+    assert text.startswith("\ufeffZeit;Person;Aktion;Maßnahme;Was sich geändert hat;Kanal;Details (JSON)\r\n")
+    assert "2026-07-01 12:00:00;erika;Status geändert;8.2-4;Nr. 2: In Arbeit → Umgesetzt" in text
+    row = next(r for r in csv.reader(io.StringIO(text[1:]), delimiter=";") if r[4].startswith("Nr. 2:"))
+    assert row[5] == "Web"
     detail = json.loads(row[6])
     assert detail["status"] == "kept" and detail["previous_status"] == "in_progress" and len(detail["sources"]) == 2
     assert PASSWORD not in text and WRONG not in text
@@ -182,5 +184,8 @@ def test_audit_page_in_german_with_local_times_action_names_summaries_and_csv(
     next(s for s in app.selectbox if s.label == "Person").set_value(None).run()
     next(t for t in app.text_input if t.label == "Nummer der Maßnahme").input("8.2-4").run()
     assert set(app.dataframe[0].value["Maßnahme"]) == {"8.2-4"} and len(app.dataframe[0].value) == 2
-    next(d for d in app.date_input if d.label == "Von").set_value(dt.date(2026, 7, 2)).run()
+    dates = {d.label: d for d in app.date_input}
+    assert dates["Von"].value == dt.date(2026, 7, 1)  # the first day with an event: everything by default
+    assert dates["Bis"].value == clock.local_date(clock.now_utc())
+    dates["Von"].set_value(dt.date(2026, 7, 2)).run()
     assert app.dataframe[0].value.empty

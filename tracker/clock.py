@@ -22,6 +22,13 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 LOCAL_TIMEZONE = "Europe/Berlin"  # the tracker's local time: the audit trail's days and times
 
 
+def local_date(moment: dt.datetime) -> dt.date:
+    """The local day (``LOCAL_TIMEZONE``) of a moment; a naive moment is UTC."""
+    from zoneinfo import ZoneInfo
+
+    return as_utc(moment).astimezone(ZoneInfo(LOCAL_TIMEZONE)).date()
+
+
 def local_day_start(day: dt.date) -> dt.datetime:
     """The moment (in UTC) a local day begins (``LOCAL_TIMEZONE``, daylight saving time included)."""
     from zoneinfo import ZoneInfo

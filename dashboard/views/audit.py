@@ -13,17 +13,20 @@ def audit_page() -> None:
     auth.signed_in_bar(actor)
     st.title(_("Audit trail"))
     actions = sorted(audit_trail.ACTIONS, key=audit_trail.action_label)
-    people = services.audit_people(actor)
+    span = services.audit_span(actor)
     first, second = st.columns(2), st.columns(3)
     action = first[0].selectbox(
         _("Action"),
         [None, *actions],
         format_func=lambda a: _("All actions") if a is None else audit_trail.action_label(a),
     )
-    person = first[1].selectbox(_("Person"), [None, *people], format_func=lambda p: _("Everyone") if p is None else p)
+    person = first[1].selectbox(
+        _("Person"), [None, *span.people], format_func=lambda p: _("Everyone") if p is None else p
+    )
     pledge = second[0].text_input(_("Measure code"), max_chars=40).strip() or None
-    since = second[1].date_input(_("From"), value=None, format="DD.MM.YYYY")
-    until = second[2].date_input(_("Until"), value=None, format="DD.MM.YYYY", max_value=services.today())
+    # Days from the first event to today (local days): a filled field shows no English "dd.mm.yyyy" placeholder.
+    since = second[1].date_input(_("From"), value=span.first_day, format="DD.MM.YYYY", max_value=span.today)
+    until = second[2].date_input(_("Until"), value=span.today, format="DD.MM.YYYY", max_value=span.today)
     rows = services.list_events(actor, person, pledge, since, until, action)
     with_programme = len({row.programme for row in rows if row.programme}) > 1
     st.caption(_("{n} entries, newest first; times in German time (Europe/Berlin)").format(n=len(rows)))

@@ -9,7 +9,7 @@ ends need nothing else from ``tracker``.
 from tracker import settings
 from tracker.clock import LOCAL_TIMEZONE, today
 from tracker.formulas import spreadsheet_csv
-from tracker.services.audit import AuditRow, audit_people, list_events
+from tracker.services.audit import AuditRow, AuditSpan, audit_span, list_events
 from tracker.services.auth import (
     Account,
     Actor,
@@ -108,6 +108,7 @@ __all__ = [
     "Actor",
     "AreaCount",
     "AuditRow",
+    "AuditSpan",
     "BulkItem",
     "ChangeView",
     "AlreadyRecorded",
@@ -142,7 +143,7 @@ __all__ = [
     "add_user",
     "area_options",
     "area_status_counts",
-    "audit_people",
+    "audit_span",
     "authenticate",
     "database_description",
     "disable_user",

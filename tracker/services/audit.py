@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import clock
 from tracker.models import AuditEvent, Programme
@@ -70,8 +70,19 @@ def list_events(
     return rows
 
 
-def audit_people(actor: Actor) -> list[str]:
-    """Everyone who appears in the audit trail (accounts, and names tried at failed sign-ins), by name."""
+@dataclass(frozen=True)
+class AuditSpan:
+    """What the audit trail's filters offer: its people, and its local days from the first event to today."""
+
+    people: tuple[str, ...]  # accounts, and names tried at failed sign-ins, by name
+    first_day: dt.date
+    today: dt.date
+
+
+def audit_span(actor: Actor) -> AuditSpan:
     require(actor, Role.ADMIN)
+    today = clock.local_date(clock.now_utc())
     with unit_of_work() as session:
-        return list(session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)))
+        people = tuple(session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)))
+        first = session.scalar(select(func.min(AuditEvent.at)))
+    return AuditSpan(people, min(clock.local_date(first), today) if first else today, today)
