@@ -69,6 +69,7 @@ from tracker.services.opendata import (
 from tracker.services.programmes import (
     ImportReport,
     ProgrammeInfo,
+    default_programme,
     get_programme,
     import_programme,
     import_programme_file,
@@ -146,6 +147,7 @@ __all__ = [
     "audit_span",
     "authenticate",
     "database_description",
+    "default_programme",
     "disable_user",
     "editable_rows",
     "export_csv",
