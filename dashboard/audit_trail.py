@@ -33,6 +33,8 @@ ACTIONS: dict[str, Callable[[], str]] = {
     "account.password": lambda: _("Password set"),
     "account.display_name": lambda: _("Full name set"),
     "sign_in.failed": lambda: _("Sign-in failed"),
+    "session.start": lambda: _("Signed in"),
+    "session.end": lambda: _("Signed out"),
 }
 
 CHANNELS: dict[str, Callable[[], str]] = {
@@ -159,6 +161,8 @@ SUMMARIES: dict[str, Callable[[dict], str]] = {
     "account.password": lambda d: _("Password set for {account}").format(account=d.get("account")),
     "account.display_name": _display_name,
     "sign_in.failed": _sign_in_failed,
+    "session.start": lambda d: "",
+    "session.end": lambda d: "",
 }
 
 
