@@ -56,7 +56,7 @@ def describe(path: str, params: dict[str, str], base_url: str) -> ShellMeta:
     with speaking(language):
         app_name = _("Pledge tracker")
         try:
-            programme = services.get_programme(slug)
+            programme = services.get_programme(slug) if slug else services.default_programme()
         except services.TrackerError:
             return ShellMeta(language, app_name, _("Which election pledges have been kept?"), canonical)
         code = params.get("pledge")

@@ -88,6 +88,16 @@ def test_a_permalink_without_programme_opens_the_default_not_the_demo(demo_then_
     assert all(query["programme"] == [demo_then_herne] for query in link_queries(demo).values())
 
 
+def test_a_shared_permalink_without_programme_previews_the_default_programmes_measure(demo_then_herne):
+    from dashboard.page_shell import describe
+
+    meta = describe("/", {"pledge": "8.2-4"}, "https://tracker.example")
+    assert meta.title.startswith("Maßnahme 8.2-4: ") and "Herne" in meta.title
+    assert meta.description.startswith("Schüler und Schülerinnen mit Leihgeräten")
+    demo = describe("/", {"programme": demo_then_herne, "pledge": "8.2-4"}, "https://tracker.example")
+    assert "Demo" in demo.title and demo.canonical.endswith(f"?programme={demo_then_herne}&pledge=8.2-4")
+
+
 def test_every_link_of_the_overview_and_the_measures_names_the_programme(demo_then_herne, tmp_path):
     import_bochum(tmp_path)
     overview = open_app(programme=BOCHUM)
