@@ -138,7 +138,10 @@ def test_bulk_save_is_all_or_nothing(herne):
 
 def test_sso_maps_only_listed_addresses():
     allowed = {"Presse@HAK-Herne.de": "editor"}
-    assert services.sso_actor("presse@hak-herne.de", allowed) == Actor("presse@hak-herne.de", "editor", "sso")
+    actor = services.sso_actor("presse@hak-herne.de", allowed, "Pia Presse")
+    assert actor == Actor("presse@hak-herne.de", "editor", "sso", "Pia Presse")
+    assert actor.signature == "Pia Presse"  # the public signature is the name, never the address
+    assert services.sso_actor("presse@hak-herne.de", allowed).signature == "presse"
     with pytest.raises(services.PermissionDenied):
         services.sso_actor("someone@else.de", allowed)
 

@@ -278,10 +278,12 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def sso_actor(email: str | None, allowed: dict[str, str]) -> Actor:
-    """The actor for a single-sign-on user: only e-mail addresses listed in ``allowed`` get a role."""
+def sso_actor(email: str | None, allowed: dict[str, str], full_name: str | None = None) -> Actor:
+    """The actor for a single-sign-on user: only e-mail addresses listed in ``allowed`` get a role. What
+    they record is signed with the identity provider's ``full_name``, never with the e-mail address."""
     address = (email or "").strip().lower()
     roles = {k.strip().lower(): v for k, v in allowed.items()}
     if not address or roles.get(address) not in ROLES:
         raise PermissionDenied("sso_not_allowed")
-    return Actor(address, roles[address], "sso")
+    name = " ".join((full_name or "").split())[:200] or address.split("@", 1)[0]
+    return Actor(address, roles[address], "sso", name)
