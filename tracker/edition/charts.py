@@ -27,7 +27,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
-from tracker.edition.svg import FONT_STACK, SVG_NS, element, fit, safe_href, serialise, text_width, wrap
+from tracker.edition.svg import FONT_STACK, SVG_NS, element, fit, number, safe_href, serialise, text_width, wrap
 from tracker.statuses import COLORS, DISPLAY_ORDER, STATUS_KEYS, TEXT_COLORS, Status
 
 __all__ = ["COMPACT_BELOW", "Bar", "ChartText", "TimePoint", "nice_ticks", "stacked_bars_svg", "timeline_svg"]
@@ -312,27 +312,34 @@ def stacked_bars_svg(
     if compact:
         label_width = frame.inner
         bar_x, bar_height, pitch = float(pad), 16, 44
-    else:
-        label_width = min(300, max(140, round(0.34 * frame.width)))
+    else:  # a label column as wide as the longest label, up to 40 % of the width
+        longest = max((text_width(" ".join(bar.label.split()), label_size) for bar in bars), default=0)
+        label_width = min(round(0.4 * frame.inner), max(80, math.ceil(longest) + 14))
         bar_x, bar_height, pitch = float(pad + label_width), 18, 30
     bar_span = frame.width - pad - end_width - bar_x
 
     if normalised:
+        domain = 100
         ticks = [0, 25, 50, 75, 100] if bar_span >= 200 else [0, 50, 100]
         tick_labels = [fmt.whole_percent(t / 100) for t in ticks]
-        positions = [bar_x + bar_span * t / 100 for t in ticks]
-    else:
-        ticks = nice_ticks(max(totals, default=0), most=max(2, min(8, int(bar_span // 48))))
+    else:  # the longest bar takes the full span; grid lines at round numbers up to it
+        domain = max(totals, default=0) or 1
+        ticks = [t for t in nice_ticks(domain, most=max(2, min(8, int(bar_span // 48)))) if t <= domain]
         tick_labels = [fmt.number(t) for t in ticks]
-        positions = [bar_x + bar_span * t / ticks[-1] for t in ticks]
-    scale = bar_span / ticks[-1]
+    positions = [bar_x + bar_span * t / domain for t in ticks]
+    scale = bar_span / domain
 
     frame.y += 4
     rows_top = frame.y
     rows_bottom = rows_top + pitch * len(bars)
     grid = element(frame.root, "g", {"stroke": GRID, "stroke-width": 1, "class": "grid"})
+    # wide: grid lines through all rows; compact: only beside the bars, not through the labels above them
+    spans = [(rows_top - 2, rows_bottom)]
+    if compact:
+        spans = [(rows_top + i * pitch + label_size + 3, rows_top + (i + 1) * pitch - 4) for i in range(len(bars))]
     for x in positions:
-        element(grid, "line", {"x1": x, "x2": x, "y1": rows_top - 2, "y2": rows_bottom})
+        for y1, y2 in spans:
+            element(grid, "line", {"x1": x, "x2": x, "y1": y1, "y2": y2})
 
     rows = element(frame.root, "g", {"class": "rows"})
     for bar, total, end in zip(bars, totals, ends, strict=True):
@@ -463,6 +470,7 @@ def timeline_svg(
         _text(axis, plot_x - 6, y_of(tick) + 4, label, text_anchor="end")
 
     xs = [x_of(p.day) for p in points] + [x_of(end)]
+    right = plot_x + plot_width
     bands = element(frame.root, "g", {"class": "bands"})
     lower = [0] * len(points)
     for status in rated_statuses:
@@ -475,8 +483,16 @@ def timeline_svg(
                 outline += [(xs[i + 1], y_of(lower[i])), (xs[i], y_of(lower[i]))]
             band = element(bands, "g", {"class": "band", "data-status": status})
             element(band, "title", None, labels[status])
-            path = "M" + " L".join(f"{_short(x)} {_short(y)}" for x, y in _without_repeats(outline)) + " Z"
+            path = "M" + " L".join(f"{number(x)} {number(y)}" for x, y in _without_repeats(outline)) + " Z"
             element(band, "path", {"d": path, "fill": COLORS[status]})
+            # the last value written at the right end, where the band is tall enough and already at that value
+            value = fmt.number(upper[-1] - lower[-1])
+            room = right - text_width(value, 12) - 14
+            steady = all((upper[i], lower[i]) == (upper[-1], lower[-1]) for i in range(len(points)) if xs[i + 1] > room)
+            if steady and y_of(lower[-1]) - y_of(upper[-1]) >= 16:
+                middle = (y_of(lower[-1]) + y_of(upper[-1])) / 2
+                _text(band, right - 7, middle + 12 * 0.36, value, font_size=12, text_anchor="end",
+                      fill=TEXT_COLORS[status])  # fmt: skip
         lower = upper
 
     element(frame.root, "line", {"x1": plot_x, "x2": plot_x + plot_width, "y1": plot_bottom, "y2": plot_bottom}
@@ -494,10 +510,6 @@ def timeline_svg(
         _text(axis, at, plot_bottom + 17, label, text_anchor=anchor)
     frame.y = plot_bottom + 24
     return frame.finish()
-
-
-def _short(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _without_repeats(outline: list[tuple[float, float]]) -> list[tuple[float, float]]:
