@@ -277,3 +277,59 @@ def test_png_has_the_asked_width_and_shows_the_text():
     heading = grey.crop((0, 0, image.width, int(44 * scale)))
     dark = sum(heading.histogram()[:100])
     assert dark > 300, "the PNG shows no title text: is the font of tracker.edition.images installed?"
+
+
+def test_timeline_writes_last_values_in_readable_colours_and_handles_a_single_day():
+    root = parse(timeline_svg(timeline_points(), chart_text()))
+    written = {}
+    for band in root.findall(".//svg:g[@class='band']", NS):
+        for node in band.iter(f"{SVG}text"):
+            assert node.get("fill") == TEXT_COLORS[band.get("data-status")]
+            written[band.get("data-status")] = node.text
+    assert written == {"kept": "4", "in_progress": "4", "partially_kept": "4", "broken": "4", "stalled": "4"}
+    one_day = timeline_svg([TimePoint(dt.date(2026, 3, 5), {"kept": 2, "not_rated": 8})], chart_text("en"))
+    assert date_labels(one_day) == ["Mar 5, 2026"]
+    assert "On Mar 5, 2026: 2 of 10 measures rated, 8 not yet rated (not shown)" in texts(parse(one_day))
+
+
+def test_nothing_rated_and_empty_rows_still_draw_a_chart():
+    bars = [Bar("1 Wohnen", {"not_rated": 4}), Bar("2 Leer", {})]
+    root = parse(stacked_bars_svg(bars, chart_text()))
+    assert [texts(row)[-1] for row in rows(root)] == [f"0,0{NBSP}%", "–"]
+    root = parse(stacked_bars_svg(bars, chart_text(), normalised=True))
+    assert [texts(row)[-1] for row in rows(root)] == ["4", "0"]
+    root = parse(timeline_svg(timeline_points(rated_by_end=0), chart_text()))
+    assert not root.findall(".//svg:g[@class='band']", NS)
+    assert "Am 01.11.2026: 0 von 262 Maßnahmen bewertet, 262 noch nicht bewertet (nicht im Diagramm)" in texts(root)
+
+
+def test_bad_input_is_refused_with_a_message_that_says_what_is_accepted():
+    with pytest.raises(ValueError, match="bar 1 .'8 Bildung'.: unknown status 'done'; accepted: not_rated"):
+        stacked_bars_svg([Bar("8 Bildung", {"done": 1})], chart_text())
+    with pytest.raises(ValueError, match="whole number >= 0"):
+        stacked_bars_svg([Bar("8 Bildung", {"kept": -1})], chart_text())
+    with pytest.raises(ValueError, match="chart language 'fr' is not one of de, en"):
+        stacked_bars_svg(BARS, ChartText("fr", "t", "d", "s", LABELS["en"]))
+    with pytest.raises(ValueError, match="status_labels lacks a label for broken"):
+        stacked_bars_svg(BARS, ChartText("de", "t", "d", "s", {k: v for k, v in LABELS["de"].items() if k != "broken"}))
+    with pytest.raises(ValueError, match="width 200 is below"):
+        stacked_bars_svg(BARS, chart_text(), width=200)
+    with pytest.raises(ValueError, match="at least one point"):
+        timeline_svg([], chart_text())
+
+
+def test_png_rendering_says_so_when_its_font_is_missing(monkeypatch):
+    import fontpkg
+
+    from tracker.edition import images
+
+    def not_installed(name):
+        raise fontpkg.FamilyNotInstalled(name)
+
+    images.font_files.cache_clear()
+    monkeypatch.setattr(fontpkg, "family", not_installed)
+    try:
+        with pytest.raises(images.FontMissing, match="fontpkg-noto-sans"):
+            svg_to_png(stacked_bars_svg(BARS, chart_text()))
+    finally:
+        images.font_files.cache_clear()
