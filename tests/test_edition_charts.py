@@ -217,6 +217,8 @@ def test_narrow_chart_writes_labels_above_full_width_bars():
     rect = first.find(".//svg:rect", NS)
     assert float(label.get("y")) < float(rect.get("y"))  # above its bar
     assert float(rect.get("x")) == float(label.get("x"))  # the bar starts at the left edge
+    source = texts(root.find(".//svg:g[@class='source']", NS))
+    assert len(source) == 2 and " · ".join(source) == SOURCE  # broken between its parts, not inside one
 
 
 def timeline_points(total: int = 262, rated_by_end: int = 20) -> list[TimePoint]:
@@ -327,6 +329,7 @@ def test_png_rendering_says_so_when_its_font_is_missing(monkeypatch):
         raise fontpkg.FamilyNotInstalled(name)
 
     images.font_files.cache_clear()
+    images.svg_to_png.cache_clear()
     monkeypatch.setattr(fontpkg, "family", not_installed)
     try:
         with pytest.raises(images.FontMissing, match="fontpkg-noto-sans"):

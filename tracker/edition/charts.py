@@ -187,6 +187,7 @@ class _Frame:
             "svg",
             {
                 "xmlns": SVG_NS,
+                "{http://www.w3.org/XML/1998/namespace}lang": text.language,
                 "width": "100%",
                 "role": "img",
                 "aria-labelledby": f"{prefix}-title {prefix}-desc",
@@ -245,7 +246,7 @@ class _Frame:
                 | {"stroke": GRID, "stroke-width": 1})  # fmt: skip
         self.y += 4
         group = element(self.root, "g", {"font-size": size, "fill": MUTED, "class": "source"})
-        for line in wrap(self.text.source_line, self.inner, size):
+        for line in wrap(self.text.source_line, self.inner, size, keep_together=" · "):
             self.y += size * 1.25
             element(group, "text", {"x": self.pad, "y": self.y}, line)
         height = math.ceil(self.y + self.pad)

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 SVG_NS = "http://www.w3.org/2000/svg"
-FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif'
+FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', sans-serif"
 ELLIPSIS = "…"
 
 # Characters XML 1.0 cannot represent, even escaped.
@@ -82,22 +82,29 @@ def fit(text: str, width: float, size: float, *, bold: bool = False) -> str:
     return prefix.rstrip(" ,;:–-&·/(") + ELLIPSIS
 
 
-def wrap(text: str, width: float, size: float, *, bold: bool = False, max_lines: int = 3) -> list[str]:
+def wrap(
+    text: str, width: float, size: float, *, bold: bool = False, max_lines: int = 3, keep_together: str | None = None
+) -> list[str]:
     """``text`` broken into lines at spaces so that each fits into ``width``; at most ``max_lines``, the last
-    one shortened if the text is longer."""
+    one shortened if the text is longer. With ``keep_together`` (a separator such as " · "), the parts
+    between separators are broken only when one alone is wider than a line."""
+    units = text.split(keep_together) if keep_together else text.split()
+    glue = keep_together or " "
+    if keep_together and any(text_width(unit.strip(), size, bold=bold) > width for unit in units):
+        units, glue = text.split(), " "
     lines: list[str] = []
     current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
+    for unit in (unit.strip() for unit in units):
+        candidate = f"{current}{glue}{unit}" if current else unit
         if current and text_width(candidate, size, bold=bold) > width:
             lines.append(current)
-            current = word
+            current = unit
         else:
             current = candidate
     if current:
         lines.append(current)
     if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
+        lines = [*lines[: max_lines - 1], glue.join(lines[max_lines - 1 :])]
     return [fit(line, width, size, bold=bold) for line in lines] or [""]
 
 
