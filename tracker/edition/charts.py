@@ -230,9 +230,9 @@ class _Frame:
             x += item_width + 16
         self.y += line
 
-    def note(self, sentence: str, *, size: float = 12, fill: str = MUTED, bold: bool = False) -> None:
-        group = element(self.root, "g", {"font-size": size, "fill": fill, "font-weight": "700" if bold else None})
-        for line in wrap(sentence, self.inner, size, bold=bold):
+    def note(self, sentence: str, *, size: float = 12, fill: str = MUTED) -> None:
+        group = element(self.root, "g", {"font-size": size, "fill": fill})
+        for line in wrap(sentence, self.inner, size):
             self.y += size
             element(group, "text", {"x": self.pad, "y": self.y}, line)
             self.y += size * 0.35
