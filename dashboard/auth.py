@@ -39,7 +39,7 @@ def _sso_actor() -> Actor | None:
         return None
     allowed = dict(st.secrets.get("tracker", {}).get("sso_roles", {}))
     try:
-        return services.sso_actor(st.user.get("email"), allowed)
+        return services.sso_actor(st.user.get("email"), allowed, st.user.get("name"))
     except services.PermissionDenied:
         return None
 

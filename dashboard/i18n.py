@@ -84,16 +84,22 @@ def format_date(value, style: str = "medium") -> str:
     return babel_format_date(value, format=style, locale=current_language())
 
 
-LOCAL_TIMEZONE = "Europe/Berlin"
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A moment in the tracker's local time (``services.LOCAL_TIMEZONE``, Europe/Berlin); naive means UTC."""
+    from zoneinfo import ZoneInfo
+
+    from tracker.services import LOCAL_TIMEZONE
+
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ZoneInfo(LOCAL_TIMEZONE))
 
 
-def format_datetime(value: dt.datetime) -> str:
+def format_datetime(value: dt.datetime, style: str = "short") -> str:
     """A moment in the programme's local time (Europe/Berlin), the way the reader's language writes it:
-    "25.11.2026, 17:04" / "11/25/26, 5:04 PM"."""
+    "25.11.26, 17:04" / "11/25/26, 5:04 PM"; ``style="medium"`` with the full year and seconds."""
     from babel.dates import format_datetime as babel_format_datetime
-    from babel.dates import get_timezone
 
-    return babel_format_datetime(value, format="short", tzinfo=get_timezone(LOCAL_TIMEZONE), locale=current_language())
+    return babel_format_datetime(local_time(value), format=style, locale=current_language())
 
 
 def format_percent(value: float) -> str:

@@ -10,6 +10,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from dashboard import routes
+from dashboard.page_shell import PageShell
 from dashboard.session_routes import ROUTES, StaffGate
 
 APP_SCRIPT = Path(__file__).resolve().parent / "app.py"
@@ -17,5 +18,10 @@ APP_SCRIPT = Path(__file__).resolve().parent / "app.py"
 app = st.App(
     APP_SCRIPT,
     routes=ROUTES,
-    middleware=[Middleware(StaffGate, staff_paths=frozenset(f"/{path}" for path in routes.STAFF_PATHS))],
+    middleware=[
+        Middleware(StaffGate, staff_paths=frozenset(f"/{path}" for path in routes.STAFF_PATHS)),
+        Middleware(
+            PageShell, page_paths=frozenset({"", *(f"/{path}" for path in (*routes.PAGE_TITLES, *routes.STAFF_PATHS))})
+        ),
+    ],
 )

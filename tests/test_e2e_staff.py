@@ -172,3 +172,12 @@ def test_five_wrong_passwords_lock_the_account(page, app_url):
     sign_in(page, "lotte", PASSWORD)  # the right password, but the account is locked now
     page.wait_for_selector("text=Anmeldung fehlgeschlagen", timeout=30_000)
     assert "Angemeldet als lotte" not in page.inner_text("body")
+
+
+def test_a_shared_permalink_previews_in_german_without_javascript(app_url):
+    """Messengers and search engines read the HTML as served: language, title, description, preview tags."""
+    page = requests.get(f"{app_url}/?pledge=10.5-2").text
+    assert '<html lang="de">' in page and "<title>Streamlit</title>" not in page
+    assert "<title>Maßnahme 10.5-2: " in page and '<meta property="og:description" content="' in page
+    english = requests.get(f"{app_url}/method?lang=en").text
+    assert '<html lang="en">' in english and "<title>Method · " in english

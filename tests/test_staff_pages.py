@@ -99,7 +99,7 @@ def test_audit_trail_is_for_admins_only(staff):
     assert "nur für Admins" in page_text(editor)
     admin = sign_in(open_app("views/audit.py"), "bert")
     table = admin.dataframe[0].value
-    assert "status.change" in set(table["Aktion"]) and "account.add" in set(table["Aktion"])
+    assert "Status geändert" in set(table["Aktion"]) and "Konto angelegt" in set(table["Aktion"])
 
 
 def test_bulk_edit_saves_all_rows_in_one_go(staff):

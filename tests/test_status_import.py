@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import EDITOR, HERNE, TODAY, count, make_change, stored, stored_scalars
+from tests.helpers import EDITOR, HERNE, TODAY, add_account, count, make_change, stored, stored_scalars
 from tracker import services
 from tracker.models import AuditEvent, Evidence, Pledge, Programme, StatusChange
 from tracker.services import (
@@ -328,28 +328,29 @@ def test_cli_dry_run_then_import_then_an_error(tracker_cli, tmp_path):
     path = tmp_path / "statuses.csv"
     path.write_bytes(csv_file([row("8.2-4"), row("1-1", "kept", "2026-05-02")], delimiter=";"))
 
-    dry = tracker_cli("import-statuses", str(path), "--dry-run", check=True).stdout
+    add_account("anna", "Anna Schmidt")
+    dry = tracker_cli("import-statuses", str(path), "--as", "anna", "--dry-run", check=True).stdout
     assert "line 2: 8.2-4 not_rated -> in_progress (2026-01-15)" in dry
     assert "line 3: 1-1 not_rated -> kept (2026-05-02)" in dry
     assert "Dry run: nothing was written." in dry
     assert "Status: not_rated" in tracker_cli("show", "8.2-4", check=True).stdout
 
-    done = tracker_cli("import-statuses", str(path), "--author", "anna", check=True).stdout
+    done = tracker_cli("import-statuses", str(path), "--as", "anna", check=True).stdout
     assert f"Imported 2 status changes from {path}." in done
     shown = tracker_cli("show", "8.2-4", check=True).stdout
-    assert "Status: in_progress since 2026-01-15" in shown and "recorded by anna" in shown
+    assert "Status: in_progress since 2026-01-15" in shown and "recorded by Anna Schmidt" in shown
     assert "[council] Ratsbeschluss <https://www.herne.de/rat/2026-01-15>" in shown
 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_file([row("2-1"), row("2-2", "erledigt"), row("2-3", url="www.herne.de")]))
-    result = tracker_cli("import-statuses", str(bad), "-p", "hak-herne-2025")
+    result = tracker_cli("import-statuses", str(bad), "--as", "anna", "-p", "hak-herne-2025")
     assert result.returncode == 1
     assert "line 3, status" in result.stderr and "'erledigt'" in result.stderr
     assert "line 4, source_url" in result.stderr and "nothing was saved" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Status: not_rated" in tracker_cli("show", "2-1", check=True).stdout
 
-    missing = tracker_cli("import-statuses", str(tmp_path / "nope.csv"))
+    missing = tracker_cli("import-statuses", str(tmp_path / "nope.csv"), "--as", "anna")
     assert missing.returncode == 1 and "is not a file" in missing.stderr and "Traceback" not in missing.stderr
 
 

@@ -1,8 +1,7 @@
-"""The published edition: static HTML pages with inline SVG charts, chart downloads, Atom feeds and the
-open-data files of a programme, in German and English (``tracker publish``).
+"""The published edition: read models rendered as static HTML pages, SVG charts, PNG images and feeds.
 
-It reads only through ``tracker.services`` (one read model per programme, ``edition_data``) and imports
-no Streamlit; the dashboard's server can serve its feeds and embeds from the same builders.
+Used by ``tracker publish`` and by the app server's routes; nothing here imports Streamlit. It reads only
+through ``tracker.services`` (for a whole programme: one read model, ``edition_data``).
 """
 
 from tracker.edition.publish import PublishReport, publish

@@ -7,15 +7,18 @@ ends need nothing else from ``tracker``.
 """
 
 from tracker import settings
-from tracker.clock import today
-from tracker.services.audit import AuditRow, audit_csv, list_events
+from tracker.clock import LOCAL_TIMEZONE, today
+from tracker.formulas import spreadsheet_csv
+from tracker.services.audit import AuditRow, AuditSpan, audit_span, list_events
 from tracker.services.auth import (
     Account,
     Actor,
+    account_actor,
     add_user,
     authenticate,
     disable_user,
     list_users,
+    set_display_name,
     set_password,
     sso_actor,
 )
@@ -75,6 +78,7 @@ from tracker.services.opendata import (
 from tracker.services.programmes import (
     ImportReport,
     ProgrammeInfo,
+    default_programme,
     get_programme,
     import_programme,
     import_programme_file,
@@ -105,6 +109,7 @@ from tracker.services.status_import import (
 )
 
 __all__ = [
+    "LOCAL_TIMEZONE",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "SCHEMA_NAME",
@@ -114,6 +119,7 @@ __all__ = [
     "AreaCount",
     "AreaInfo",
     "AuditRow",
+    "AuditSpan",
     "BulkItem",
     "ChangeView",
     "AlreadyRecorded",
@@ -147,13 +153,15 @@ __all__ = [
     "StatusChangeInput",
     "StatusRow",
     "TrackerError",
+    "account_actor",
     "add_evidence",
     "add_user",
     "area_options",
     "area_status_counts",
-    "audit_csv",
+    "audit_span",
     "authenticate",
     "database_description",
+    "default_programme",
     "disable_user",
     "edition_data",
     "editable_rows",
@@ -185,6 +193,7 @@ __all__ = [
     "restore_programme",
     "schema_is_current",
     "search_pledges",
+    "set_display_name",
     "set_password",
     "SessionStarted",
     "start_session",
@@ -192,6 +201,7 @@ __all__ = [
     "end_session",
     "set_success_criterion",
     "settings",
+    "spreadsheet_csv",
     "sso_actor",
     "status_counts",
     "status_csv_template",
