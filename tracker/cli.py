@@ -217,6 +217,30 @@ def export(
 
 
 @app.command()
+def publish(
+    outdir: Annotated[Path, typer.Argument(help="Folder to write the static edition into (created when missing).")],
+    programme: Annotated[
+        str | None,
+        typer.Option("--programme", "-p", help="Publish only this programme (default: every programme)."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="Public https:// address OUTDIR is served at: absolute preview images, feeds, sitemap."),
+    ] = None,
+    app_url: Annotated[
+        str | None, typer.Option(help="https:// address of the live app: each page's canonical link points there.")
+    ] = None,
+) -> None:
+    """Write the static edition (pages, charts, feeds, open data) in German and English; only changed files
+    are rewritten."""
+    from tracker.edition import publish as publish_edition
+
+    _require_schema()
+    report = publish_edition(outdir, programme, base_url=base_url, app_url=app_url)
+    typer.echo(report.summary())
+
+
+@app.command()
 def restore(path: Annotated[Path, typer.Argument(help="A JSON file written by `tracker export`.")]) -> None:
     """Load a JSON export into a database that does not hold that programme yet."""
     data = services.load_export(path)

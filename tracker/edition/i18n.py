@@ -62,7 +62,7 @@ def format_datetime(value: dt.datetime, language: str) -> str:
 
 
 def format_percent(value: float, language: str) -> str:
-    return babel_format_percent(value, format="#,##0 %", locale=language)
+    return babel_format_percent(value, format="#,##0.0 %", locale=language)
 
 
 def format_number(value: int, language: str) -> str:

@@ -1,21 +1,12 @@
-"""Status and source-kind names in the edition's languages, the display order and the status colours.
+"""Status and source-kind names in the edition's languages.
 
-Temporary: the same words as the dashboard's (dashboard/statuses.py, dashboard/components.py) and its
-colours (dashboard/palette.py), until ``tracker.statuses`` holds them for both front ends.
+Temporary: the same words as the dashboard's (dashboard/statuses.py, dashboard/components.py), until
+``tracker.statuses`` holds them for both front ends.
 """
 
 from __future__ import annotations
 
-from tracker.statuses import SourceKind, Status
-
-DISPLAY_ORDER: tuple[str, ...] = (
-    Status.KEPT,
-    Status.PARTIALLY_KEPT,
-    Status.IN_PROGRESS,
-    Status.STALLED,
-    Status.BROKEN,
-    Status.NOT_RATED,
-)
+from tracker.statuses import DISPLAY_ORDER, SourceKind, Status
 
 STATUS_LABELS: dict[str, dict[str, str]] = {
     Status.NOT_RATED: {"de": "Noch nicht bewertet", "en": "Not yet rated"},
@@ -32,23 +23,6 @@ SOURCE_KIND_LABELS: dict[str, dict[str, str]] = {
     SourceKind.CITY: {"de": "Mitteilung der Stadt", "en": "City announcement"},
     SourceKind.PARTY: {"de": "Partei", "en": "Party"},
     SourceKind.OTHER: {"de": "Sonstiges", "en": "Other"},
-}
-
-COLORS: dict[str, str] = {
-    Status.KEPT: "#009E73",
-    Status.PARTIALLY_KEPT: "#F0E442",
-    Status.IN_PROGRESS: "#0072B2",
-    Status.STALLED: "#E69F00",
-    Status.BROKEN: "#D55E00",
-    Status.NOT_RATED: "#BBBBBB",
-}
-TEXT_COLORS: dict[str, str] = {
-    Status.KEPT: "#FFFFFF",
-    Status.PARTIALLY_KEPT: "#000000",
-    Status.IN_PROGRESS: "#FFFFFF",
-    Status.STALLED: "#000000",
-    Status.BROKEN: "#000000",
-    Status.NOT_RATED: "#000000",
 }
 
 

@@ -19,7 +19,7 @@ import datetime as dt
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -28,15 +28,17 @@ from markupsafe import Markup
 from tracker import services
 from tracker.edition import charts, feeds, images
 from tracker.edition.i18n import LANGUAGES, environment, format_date, gettext_in
-from tracker.edition.labels import COLORS, DISPLAY_ORDER, kind_label, status_labels
+from tracker.edition.labels import kind_label, status_labels
 from tracker.edition.output import Output
 from tracker.edition.style import stylesheet
 from tracker.services import ChangeView, EditionData, EditionPledge
+from tracker.statuses import DISPLAY_ORDER
 
 AREA_PAGE_SIZE = 300  # measures listed on one page of an area
 RECENT = 10  # latest changes on the overview and an area page
 FEED_ENTRIES = 50  # entries of the programme's and an area's feed (a measure's feed has all of its changes)
 MAX_GOAL_BARS = 40  # an area with more goals is charted as one bar
+WIDE, NARROW = 760, 360  # chart widths for screens and for phones (the downloads are the wide ones)
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
 
 
@@ -144,9 +146,13 @@ def status_counts(pledges: Iterable[EditionPledge]) -> dict[str, int]:
     return counts
 
 
-def inline_svg(svg: str) -> Markup:
-    """A chart's SVG as an element of the page (without an XML declaration); our own markup, escaped inside."""
-    return Markup(re.sub(r"^<\?xml[^>]*>\s*", "", svg))
+def responsive(draw: Callable[[int], str]) -> Markup:
+    """A chart drawn for wide screens and for phones, both inline; the stylesheet shows the one that fits.
+
+    (A wide chart shrunk to a phone's width would have unreadably small text; the charts' markup is their
+    own, with every text escaped.)
+    """
+    return Markup(f'<div class="wide">{draw(WIDE)}</div><div class="narrow">{draw(NARROW)}</div>')
 
 
 class LanguageEdition:
@@ -263,17 +269,20 @@ class LanguageEdition:
     # -- charts ------------------------------------------------------------------------------------
 
     def source_line(self, day: dt.date | None) -> str:
+        """The source line charts and embeds carry: who, which programme, as of when, under which licence."""
         publisher = self.options.maintainer or self.site_name
         if day is None:
-            return self._("Source: %(publisher)s · %(programme)s") % {
+            line = self._("Source: %(publisher)s · %(programme)s") % {
                 "publisher": publisher,
                 "programme": self.programme.title,
             }
-        return self._("Source: %(publisher)s · %(programme)s · as of %(date)s") % {
-            "publisher": publisher,
-            "programme": self.programme.title,
-            "date": format_date(day, self.language),
-        }
+        else:
+            line = self._("Source: %(publisher)s · %(programme)s · as of %(date)s") % {
+                "publisher": publisher,
+                "programme": self.programme.title,
+                "date": format_date(day, self.language),
+            }
+        return f"{line} · {self.options.licence}" if self.options.licence else line
 
     def chart_text(self, title: str, description: str, day: dt.date | None) -> charts.ChartText:
         return charts.ChartText(self.language, title, description, self.source_line(day), self.labels)
@@ -311,7 +320,7 @@ class LanguageEdition:
             self.output.put(self.prefix + png_path, images.svg_to_png(svg_for_files))
         else:
             self.output.keep(self.prefix + png_path)
-        return {"svg": svg_path, "png": png_path}
+        return {"svg": svg_path, "png": png_path, "svg_text": svg_for_files}
 
     def embed_snippet(self, embed_path: str, title: str, svg: str) -> str:
         height = 160
@@ -376,20 +385,18 @@ class LanguageEdition:
             % {"n": n},
             self.last_update,
         )
-        inline = charts.stacked_bars_svg(self.area_bars(data.area_counts, area_path), text)
-        inline_shares = charts.stacked_bars_svg(self.area_bars(data.area_counts, area_path), shares_text, normalised=True)
 
         def from_folder(number):
             return f"../{area_path(number)}"
 
-        file_svg = charts.stacked_bars_svg(self.area_bars(data.area_counts, from_folder), text)
-        files = self.chart_files("overview", file_svg)
-        shares_files = self.chart_files(
-            "overview-shares",
-            charts.stacked_bars_svg(self.area_bars(data.area_counts, from_folder), shares_text, normalised=True),
-        )
+        def chart(href, chart_text, normalised=False):
+            bars = self.area_bars(data.area_counts, href)
+            return lambda width: charts.stacked_bars_svg(bars, chart_text, normalised=normalised, width=width)
+
+        files = self.chart_files("overview", chart(from_folder, text)(WIDE))
+        shares_files = self.chart_files("overview-shares", chart(from_folder, shares_text, True)(WIDE))
         kept = data.counts["kept"] + data.counts["partially_kept"]
-        self.embed("embed/overview.html", title, file_svg, self.app_link())
+        self.embed("embed/overview.html", title, responsive(chart(from_folder, text)), self.app_link())
         self.page(
             "overview.html",
             "index.html",
@@ -406,13 +413,13 @@ class LanguageEdition:
             kept=kept,
             total=data.total,
             figures=self.figures(data.counts),
-            chart=inline_svg(inline),
-            chart_shares=inline_svg(inline_shares),
+            chart=responsive(chart(area_path, text)),
+            chart_shares=responsive(chart(area_path, shares_text, True)),
             chart_files=files,
             shares_files=shares_files,
             chart_title=title,
             shares_title=shares_title,
-            embed_code=self.embed_snippet("embed/overview.html", title, file_svg),
+            embed_code=self.embed_snippet("embed/overview.html", title, files["svg_text"]),
             areas=self.area_rows(data.area_counts),
             recent=[self.recent_item(e.pledge, e.change) for e in self.facts.recent[:RECENT]],
             last_update=data.last_update,
@@ -432,7 +439,7 @@ class LanguageEdition:
             "recorded_at": change.recorded_at,
         }
 
-    def embed(self, path: str, title: str, svg: str, app: str | None, area=None) -> None:
+    def embed(self, path: str, title: str, chart: Markup, app: str | None, area=None) -> None:
         self.page(
             "embed.html",
             path,
@@ -441,7 +448,7 @@ class LanguageEdition:
             canonical=self.canonical(path, app),
             feeds=[self.programme_feed()],
             sitemap=False,
-            chart=inline_svg(svg),
+            chart=chart,
             chart_title=title,
             area=area,
             back=area_path(area.number) if area else "index.html",
@@ -468,11 +475,19 @@ class LanguageEdition:
         def anchor_from_folder(goal):
             return f"../{area_path(area.number)}{anchor(goal)}"
 
-        inline = charts.stacked_bars_svg(self.goal_bars(area.number, anchor), text)
-        file_svg = charts.stacked_bars_svg(self.goal_bars(area.number, anchor_from_folder), text)
-        files = self.chart_files(f"area-{area.number}", file_svg)
+        def chart(href):
+            bars = self.goal_bars(area.number, href)
+            return lambda width: charts.stacked_bars_svg(bars, text, width=width)
+
+        files = self.chart_files(f"area-{area.number}", chart(anchor_from_folder)(WIDE))
         embed_path = f"embed/area-{area.number}.html"
-        self.embed(embed_path, title, file_svg, self.app_link("measures", area=str(area.number)), area=area)
+        self.embed(
+            embed_path,
+            title,
+            responsive(chart(anchor_from_folder)),
+            self.app_link("measures", area=str(area.number)),
+            area,
+        )
         recent = [self.recent_item(e.pledge, e.change) for e in self.facts.recent_by_area.get(area.number, [])[:RECENT]]
         feed = (_("Status changes in %(area)s") % {"area": name}, f"feeds/area-{area.number}.atom")
         goals = {goal.code: goal for goal in area.goals}
@@ -508,10 +523,10 @@ class LanguageEdition:
                 heading=page_title,
                 figures=self.figures(counts),
                 total=sum(counts.values()),
-                chart=inline_svg(inline) if number == 1 else None,
+                chart=responsive(chart(anchor)) if number == 1 else None,
                 chart_files=files,
                 chart_title=title,
-                embed_code=self.embed_snippet(embed_path, title, file_svg),
+                embed_code=self.embed_snippet(embed_path, title, files["svg_text"]),
                 groups=groups,
                 page_number=number,
                 pages=pages,
@@ -609,8 +624,12 @@ class LanguageEdition:
             % {"start": format_date(first, self.language), "end": format_date(last, self.language)},
             last,
         )
-        svg = charts.timeline_svg([charts.TimePoint(day, counts) for day, counts in data.timeline], text)
-        files = self.chart_files("over-time", svg)
+        points = [charts.TimePoint(day, counts) for day, counts in data.timeline]
+
+        def draw(width):
+            return charts.timeline_svg(points, text, width=width)
+
+        files = self.chart_files("over-time", draw(WIDE))
         self.page(
             "over_time.html",
             "over-time.html",
@@ -620,7 +639,7 @@ class LanguageEdition:
             canonical=self.canonical("over-time.html", self.app_link("timeline")),
             feeds=[self.programme_feed()],
             nav="over-time",
-            chart=inline_svg(svg),
+            chart=responsive(draw),
             chart_files=files,
             chart_title=title,
             timeline=data.timeline,
@@ -637,9 +656,12 @@ class LanguageEdition:
             _("Stacked bar chart: number of measures per status in each of the %(n)s policy areas.") % {"n": n},
             snapshot.day,
         )
-        svg = charts.stacked_bars_svg(self.area_bars(snapshot.areas, lambda number: None), text)
-        name = f"as-of-{snapshot.day.isoformat()}"
-        files = self.chart_files(name, svg)
+        bars = self.area_bars(snapshot.areas, lambda number: None)
+
+        def draw(width):
+            return charts.stacked_bars_svg(bars, text, width=width)
+
+        files = self.chart_files(f"as-of-{snapshot.day.isoformat()}", draw(WIDE))
         kept = snapshot.counts["kept"] + snapshot.counts["partially_kept"]
         path = as_of_path(snapshot.day)
         self.page(
@@ -659,7 +681,7 @@ class LanguageEdition:
             kept=kept,
             total=snapshot.total,
             figures=self.figures(snapshot.counts),
-            chart=inline_svg(svg),
+            chart=responsive(draw),
             chart_shares=None,
             chart_files=files,
             shares_files=None,

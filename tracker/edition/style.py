@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from tracker.edition.labels import COLORS
+from tracker.statuses import COLORS
 
 BASE = """
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1b1b1b;background:#fff}
+body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+color:#1b1b1b;background:#fff}
 a{color:#0b57a4}
 a:focus-visible{outline:3px solid #0b57a4;outline-offset:2px}
 .skip{position:absolute;left:-9999px}
@@ -33,13 +34,17 @@ p,ul,ol{margin:.5rem 0}
 .meta{color:#555;font-size:.9rem}
 .demo{background:#fff4ce;border:1px solid #c9a227;padding:.5rem .75rem}
 .lead{font-size:1.15rem}
-.b{display:inline-block;border:1px solid #8a8a8a;border-radius:1rem;padding:0 .55rem;font-size:.85rem;font-weight:600;white-space:nowrap;background:#fff;color:#1b1b1b}
-.b::before{content:"";display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin-right:.35rem;vertical-align:-.05rem;background:var(--c);border:1px solid rgba(0,0,0,.35)}
+.b{display:inline-block;border:1px solid #8a8a8a;border-radius:1rem;padding:0 .55rem;font-size:.85rem;
+font-weight:600;white-space:nowrap;background:#fff;color:#1b1b1b}
+.b::before{content:"";display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin-right:.35rem;
+vertical-align:-.05rem;background:var(--c);border:1px solid rgba(0,0,0,.35)}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.5rem;list-style:none;padding:0}
 .figures li{border:1px solid #d6d6d6;border-top:.4rem solid var(--c);border-radius:.3rem;padding:.4rem .6rem}
 .figures strong{display:block;font-size:1.6rem;line-height:1.2}
 figure{margin:1rem 0}
 figure svg{display:block;width:100%;height:auto;max-width:48rem}
+.narrow{display:none}
+@media (max-width:40rem){.wide{display:none}.narrow{display:block}}
 figcaption{font-size:.9rem;color:#555}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;font-size:.9rem;min-width:100%}
@@ -69,6 +74,6 @@ footer{border-top:1px solid #d6d6d6;margin-top:2.5rem;padding:1rem 0 2rem;color:
 
 @cache
 def stylesheet() -> str:
-    lines = [line.strip() for line in BASE.strip().splitlines()]
+    lines = [line.strip() for line in BASE.strip().splitlines()]  # a rule may go on over several lines
     lines += [f".s-{status}{{--c:{color}}}" for status, color in COLORS.items()]
     return "".join(lines)

@@ -3,7 +3,8 @@
 ``edition_data`` returns everything ``tracker.edition`` writes pages, charts and feeds from: the programme,
 its areas and goals, every pledge with its full history and sources, the figures now and as of given days,
 and the counts per status over time. It reads with a fixed number of queries however large the programme
-(one per table, plus one per "as of" day), so that publishing 100,000 pledges takes seconds to read.
+(one per table, and one pass over the history for the months), so that 100,000 pledges take seconds to
+read; the "as of" figures are derived from the histories read, by the same current-status rule.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange, precedence
+from tracker.services.auth import public_names
 from tracker.services.browse import ChangeView, RecentChange, SourceView, period_ends
 from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
-from tracker.statuses import STATUS_KEYS
 from tracker.services.unit_of_work import unit_of_work
+from tracker.statuses import STATUS_KEYS
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ def _areas(session: Session, programme: Programme) -> tuple[AreaInfo, ...]:
 def _pledges(session: Session, programme: Programme) -> tuple[EditionPledge, ...]:
     """Every pledge with its history and sources: one query per table, joined up in memory."""
     connection = session.connection()  # plain rows, without the ORM's result machinery
+    names = public_names(session)  # authors by their public names, as on the app's pages and in exports
     sources: dict[int, list[SourceView]] = defaultdict(list)
     loose: dict[int, list[tuple]] = defaultdict(list)
     for change_id, pledge_id, evidence_id, url, title, kind, published_on, added_by, added_at in connection.execute(
@@ -214,7 +217,7 @@ def _pledges(session: Session, programme: Programme) -> tuple[EditionPledge, ...
         .where(Evidence.programme_id == programme.id)
         .order_by(Evidence.id)
     ):
-        source = SourceView(url, title, kind, published_on, added_by, clock.as_utc(added_at))
+        source = SourceView(url, title, kind, published_on, names.get(added_by, added_by), clock.as_utc(added_at))
         if change_id is None:
             loose[pledge_id].append((published_on or dt.date.min, evidence_id, source))
         else:
@@ -262,7 +265,7 @@ def _pledges(session: Session, programme: Programme) -> tuple[EditionPledge, ...
                 change_status,
                 effective_date,
                 rationale,
-                author,
+                names.get(author, author),
                 clock.as_utc(recorded_at),
                 sequences.get(corrects_id) if corrects_id else None,
                 tuple(sources.get(change_id, ())),
