@@ -26,6 +26,7 @@ class Output:
         self.unchanged = 0
         self.removed = 0
         self.produced: set[str] = set()
+        self.written_paths: list[str] = []
         self._folders: set[str] = set()
 
     def path(self, relative: str) -> Path:
@@ -63,6 +64,7 @@ class Output:
             file.write(data)
         os.replace(temporary, target)  # readers of a served folder never see half a file
         self.written += 1
+        self.written_paths.append(relative)
         return True
 
     def remove_stale(self, folder: str) -> None:

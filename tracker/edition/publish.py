@@ -25,6 +25,7 @@ class PublishReport:
     unchanged: int  # files left as they were
     removed: int  # files of an earlier publish that this one no longer produces
     seconds: float
+    written_files: tuple[str, ...] = ()  # the paths written, relative to the output folder
 
     def summary(self) -> str:
         return (
@@ -85,6 +86,7 @@ def publish(
         counts.unchanged,
         counts.removed,
         time.perf_counter() - started,
+        tuple(output.written_paths),
     )
 
 
