@@ -4,6 +4,6 @@ Used by ``tracker publish`` and by the app server's routes; nothing here imports
 through ``tracker.services`` (for a whole programme: one read model, ``edition_data``).
 """
 
-from tracker.edition.publish import PublishReport, publish
+from tracker.edition.publisher import PublishReport, publish
 
 __all__ = ["PublishReport", "publish"]

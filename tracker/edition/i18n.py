@@ -15,8 +15,8 @@ from pathlib import Path
 
 import jinja2
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
-from babel.dates import get_timezone
+from babel.dates import format_time as babel_format_time
+from babel.dates import get_datetime_format, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as babel_format_decimal
@@ -57,8 +57,32 @@ def format_date(value: dt.date, language: str, style: str = "medium") -> str:
 
 
 def format_datetime(value: dt.datetime, language: str) -> str:
-    """A moment in the programme's local time: "25.11.2026, 17:04" / "11/25/26, 5:04 PM"."""
-    return babel_format_datetime(value, format="short", tzinfo=get_timezone(LOCAL_TIMEZONE), locale=language)
+    """A moment in the programme's local time: "25.11.26, 17:04" / "11/25/26, 5:04 PM".
+
+    The same as Babel's short date-time, put together from its date and time parts, each cached: a large
+    edition writes hundreds of thousands of moments, and Babel takes about 0.1 ms for each.
+    """
+    local = value.astimezone(_zone())
+    return (
+        _datetime_pattern(language)
+        .replace("{1}", format_date(local.date(), language, "short"))
+        .replace("{0}", _format_time(local.hour, local.minute, language))
+    )
+
+
+@cache
+def _zone():
+    return get_timezone(LOCAL_TIMEZONE)
+
+
+@cache
+def _datetime_pattern(language: str) -> str:
+    return str(get_datetime_format("short", locale=language))
+
+
+@lru_cache(maxsize=4096)
+def _format_time(hour: int, minute: int, language: str) -> str:
+    return babel_format_time(dt.time(hour, minute), format="short", locale=language)
 
 
 def format_percent(value: float, language: str) -> str:

@@ -19,6 +19,15 @@ class WriteCounts:
     removed: int
 
 
+@dataclass(frozen=True)
+class OutputPart:
+    """What one worker's ``Output`` did, to be merged into the publish's."""
+
+    written_paths: tuple[str, ...]
+    unchanged: int
+    produced: tuple[str, ...]
+
+
 class Output:
     def __init__(self, root: Path):
         self.root = root
@@ -79,6 +88,16 @@ class Output:
                     self.removed += 1
             if current != str(top) and not os.listdir(current):
                 os.rmdir(current)
+
+    def merge(self, part: OutputPart) -> None:
+        """Take over what another ``Output`` on the same folder did (a worker's part of the publish)."""
+        self.written += len(part.written_paths)
+        self.written_paths.extend(part.written_paths)
+        self.unchanged += part.unchanged
+        self.produced.update(part.produced)
+
+    def part(self) -> OutputPart:
+        return OutputPart(tuple(self.written_paths), self.unchanged, tuple(self.produced))
 
     def counts(self) -> WriteCounts:
         return WriteCounts(self.written, self.unchanged, self.removed)

@@ -26,7 +26,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 
 from tracker import services
-from tracker.edition import charts, feeds, images
+from tracker.edition import charts, feeds
 from tracker.edition.i18n import LANGUAGES, environment, format_date, gettext_in
 from tracker.edition.labels import kind_label, status_labels
 from tracker.edition.output import Output
@@ -70,6 +70,8 @@ class ProgrammeFacts:
     by_goal: dict[str, list[EditionPledge]] = field(default_factory=dict)
     loose: dict[int, list[EditionPledge]] = field(default_factory=dict)  # measures of an area outside any goal
     area_page_of: dict[str, int] = field(default_factory=dict)  # pledge code -> page number of its area
+    areas: dict[int, services.AreaInfo] = field(default_factory=dict)  # by number
+    goals: dict[str, services.GoalInfo] = field(default_factory=dict)  # by code
     recent: list[feeds.FeedEntry] = field(default_factory=list)  # newest recorded first
     recent_by_area: dict[int, list[feeds.FeedEntry]] = field(default_factory=dict)
 
@@ -86,6 +88,8 @@ class ProgrammeFacts:
             else:
                 loose[pledge.area_number].append(pledge)
         facts.by_area, facts.by_goal, facts.loose = dict(by_area), dict(by_goal), dict(loose)
+        facts.areas = {area.number: area for area in data.areas}
+        facts.goals = {goal.code: goal for area in data.areas for goal in area.goals}
         for area in data.areas:
             for index, pledge in enumerate(facts.area_listing(area.number)):
                 facts.area_page_of[pledge.code] = index // AREA_PAGE_SIZE + 1
@@ -103,7 +107,7 @@ class ProgrammeFacts:
 
     def area_listing(self, number: int) -> list[EditionPledge]:
         """An area's measures in the order its page lists them: those outside goals, then goal by goal."""
-        area = next(a for a in self.data.areas if a.number == number)
+        area = self.areas[number]
         listing = list(self.loose.get(number, ()))
         for goal in area.goals:
             listing.extend(self.by_goal.get(goal.code, ()))
@@ -168,8 +172,13 @@ class LanguageEdition:
         self._ = gettext_in(language)
         self.env = environment(language)
         self.labels = status_labels(language)
+        self.badges = {
+            status: Markup('<span class="b s-{}">{}</span>').format(status, label)
+            for status, label in self.labels.items()
+        }
         self.prefix = f"{self.programme.slug}/{language}/"
         self.pages: list[PageRecord] = []
+        self.png_jobs: list[tuple[str, str]] = []  # (path, SVG) of the PNG images still to render
         self.site_name = self._("Pledge tracker")
         self.last_update = self.data.last_update.date() if self.data.last_update else None
         self._templates = {}
@@ -197,6 +206,12 @@ class LanguageEdition:
         return app or self.absolute(path)
 
     # -- rendering ---------------------------------------------------------------------------------
+
+    def measure_item(self, base: str, pledge: EditionPledge) -> Markup:
+        """A measure in a list: code, text and status badge (a Python helper: lists can hold thousands)."""
+        return Markup('<li><a href="{}{}"><span class="code">{}</span> {}</a> {}</li>').format(
+            base, measure_path(pledge.code), pledge.code, pledge.text, self.badges[pledge.status]
+        )
 
     def template(self, name: str):
         if name not in self._templates:
@@ -233,6 +248,8 @@ class LanguageEdition:
             "all_feed": f"{base}feeds/all.atom",
             "kind_label": lambda kind: kind_label(kind, self.language),
             "measure_path": measure_path,
+            "badge": self.badges.__getitem__,
+            "measure_item": lambda pledge: self.measure_item(base, pledge),
         }
 
     def page(
@@ -295,7 +312,7 @@ class LanguageEdition:
         ]
 
     def goal_bars(self, number: int, href) -> list[charts.Bar]:
-        area = next(a for a in self.data.areas if a.number == number)
+        area = self.facts.areas[number]
         bars = []
         if self.facts.loose.get(number) or len(area.goals) > MAX_GOAL_BARS or not area.goals:
             pledges = self.facts.by_area.get(number, []) if len(area.goals) > MAX_GOAL_BARS else []
@@ -312,12 +329,11 @@ class LanguageEdition:
         return bars
 
     def chart_files(self, name: str, svg_for_files: str) -> dict[str, str]:
-        """Write ``charts/NAME.svg`` and its PNG; the PNG is rendered again only when the SVG changed."""
+        """Write ``charts/NAME.svg``; its PNG is rendered (later, see ``png_jobs``) only when the SVG changed."""
         svg_path, png_path = f"charts/{name}.svg", f"charts/{name}.png"
-        data = svg_for_files.encode("utf-8")
-        changed = self.output.put(self.prefix + svg_path, data)
+        changed = self.output.put(self.prefix + svg_path, svg_for_files.encode("utf-8"))
         if changed or not self.output.exists(self.prefix + png_path):
-            self.output.put(self.prefix + png_path, images.svg_to_png(svg_for_files))
+            self.png_jobs.append((self.prefix + png_path, svg_for_files))
         else:
             self.output.keep(self.prefix + png_path)
         return {"svg": svg_path, "png": png_path, "svg_text": svg_for_files}
@@ -335,18 +351,22 @@ class LanguageEdition:
 
     # -- pages -------------------------------------------------------------------------------------
 
-    def build(self) -> None:
+    def build_shared(self) -> None:
+        """Every page and feed but the measures' (which ``build_measures`` writes, in parts and in parallel)."""
         self.overview()
         for area in self.data.areas:
             self.area(area)
-        for pledge in self.data.pledges:
-            self.measure(pledge)
         self.method()
         self.over_time()
         for snapshot in self.data.snapshots:
             self.snapshot(snapshot)
         self.data_page()
         self.feeds()
+
+    def build_measures(self, pledges: Iterable[EditionPledge]) -> None:
+        for pledge in pledges:
+            self.measure(pledge)
+            self.measure_feed(pledge)
 
     def figures(self, counts: dict[str, int]) -> list[tuple[str, int, float]]:
         total = sum(counts.values())
@@ -427,7 +447,7 @@ class LanguageEdition:
         )
 
     def recent_item(self, pledge: EditionPledge, change: ChangeView) -> dict:
-        area = next(a for a in self.data.areas if a.number == pledge.area_number)
+        area = self.facts.areas[pledge.area_number]
         return {
             "code": pledge.code,
             "text": pledge.text,
@@ -469,11 +489,19 @@ class LanguageEdition:
             self.last_update,
         )
 
-        def anchor(goal):
-            return f"#goal-{goal.code}" if goal else "#measures"
+        def page_of(goal) -> int:
+            first = self.facts.by_goal.get(goal.code) if goal else None
+            return self.facts.area_page_of[first[0].code] if first else 1
 
-        def anchor_from_folder(goal):
-            return f"../{area_path(area.number)}{anchor(goal)}"
+        def anchor(goal):  # from the area's first page
+            if goal is None:
+                return "#measures"
+            page = page_of(goal)
+            return f"{area_path(area.number, page).removeprefix('areas/') if page > 1 else ''}#goal-{goal.code}"
+
+        def anchor_from_folder(goal):  # from the charts and embed folders
+            fragment = f"#goal-{goal.code}" if goal else "#measures"
+            return f"../{area_path(area.number, page_of(goal))}{fragment}"
 
         def chart(href):
             bars = self.goal_bars(area.number, href)
@@ -537,8 +565,8 @@ class LanguageEdition:
 
     def measure(self, pledge: EditionPledge) -> None:
         _ = self._
-        area = next(a for a in self.data.areas if a.number == pledge.area_number)
-        goal = next((g for g in area.goals if g.code == pledge.goal_code), None) if pledge.goal_code else None
+        area = self.facts.areas[pledge.area_number]
+        goal = self.facts.goals.get(pledge.goal_code) if pledge.goal_code else None
         siblings = [
             p
             for p in (self.facts.by_goal.get(goal.code, []) if goal else self.facts.loose.get(area.number, []))
@@ -727,69 +755,68 @@ class LanguageEdition:
 
     # -- feeds -------------------------------------------------------------------------------------
 
-    def feeds(self) -> None:
+    def entry_title(self, item: feeds.FeedEntry) -> str:
+        return f"{item.pledge.code}: {self.labels[item.change.status]} – {item.pledge.text}"
+
+    def entry_content(self, item: feeds.FeedEntry) -> str:
         _ = self._
+        change = item.change
+        lines = [
+            _("Status: %(status)s, effective %(date)s")
+            % {"status": self.labels[change.status], "date": format_date(change.effective_date, self.language)},
+            _("Measure %(code)s: %(text)s") % {"code": item.pledge.code, "text": item.pledge.text},
+        ]
+        if change.corrects:
+            lines.append(_("Corrects change no. %(n)s") % {"n": change.corrects})
+        lines += ["", change.rationale, "", _("Sources:")]
+        lines += [f"- {source.title} <{source.url}>" for source in change.sources]
+        lines += ["", _("Recorded by %(author)s") % {"author": change.author}]
+        return "\n".join(lines)
+
+    def entry_href(self, item: feeds.FeedEntry) -> str:
+        return self.absolute(measure_path(item.pledge.code)) or f"../{measure_path(item.pledge.code)}"
+
+    def feed(self, path: str, title: str, subtitle: str, page: str, entries: list[feeds.FeedEntry]) -> None:
         slug, election = self.programme.slug, self.programme.election_date
-        author = self.options.maintainer or self.site_name
+        document = feeds.atom_feed(
+            feed_id=feeds.tag_uri(election, f"{slug}/{self.language}/{path}"),
+            title=title,
+            subtitle=subtitle,
+            language=self.language,
+            author=self.options.maintainer or self.site_name,
+            self_href=self.absolute(path) or path.split("/")[-1],
+            alternate_href=self.absolute(page) or f"../{page}",
+            entries=entries,
+            slug=slug,
+            election=election,
+            entry_title=self.entry_title,
+            entry_content=self.entry_content,
+            entry_href=self.entry_href,
+        )
+        self.output.put(self.prefix + path, document)
 
-        def entry_title(item: feeds.FeedEntry) -> str:
-            return f"{item.pledge.code}: {self.labels[item.change.status]} – {item.pledge.text}"
-
-        def entry_content(item: feeds.FeedEntry) -> str:
-            change = item.change
-            lines = [
-                _("Status: %(status)s, effective %(date)s")
-                % {"status": self.labels[change.status], "date": format_date(change.effective_date, self.language)},
-                _("Measure %(code)s: %(text)s") % {"code": item.pledge.code, "text": item.pledge.text},
-            ]
-            if change.corrects:
-                lines.append(_("Corrects change no. %(n)s") % {"n": change.corrects})
-            lines += ["", change.rationale, "", _("Sources:")]
-            lines += [f"- {source.title} <{source.url}>" for source in change.sources]
-            lines += ["", _("Recorded by %(author)s") % {"author": change.author}]
-            return "\n".join(lines)
-
-        def write(path: str, title: str, subtitle: str, page: str, entries) -> None:
-            def entry_href(item: feeds.FeedEntry) -> str:
-                return self.absolute(measure_path(item.pledge.code)) or f"../{measure_path(item.pledge.code)}"
-
-            document = feeds.atom_feed(
-                feed_id=feeds.tag_uri(election, f"{slug}/{self.language}/{path}"),
-                title=title,
-                subtitle=subtitle,
-                language=self.language,
-                author=author,
-                self_href=self.absolute(path) or path.split("/")[-1],
-                alternate_href=self.absolute(page) or f"../{page}",
-                entries=entries,
-                slug=slug,
-                election=election,
-                entry_title=entry_title,
-                entry_content=entry_content,
-                entry_href=entry_href,
-            )
-            self.output.put(self.prefix + path, document)
-
-        subtitle = self.programme.title
-        write("feeds/all.atom", f"{self.programme.title}: " + _("All status changes"), subtitle, "index.html",
-              self.facts.recent)  # fmt: skip
+    def feeds(self) -> None:
+        """The programme's feed and each area's."""
+        _ = self._
+        title = self.programme.title
+        self.feed("feeds/all.atom", f"{title}: " + _("All status changes"), title, "index.html", self.facts.recent)
         for area in self.data.areas:
-            name = f"{area.number}. {area.short_title}"
-            write(
+            self.feed(
                 f"feeds/area-{area.number}.atom",
-                _("Status changes in %(area)s") % {"area": name},
-                subtitle,
+                _("Status changes in %(area)s") % {"area": f"{area.number}. {area.short_title}"},
+                title,
                 area_path(area.number),
                 self.facts.recent_by_area.get(area.number, []),
             )
-        for pledge in self.data.pledges:
-            write(
-                f"feeds/measure-{code_path(pledge.code)}.atom",
-                _("Status changes of measure %(code)s") % {"code": pledge.code},
-                pledge.text,
-                measure_path(pledge.code),
-                [feeds.FeedEntry(pledge, change) for change in sorted(pledge.history, key=_recorded, reverse=True)],
-            )
+
+    def measure_feed(self, pledge: EditionPledge) -> None:
+        self.feed(
+            f"feeds/measure-{code_path(pledge.code)}.atom",
+            self._("Status changes of measure %(code)s") % {"code": pledge.code},
+            pledge.text,
+            measure_path(pledge.code),
+            [feeds.FeedEntry(pledge, change) for change in sorted(pledge.history, key=_recorded, reverse=True)],
+        )
 
 
 def _recorded(change: ChangeView):

@@ -9,12 +9,15 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tracker import services
+from tracker.edition import parallel
 from tracker.edition.i18n import LANGUAGES, environment, gettext_in
+from tracker.edition.images import svg_to_png
 from tracker.edition.output import Output
 from tracker.edition.site import LanguageEdition, Options, PageRecord, ProgrammeFacts, data_files
 from tracker.edition.style import stylesheet
 
 SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (the protocol's limit)
+MEASURES_PER_TASK = 500  # the measures one worker task renders at least (fewer tasks for small programmes)
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,22 @@ def publish(
         data = services.edition_data(info.slug, today)
         facts = ProgrammeFacts.of(data)
         _data_files(output, info.slug)
+        png_jobs = []
         for language in LANGUAGES:
             edition = LanguageEdition(facts, language, options, output)
-            edition.build()
+            edition.build_shared()
             pages.extend(edition.pages)
+            png_jobs.extend(edition.png_jobs)
+        images = parallel.run(_render_png, None, [svg for _path, svg in png_jobs])
+        for (path, _svg), png in zip(png_jobs, images, strict=True):
+            output.put(path, png)
+        size = max(MEASURES_PER_TASK, -(-len(data.pledges) // (4 * parallel.processes())))
+        tasks = [
+            (language, start, start + size) for language in LANGUAGES for start in range(0, len(data.pledges), size)
+        ]
+        for part, part_pages in parallel.run(_measures, (facts, options, output.root), tasks):
+            output.merge(part)
+            pages.extend(part_pages)
         _landing(output, [info], prefix="../", path=f"{info.slug}/index.html", options=options)
         output.remove_stale(info.slug)
     _landing(output, chosen, prefix="", path="index.html", options=options)
@@ -88,6 +103,20 @@ def publish(
         time.perf_counter() - started,
         tuple(output.written_paths),
     )
+
+
+def _render_png(_payload: None, svg: str) -> bytes:
+    return svg_to_png(svg)
+
+
+def _measures(payload: tuple[ProgrammeFacts, Options, Path], task: tuple[str, int, int]):
+    """The pages and feeds of a slice of the measures in one language (run by a worker)."""
+    facts, options, root = payload
+    language, start, stop = task
+    output = Output(root)
+    edition = LanguageEdition(facts, language, options, output)
+    edition.build_measures(facts.data.pledges[start:stop])
+    return output.part(), edition.pages
 
 
 def _data_files(output: Output, slug: str) -> None:
