@@ -217,7 +217,7 @@ def _append(
     new = StatusChange(
         programme_id=programme.id,
         pledge_id=pledge.id,
-        sequence=max((c.sequence for c in pledge.changes), default=0) + 1,
+        sequence=next_sequence(pledge),
         status=valid.status,
         effective_date=valid.effective_date,
         rationale=valid.rationale,
@@ -254,6 +254,11 @@ def _append(
     return RecordedChange(
         pledge.code, new.sequence, new.status, new.effective_date, current.status, current.effective_date
     )
+
+
+def next_sequence(pledge: Pledge) -> int:
+    """The number the pledge's next change gets: changes are numbered 1, 2, 3 ... in the order recorded."""
+    return max((c.sequence for c in pledge.changes), default=0) + 1
 
 
 def _claim(session: Session, programme: Programme, pledge: Pledge, valid: ValidChange | None, **values) -> None:
