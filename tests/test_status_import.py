@@ -394,6 +394,7 @@ def test_every_problem_of_every_row_is_reported_at_once_with_line_and_column_as_
         row("8.2-4"),  # 14: fine
         [*row("6-1"), "zu viel"],  # 15: one cell too many
         row("7-1", date="31.02.2026"),  # 16
+        row("7-2", status="done", rationale=" ", url="ftp://x", kind="blog"),  # 17: every problem of the row
     ]
     header = [f" {name.upper()} " for name in GERMAN]
     with pytest.raises(RowErrors) as error:
@@ -412,6 +413,10 @@ def test_every_problem_of_every_row_is_reported_at_once_with_line_and_column_as_
         ("line 13", "NUMMER"),
         ("line 15", "cells"),
         ("line 16", "STICHTAG"),
+        ("line 17", "BEWERTUNG"),
+        ("line 17", "BEGRÜNDUNG"),
+        ("line 17", "ADRESSE DER QUELLE"),
+        ("line 17", "ART DER QUELLE"),
     }
     assert [e.row for e in error.value.errors] == sorted((e.row for e in error.value.errors), key=lambda r: int(r[5:]))
     messages = {(e.row, e.field): e.message for e in error.value.errors}

@@ -20,15 +20,15 @@ def import_page() -> None:
             "Every row is checked before anything is saved; rows that are recorded already are skipped."
         )
     )
-    columns = st.columns(2)
-    columns[0].download_button(
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
         _("Template for Excel (.xlsx)"),
         services.status_template_xlsx(),
         file_name="bewertungen-vorlage.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
     )
-    columns[1].download_button(
+    buttons.download_button(
         _("Template as CSV (semicolons)"),
         services.status_template_csv(),
         file_name="bewertungen-vorlage.csv",
@@ -65,7 +65,8 @@ def accepted_values() -> None:
         "source_title": _("the source's name, e.g. Council decision of 15 January 2026"),
         "source_kind": accepted_kinds() + " " + _("(empty means Other)"),
     }
-    lines = [f"| {_('Column')} | {_('Accepted')} |", "| --- | --- |"]
+    column_title, accepted_title = _("Column"), _("Accepted")  # not inside an f-string: the extraction finds them
+    lines = [f"| {column_title} | {accepted_title} |", "| --- | --- |"]
     for column in services.STATUS_SHEET_COLUMNS:
         lines.append(f"| **{column.german if german else column.key}** | {accepted[column.key]} |")
     st.markdown("\n".join(lines))
@@ -100,17 +101,13 @@ def preview_and_import(slug: str, content: bytes, name: str, actor: services.Act
             icon=":material/info:",
         )
     st.subheader(_("What the import will do"))
-    counts = st.columns(3)
-    counts[0].metric(_("New"), len(plan.new))
-    counts[1].metric(_("Already recorded"), len(plan.skipped))
-    counts[2].metric(_("Refused"), plan.refused)
+    counts = st.container(horizontal=True, gap="large")  # side by side on a phone too
+    counts.metric(_("New"), len(plan.new), width="content")
+    counts.metric(_("Already recorded"), len(plan.skipped), width="content")
+    counts.metric(_("Refused"), plan.refused, width="content")
     if plan.rows:
-        st.dataframe(
-            preview_table(plan.rows),
-            hide_index=True,
-            width="stretch",
-            column_config={_("What happens"): st.column_config.TextColumn(width="large")},
-        )
+        # A static table wraps its cells: what happens to the public status is never cut off.
+        st.table(preview_table(plan.rows), hide_index=True, height="content" if len(plan.rows) <= 30 else 800)
     examples = [e for e in plan.errors if e.code == "template_example"]
     others = [e for e in plan.errors if e.code != "template_example"]
     if examples:
@@ -187,25 +184,26 @@ def outcome_text(row: services.PlannedRow) -> str:
 
 
 def preview_table(rows: tuple[services.PlannedRow, ...]) -> pd.DataFrame:
+    """One row per row of the file; its cells are Markdown (``st.table``), so what a person typed is escaped."""
     return pd.DataFrame(
         [
             (
-                row.line,
-                row.code,
+                str(row.line),
+                components.md_escape(row.code),
+                outcome_text(row),
                 label(row.status),
                 format_date(row.effective_date),
-                outcome_text(row),
                 label(row.status_before),
-                row.rationale,
+                components.md_escape(row.rationale),
             )
             for row in rows
         ],
         columns=[
             _("Line"),
             _("Code"),
+            _("What happens"),
             _("Rating"),
             _("Effective date"),
-            _("What happens"),
             _("Current status until now"),
             _("Rationale"),
         ],

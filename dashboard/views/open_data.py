@@ -26,15 +26,15 @@ def open_data_page() -> None:
             "or LibreOffice as a table."
         )
     )
-    columns = st.columns(2)
-    columns[0].download_button(
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
         _("Download Excel workbook (.xlsx)"),
         data=data.export_for_spreadsheets(programme.slug, "xlsx"),
         file_name=f"{programme.slug}-{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
     )
-    columns[1].download_button(
+    buttons.download_button(
         _("Download CSV for Excel (semicolons)"),
         data=data.export_for_spreadsheets(programme.slug, "csv"),
         file_name=f"{programme.slug}-{stamp}-excel.csv",

@@ -88,19 +88,50 @@ def check_url(value: str, index: int | None = None) -> str:
 
 
 def check_source(source: SourceInput, index: int, today: dt.date) -> SourceInput:
-    kind = source_kind_key(source.kind or "other")
-    if kind is None:
-        raise InvalidInput(
-            "source.kind", "unknown_kind", index=index, value=source.kind, accepted=accepted_names(SOURCE_KIND_LABELS)
-        )
-    if source.published_on and source.published_on > today:
-        raise InvalidInput("source.published_on", "published_in_future", index=index, value=source.published_on)
+    """The checked source; ``InvalidInput`` for its first problem (``checked_source`` collects them all)."""
+    problems = Problems()
+    checked = checked_source(source, index, today, problems)
+    if problems.found:
+        raise problems.found[0]
+    return checked
+
+
+def checked_source(source: SourceInput, index: int, today: dt.date, problems: Problems) -> SourceInput:
+    """The checked source, each of its fields checked on its own; every problem is added to ``problems``."""
+
+    def kind() -> str:
+        key = source_kind_key(source.kind or "other")
+        if key is None:
+            accepted = accepted_names(SOURCE_KIND_LABELS)
+            raise InvalidInput("source.kind", "unknown_kind", index=index, value=source.kind, accepted=accepted)
+        return key
+
+    def published_on() -> dt.date | None:
+        if source.published_on and source.published_on > today:
+            raise InvalidInput("source.published_on", "published_in_future", index=index, value=source.published_on)
+        return source.published_on
+
     return SourceInput(
-        url=check_url(source.url, index),
-        title=check_text(source.title, "source.title", MAX_TITLE, index),
-        kind=kind,
-        published_on=source.published_on,
+        kind=problems.check(kind),
+        published_on=problems.check(published_on),
+        url=problems.check(check_url, source.url, index),
+        title=problems.check(check_text, source.title, "source.title", MAX_TITLE, index),
     )
+
+
+class Problems:
+    """The problems of several checks, collected so that every problem of an input is reported at once."""
+
+    def __init__(self) -> None:
+        self.found: list[InvalidInput] = []
+
+    def check(self, check, *args):
+        """``check(*args)``, or None when it raises ``InvalidInput`` (which is collected)."""
+        try:
+            return check(*args)
+        except InvalidInput as error:
+            self.found.append(error)
+            return None
 
 
 def check_effective_date(value: dt.date, election_date: dt.date, today: dt.date) -> dt.date:
