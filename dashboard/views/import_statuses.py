@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, components, editing
-from dashboard.errors import accepted_kinds, accepted_statuses, row_table, show_error
+from dashboard.errors import accepted_kinds, accepted_statuses, error_text, row_table, show_error
 from dashboard.i18n import _, current_language, format_date, ngettext
 from dashboard.statuses import label
 from tracker import services
@@ -89,6 +89,10 @@ def preview_and_import(slug: str, content: bytes, name: str, actor: services.Act
     """The dry run: what each row does to the public status, the counts, the problems; and the import button."""
     try:
         plan = services.preview_status_import(slug, content, actor, source=name)
+    except services.RowErrors as error:  # the file cannot be read, or its first line does not name the columns
+        st.error(error_text(error), icon=":material/error:")
+        problem_table(error.errors)
+        return
     except services.TrackerError as error:
         show_error(error)
         return
@@ -127,7 +131,7 @@ def preview_and_import(slug: str, content: bytes, name: str, actor: services.Act
             icon=":material/error:",
         )
         if others:
-            st.dataframe(row_table(others), hide_index=True, width="stretch")
+            problem_table(others)
         return
     if not plan.new:
         st.info(
@@ -157,6 +161,11 @@ def preview_and_import(slug: str, content: bytes, name: str, actor: services.Act
                 len(plan.skipped),
             ).format(n=len(plan.skipped))
         )
+
+
+def problem_table(errors: list[services.RowError]) -> None:
+    """The problems by line and column, in a static table that wraps: what is accepted is never cut off."""
+    st.table(row_table(errors).map(components.md_escape), hide_index=True)
 
 
 def show_done(new: int, skipped: int) -> None:

@@ -41,7 +41,7 @@ def open_data_page() -> None:
         mime="text/csv",
         icon=":material/table:",
     )
-    st.subheader(_("For machines"))
+    st.subheader(_("Machine-readable"))
     st.download_button(
         _("Download CSV (one row per measure)"),
         data=data.export(programme.slug, "csv"),
