@@ -86,7 +86,6 @@ from tracker.services.status_changes import (
     set_success_criterion,
 )
 from tracker.services.status_import import (
-    ACCEPTED_DATES,
     STATUS_CSV_COLUMNS,
     STATUS_SHEET_COLUMNS,
     TEMPLATE_EXAMPLE_CODE,
@@ -104,7 +103,6 @@ from tracker.services.status_import import (
 )
 
 __all__ = [
-    "ACCEPTED_DATES",
     "GERMAN_CSV_COLUMNS",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",

@@ -60,9 +60,7 @@ class Sheet:
     converted_from: str | None = None  # the encoding a CSV was converted from ("windows-1252"), None for UTF-8
 
 
-def read_sheet(
-    data: bytes, name: str, is_known_column: Callable[[str], bool], accepted_columns: str, *, source: str = "upload"
-) -> Sheet:
+def read_sheet(data: bytes, name: str, is_known_column: Callable[[str], bool], accepted_columns: str) -> Sheet:
     """The rows of a CSV or Excel file; ``name`` (its file name) tells an ``.xlsx`` apart, as do its bytes.
 
     ``is_known_column`` picks a CSV's delimiter (the one whose header cells are known columns) and
@@ -70,14 +68,14 @@ def read_sheet(
     naming the limit; an unreadable file or an empty header ``RowErrors``.
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(source, "file_too_large", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024), max=MAX_UPLOAD_BYTES)
+        raise InvalidInput(name, "file_too_large", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024), max=MAX_UPLOAD_BYTES)
     if data.startswith(_OLE_MAGIC):
         raise RowErrors([RowError("file", "old_excel", line=1)])
     if data.startswith(_ZIP_MAGIC) or name.lower().endswith(".xlsx"):
-        return _collect(_xlsx_lines(data, source), XLSX, None, accepted_columns, source)
+        return _collect(_xlsx_lines(data, name), XLSX, None, accepted_columns, name)
     text, converted_from = _decode(data)
     delimiter = _detect_delimiter(_LINE_BREAK.split(text, maxsplit=1)[0], is_known_column)
-    return _collect(_csv_lines(text, delimiter), CSV, converted_from, accepted_columns, source)
+    return _collect(_csv_lines(text, delimiter), CSV, converted_from, accepted_columns, name)
 
 
 # --------------------------------------------------------------------------- the rows of a file

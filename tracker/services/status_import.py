@@ -61,7 +61,6 @@ STATUS_SHEET_COLUMNS: tuple[SheetColumn, ...] = (
 STATUS_CSV_COLUMNS: tuple[str, ...] = tuple(column.key for column in STATUS_SHEET_COLUMNS)
 GERMAN_HEADERS: dict[str, str] = {column.key: column.german for column in STATUS_SHEET_COLUMNS}
 ACCEPTED_COLUMNS = f"{', '.join(STATUS_CSV_COLUMNS)} (or the German headers: {', '.join(GERMAN_HEADERS.values())})"
-ACCEPTED_DATES = "01.10.2026 (DD.MM.YYYY), 2026-10-01 (YYYY-MM-DD), a date cell, or empty for today"
 
 # The code of the template's example row: the programme parser numbers measures from 1 (``<area>-<k>``,
 # ``<goal>-<k>``, k >= 1), so no measure can have it, and a file that still holds it is answered with a
@@ -262,7 +261,7 @@ def status_template_csv() -> bytes:
 def read_status_sheet(data: bytes, name: str = "upload") -> StatusSheet:
     """The rows of a status spreadsheet (``name`` is its file name); ``RowErrors`` for a file that cannot be
     read or a header that does not name the columns, ``InvalidInput`` for a file over the limits."""
-    sheet = spreadsheets.read_sheet(data, name, _is_column, ACCEPTED_COLUMNS, source=name)
+    sheet = spreadsheets.read_sheet(data, name, _is_column, ACCEPTED_COLUMNS)
     positions = _check_header(sheet.header)
     headers = {key: sheet.header[i] for key, i in positions.items()}
     rows = tuple(StatusRow(row.line, **{key: row.cells[i] for key, i in positions.items()}) for row in sheet.rows)
