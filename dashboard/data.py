@@ -46,6 +46,11 @@ def programmes() -> list[services.ProgrammeInfo]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def default_programme() -> services.ProgrammeInfo:
+    return services.default_programme()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def overview(slug: str, as_of: dt.date | None = None) -> services.Overview:
     return services.overview(slug, as_of)
 

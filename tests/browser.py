@@ -169,3 +169,15 @@ def wait_until_rendered(page, timeout: float = 30_000) -> None:
         " && e.getAttribute('data-test-connection-state') === 'CONNECTED'; }",
         timeout=timeout,
     )
+
+
+def sign_in(page, name: str, password: str) -> None:
+    """Fill the staff sign-in page (where a staff address without a session leads) and submit it; once it
+    has led back to a Streamlit page, wait until that page has rendered."""
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_load_state()
+    if "/staff/sign-in" not in page.url:
+        page.wait_for_timeout(300)
+        wait_until_rendered(page)

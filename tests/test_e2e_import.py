@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tests.browser import running_app, wait_until_rendered
+from tests.browser import running_app, sign_in, wait_until_rendered
 from tests.helpers import ADMIN, EDITOR, HERNE, make_change
 from tracker import db, services
 from tracker.models import StatusChange
@@ -43,13 +43,10 @@ def settle(page) -> None:
     wait_until_rendered(page)
 
 
-def sign_in(page, base: str, path: str) -> None:
-    """Open ``path`` signed in as the editor (the one place that knows how staff sign in)."""
+def open_signed_in(page, base: str, path: str) -> None:
+    """Open ``path`` as the editor: the staff address leads to the sign-in page and back."""
     page.goto(f"{base}{path}")
-    settle(page)
-    page.get_by_label("Name").fill("erika")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    sign_in(page, "erika", PASSWORD)
     page.wait_for_selector("text=Angemeldet als erika", timeout=30_000)
     settle(page)
 
@@ -79,7 +76,7 @@ def test_the_same_workbook_uploaded_twice_records_nothing_the_second_time(page, 
     workbook.save(path)
     before = changes_recorded(url)
 
-    sign_in(page, base, "/import")
+    open_signed_in(page, base, "/import")
     preview = choose_file(page, path)
     assert "neuer aktueller Status: Umgesetzt" in preview
     assert "Verlauf ergänzt, aktueller Status bleibt Umgesetzt (neuere Bewertung vom 20.09.2026)" in preview

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import EDITOR, HERNE, TODAY, count, make_change, stored, stored_scalars
+from tests.helpers import EDITOR, HERNE, TODAY, add_account, count, make_change, stored, stored_scalars
 from tracker import services
 from tracker.models import AuditEvent, Evidence, Pledge, Programme, StatusChange
 from tracker.services import (
@@ -552,15 +552,16 @@ def test_empty_unnamed_columns_are_ignored_but_values_in_them_and_nul_bytes_are_
 
 def test_cli_dry_run_then_import_then_again_then_an_error(tracker_cli, tmp_path):
     tracker_cli("import-programme", str(HERNE), check=True)
+    add_account("anna", "Anna Schmidt")
     earlier = tmp_path / "earlier.csv"
     earlier.write_bytes(csv_file([row("1-1", "kept", "2026-09-20", rationale="Satzung in Kraft.")]))
-    tracker_cli("import-statuses", str(earlier), check=True)
+    tracker_cli("import-statuses", str(earlier), "--as", "anna", check=True)
     path = tmp_path / "bewertungen.xlsx"
     path.write_bytes(
         xlsx_file([row("8.2-4", "In Arbeit", "15.01.2026"), row("1-1", "Teilweise umgesetzt", "01.05.2026")])
     )
 
-    dry = tracker_cli("import-statuses", str(path), "--dry-run", check=True).stdout
+    dry = tracker_cli("import-statuses", str(path), "--as", "anna", "--dry-run", check=True).stdout
     assert "line 2: 8.2-4 in_progress as of 2026-01-15: new current status in_progress (was not_rated)" in dry
     assert (
         "line 3: 1-1 partially_kept as of 2026-05-01: added to the history; the current status stays kept "
@@ -569,21 +570,21 @@ def test_cli_dry_run_then_import_then_again_then_an_error(tracker_cli, tmp_path)
     assert "2 new, 0 already recorded (skipped), 0 refused.\nDry run: nothing was written." in dry
     assert "Status: not_rated" in tracker_cli("show", "8.2-4", check=True).stdout
 
-    done = tracker_cli("import-statuses", str(path), check=True).stdout
+    done = tracker_cli("import-statuses", str(path), "--as", "anna", check=True).stdout
     assert f"Imported 2 status changes from {path}." in done
     shown = tracker_cli("show", "8.2-4", check=True).stdout
-    assert "Status: in_progress since 2026-01-15" in shown
+    assert "Status: in_progress since 2026-01-15" in shown and "recorded by Anna Schmidt" in shown
     assert "[council] Ratsbeschluss <https://www.herne.de/rat/2026-01-15>" in shown
     assert "Status: kept since 2026-09-20" in tracker_cli("show", "1-1", check=True).stdout
 
-    again = tracker_cli("import-statuses", str(path), check=True).stdout
+    again = tracker_cli("import-statuses", str(path), "--as", "anna", check=True).stdout
     assert "line 2: 8.2-4 in_progress as of 2026-01-15: already recorded as change #1; skipped" in again
     assert "0 new, 2 already recorded (skipped), 0 refused" in again
     assert f"Nothing imported from {path}: all 2 rows are already recorded." in again
 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_file([row("2-1"), row("2-2", "erledigt"), row("2-3", url="www.herne.de")], encoding="cp1252"))
-    result = tracker_cli("import-statuses", str(bad), "-p", "hak-herne-2025")
+    result = tracker_cli("import-statuses", str(bad), "--as", "anna", "-p", "hak-herne-2025")
     assert result.returncode == 1
     assert "Note: bad.csv is not UTF-8; it was read as Windows-1252." not in result.stdout  # plain ASCII is UTF-8
     assert "1 new, 0 already recorded (skipped), 2 refused." in result.stdout
@@ -594,10 +595,10 @@ def test_cli_dry_run_then_import_then_again_then_an_error(tracker_cli, tmp_path)
 
     umlauts = tmp_path / "umlaute.csv"
     umlauts.write_bytes(csv_file([row("2-1", rationale="Bürgerbüro")], delimiter=";", encoding="cp1252"))
-    converted = tracker_cli("import-statuses", str(umlauts), "--dry-run", check=True).stdout
+    converted = tracker_cli("import-statuses", str(umlauts), "--as", "anna", "--dry-run", check=True).stdout
     assert "Note: umlaute.csv is not UTF-8; it was read as Windows-1252." in converted
 
-    missing = tracker_cli("import-statuses", str(tmp_path / "nope.csv"))
+    missing = tracker_cli("import-statuses", str(tmp_path / "nope.csv"), "--as", "anna")
     assert missing.returncode == 1 and "is not a file" in missing.stderr and "Traceback" not in missing.stderr
 
 

@@ -38,9 +38,34 @@ ProgrammeOption = Annotated[
 ]
 
 
-def operator(name: str | None = None) -> services.Actor:
-    """The person at the shell: whoever can run this command can reach the database anyway."""
-    return services.Actor(name or getpass.getuser(), Role.ADMIN, "cli")
+AsOption = Annotated[
+    str,
+    typer.Option(
+        "--as",
+        help="The staff account that records this (see `tracker user list`); its full name signs it publicly.",
+        show_default=False,
+    ),
+]
+CREATE_ACCOUNT = 'tracker user add NAME --display-name "First Last"'
+
+
+def operator() -> services.Actor:
+    """The person at the shell, for the operator's commands (schema, programmes, accounts): whoever can run
+    them can reach the database anyway. Changes to pledges are recorded as an account instead (``account``)."""
+    return services.Actor(getpass.getuser(), Role.ADMIN, "cli")
+
+
+def account(name: str) -> services.Actor:
+    """The actor of ``--as NAME``: an existing, enabled account; otherwise exit 2 saying how to get one."""
+    try:
+        return services.account_actor(name, "cli")
+    except (services.NotFound, services.PermissionDenied) as error:
+        typer.echo(
+            f"Error: {error} Changes are recorded as an existing, enabled account: pick one from "
+            f"`tracker user list`, or let an admin create one with: {CREATE_ACCOUNT}",
+            err=True,
+        )
+        raise typer.Exit(2) from None
 
 
 def fail(message: str) -> None:
@@ -65,8 +90,8 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8501,
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "localhost",
 ) -> None:
-    """Start the dashboard (Streamlit) on the configured database."""
-    spec = importlib.util.find_spec("dashboard.app")
+    """Start the dashboard (Streamlit, with the staff sign-in) on the configured database."""
+    spec = importlib.util.find_spec("dashboard.server")
     if spec is None or spec.origin is None:
         fail("the dashboard is not installed beside the tracker; install the project with: pip install -e .")
     sys.stdout.flush()
@@ -111,7 +136,7 @@ def set_status(
     code: Annotated[str, typer.Argument(help="Pledge code, e.g. 8.2-4")],
     status: Annotated[str, typer.Argument(help="One of: " + ", ".join(STATUS_KEYS))],
     rationale: Annotated[str, typer.Option(help="Why the pledge has this status now.")],
-    author: Annotated[str, typer.Option(help="Who records this change.")],
+    as_: AsOption,
     source_url: Annotated[list[str], typer.Option(help="http(s) URL of a source; repeat for several.")],
     source_title: Annotated[list[str], typer.Option(help="Title of each source, in the same order.")],
     source_kind: Annotated[
@@ -139,7 +164,7 @@ def set_status(
         corrects_sequence=corrects,
     )
     _require_schema()
-    recorded = services.record_status_change(programme, code, change, operator(author))
+    recorded = services.record_status_change(programme, code, change, account(as_))
     typer.echo(
         f"{recorded.code}: change #{recorded.sequence} recorded ({recorded.status}, effective "
         f"{recorded.effective_date}); current status: {recorded.current_status} since {recorded.status_date}"
@@ -262,8 +287,8 @@ def import_statuses(
             + " (or the German headers of the template)"
         ),
     ],
+    as_: AsOption,
     dry_run: Annotated[bool, typer.Option(help="Check the file and list the changes without saving them.")] = False,
-    author: Annotated[str | None, typer.Option(help="Who records these changes (default: your login name).")] = None,
     programme: ProgrammeOption = None,
 ) -> None:
     """Record many status changes from a spreadsheet: every row is checked first, then all new rows or none are
@@ -273,7 +298,7 @@ def import_statuses(
     with path.open("rb") as file:
         data = file.read(services.MAX_UPLOAD_BYTES + 1)  # one byte more is enough to refuse a file too large
     _require_schema()
-    actor = operator(author)
+    actor = account(as_)
     plan = services.preview_status_import(programme, data, actor, source=path.name)
     if plan.converted_from:
         typer.echo(f"Note: {path.name} is not UTF-8; it was read as {plan.converted_from.title()}.")
@@ -339,13 +364,33 @@ def _read_password(from_stdin: bool) -> str:
 def user_add(
     name: Annotated[str, typer.Argument(help="Sign-in name, without spaces.")],
     role: Annotated[str, typer.Option(help="One of: " + ", ".join(ROLES))] = "editor",
+    display_name: Annotated[
+        str, typer.Option(help='The person\'s full name, which signs their changes publicly (e.g. "Erika Muster").')
+    ] = "",
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
 ) -> None:
     """Create a staff account."""
     _require_schema()
     password = _read_password(password_stdin)
-    services.add_user(operator(), name, password, role)
-    typer.echo(f"Account {name} created with role {role}.")
+    created = services.add_user(operator(), name, password, role, display_name)
+    if created.display_name:
+        typer.echo(f"Account {name} ({created.display_name}) created with role {role}.")
+    else:
+        typer.echo(
+            f"Account {name} created with role {role}. It has no full name yet, so its changes are signed "
+            f'"{name}"; set one with: tracker user set-name {name} "First Last"'
+        )
+
+
+@user_app.command("set-name")
+def user_set_name(
+    name: Annotated[str, typer.Argument(help="Sign-in name.")],
+    display_name: Annotated[str, typer.Argument(help='The person\'s full name, e.g. "Erika Muster".')],
+) -> None:
+    """Set the full name that signs an account's changes publicly instead of its sign-in name."""
+    _require_schema()
+    services.set_display_name(operator(), name, display_name)
+    typer.echo(f"Account {name} now signs as {' '.join(display_name.split())}.")
 
 
 @user_app.command("disable")
@@ -370,11 +415,11 @@ def user_set_password(
 
 @user_app.command("list")
 def user_list() -> None:
-    """List the accounts with their role and state."""
+    """List the accounts with their role, state and full name."""
     _require_schema()
-    for account in services.list_users(operator()):
-        state = "disabled" if account.disabled else "active"
-        typer.echo(f"{account.name}\t{account.role}\t{state}")
+    for user in services.list_users(operator()):
+        state = "disabled" if user.disabled else "active"
+        typer.echo(f"{user.name}\t{user.role}\t{state}\t{user.display_name or '(no full name)'}")
 
 
 def main() -> None:

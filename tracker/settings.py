@@ -15,7 +15,7 @@ class Setting:
     name: str
     default: str
     help: str
-    used_by: str  # "app", "cli", "tests" or "benchmarks": who reads it
+    used_by: str  # who reads it: "app", "cli", "tests" or "benchmarks" (or several, comma-separated)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -28,8 +28,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "TRACKER_PROGRAMME",
         "",
-        "Slug of the programme the CLI works on when several are loaded (the same as --programme).",
-        "cli",
+        "Slug of the default programme when several are loaded: the one the CLI works on (the same as "
+        "--programme) and the one the dashboard opens for a link without ?programme= (empty: the first-imported "
+        "programme that is not demo data).",
+        "app, cli",
     ),
     Setting(
         "TRACKER_CACHE_TTL",

@@ -7,15 +7,18 @@ ends need nothing else from ``tracker``.
 """
 
 from tracker import settings
-from tracker.clock import today
-from tracker.services.audit import AuditRow, audit_csv, list_events
+from tracker.clock import LOCAL_TIMEZONE, today
+from tracker.formulas import spreadsheet_csv
+from tracker.services.audit import AuditRow, AuditSpan, audit_span, list_events
 from tracker.services.auth import (
     Account,
     Actor,
+    account_actor,
     add_user,
     authenticate,
     disable_user,
     list_users,
+    set_display_name,
     set_password,
     sso_actor,
 )
@@ -69,12 +72,14 @@ from tracker.services.opendata import (
 from tracker.services.programmes import (
     ImportReport,
     ProgrammeInfo,
+    default_programme,
     get_programme,
     import_programme,
     import_programme_file,
     list_programmes,
     load_metadata,
 )
+from tracker.services.sessions import SessionStarted, end_session, resolve_session, start_session
 from tracker.services.spreadsheets import MAX_ROWS, MAX_UPLOAD_BYTES
 from tracker.services.statistics import AreaCount, area_status_counts, last_update, status_counts
 from tracker.services.status_changes import (
@@ -104,6 +109,7 @@ from tracker.services.status_import import (
 
 __all__ = [
     "GERMAN_CSV_COLUMNS",
+    "LOCAL_TIMEZONE",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "SCHEMA_NAME",
@@ -114,6 +120,7 @@ __all__ = [
     "Actor",
     "AreaCount",
     "AuditRow",
+    "AuditSpan",
     "BulkItem",
     "ChangeView",
     "AlreadyRecorded",
@@ -146,13 +153,15 @@ __all__ = [
     "StatusRow",
     "StatusSheet",
     "TrackerError",
+    "account_actor",
     "add_evidence",
     "add_user",
     "area_options",
     "area_status_counts",
-    "audit_csv",
+    "audit_span",
     "authenticate",
     "database_description",
+    "default_programme",
     "disable_user",
     "editable_rows",
     "export_csv",
@@ -185,9 +194,15 @@ __all__ = [
     "restore_programme",
     "schema_is_current",
     "search_pledges",
+    "set_display_name",
     "set_password",
+    "SessionStarted",
+    "start_session",
+    "resolve_session",
+    "end_session",
     "set_success_criterion",
     "settings",
+    "spreadsheet_csv",
     "sso_actor",
     "status_counts",
     "status_template_csv",

@@ -115,6 +115,7 @@ MESSAGES: dict[str, str] = {
     "account_name": "1 to 100 characters without spaces, e.g. anna.schmidt",
     "password_length": "must have {min} to {max} characters; a few words work well",
     "no_account": "No account named {name!r}.",
+    "account_disabled": "The account {name!r} is disabled; it can no longer sign in or record changes.",
     "account_exists": "an account named {name!r} exists already",
 }
 
@@ -125,6 +126,7 @@ FIELD_NAMES: dict[str, str] = {
     "source.kind": "source {index} kind",
     "source.published_on": "source {index} publication date",
     "success_criterion": "success criterion",
+    "display_name": "display name",
 }
 
 

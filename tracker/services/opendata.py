@@ -17,12 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import clock
-from tracker.formulas import neutralise_formula
+from tracker.formulas import neutralise_formula, spreadsheet_csv
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
 from tracker.search import search_text
 from tracker.services import spreadsheets
 from tracker.services.audit_log import record_event
-from tracker.services.auth import Actor, require
+from tracker.services.auth import Actor, public_names, require
 from tracker.services.errors import InvalidInput
 from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.unit_of_work import unit_of_work
@@ -37,13 +37,13 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _source(evidence: Evidence) -> dict[str, Any]:
+def _source(evidence: Evidence, names: dict[str, str]) -> dict[str, Any]:
     return {
         "url": evidence.url,
         "title": evidence.title,
         "kind": evidence.kind,
         "published_on": _date(evidence.published_on),
-        "added_by": evidence.added_by,
+        "added_by": names.get(evidence.added_by, evidence.added_by),
         "added_at": clock.as_utc(evidence.added_at).isoformat(),
     }
 
@@ -79,6 +79,7 @@ def _export(session: Session, programme: Programme) -> dict[str, Any]:
     for goal in goals:
         goals_by_area.setdefault(goal.area_id, []).append(goal)
     last = max((clock.as_utc(c.recorded_at) for p in pledges for c in p.changes), default=None)
+    names = public_names(session)
 
     return {
         "format": FORMAT,
@@ -118,11 +119,14 @@ def _export(session: Session, programme: Programme) -> dict[str, Any]:
             }
             for area in areas
         ],
-        "pledges": [_pledge(p, area_numbers, goal_codes, loose_by_pledge.get(p.id, [])) for p in pledges],
+        "pledges": [_pledge(p, area_numbers, goal_codes, loose_by_pledge.get(p.id, []), names) for p in pledges],
     }
 
 
-def _pledge(pledge: Pledge, area_numbers: dict, goal_codes: dict, loose: list[Evidence]) -> dict[str, Any]:
+def _pledge(
+    pledge: Pledge, area_numbers: dict, goal_codes: dict, loose: list[Evidence], names: dict[str, str]
+) -> dict[str, Any]:
+    """One pledge with its history; authors by their public names (``auth.public_names``)."""
     by_id = {c.id: c.sequence for c in pledge.changes}
     return {
         "code": pledge.code,
@@ -140,14 +144,14 @@ def _pledge(pledge: Pledge, area_numbers: dict, goal_codes: dict, loose: list[Ev
                 "status": change.status,
                 "effective_date": _date(change.effective_date),
                 "rationale": change.rationale,
-                "author": change.author,
+                "author": names.get(change.author, change.author),
                 "recorded_at": clock.as_utc(change.recorded_at).isoformat(),
                 "corrects": by_id.get(change.corrects_id) if change.corrects_id else None,
-                "sources": [_source(s) for s in change.sources],
+                "sources": [_source(s, names) for s in change.sources],
             }
             for change in pledge.history()
         ],
-        "evidence": [_source(e) for e in loose],
+        "evidence": [_source(e, names) for e in loose],
     }
 
 
@@ -247,7 +251,7 @@ def _german_table(programme: str | None) -> list[list[Any]]:
 def export_excel_csv(programme: str | None) -> bytes:
     """The CSV export for German Excel: semicolons, a byte order mark, German headers and status labels,
     dates as DD.MM.YYYY; formula-like cells are neutralised."""
-    return spreadsheets.excel_csv(list(GERMAN_CSV_COLUMNS.values()), _german_table(programme))
+    return spreadsheet_csv(list(GERMAN_CSV_COLUMNS.values()), _german_table(programme)).encode("utf-8")
 
 
 def export_xlsx(programme: str | None) -> bytes:

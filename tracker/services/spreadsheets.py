@@ -7,9 +7,9 @@ tab-separated, CRLF or LF line ends, quoted cells that may hold delimiters and l
 only: nothing in them is evaluated, a cell starting with ``=`` stays exactly that text. Lines are counted
 as the person sees them: the physical line of a CSV file, the row number of a sheet.
 
-Writing makes what German Excel opens without a dialog: a CSV with ``;``, a byte order mark and CRLF, and
-an ``.xlsx`` with date cells, a bold frozen header row with filters and fitting column widths. In both,
-a cell that a spreadsheet would run as a formula stays text (``tracker.formulas``).
+Writing makes what German Excel opens without a dialog: an ``.xlsx`` with date cells, a bold frozen header row
+with filters and fitting column widths, a cell that a spreadsheet would run as a formula kept as text (the
+CSV for Excel, with ``;`` and a byte order mark, is ``tracker.formulas.spreadsheet_csv``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.formulas import is_formula_like, neutralise_formula
+from tracker.formulas import is_formula_like
 from tracker.services.errors import InvalidInput, RowError, RowErrors
 from tracker.textfiles import NotUtf8, decode_spreadsheet
 
@@ -244,23 +244,6 @@ def _cell_text(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- writing
-
-
-def excel_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """A CSV that German Excel opens as a table: ``;``, a byte order mark, CRLF, dates as DD.MM.YYYY."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    return neutralise_formula(str(value))
 
 
 def new_workbook():

@@ -22,6 +22,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from tracker import clock
+from tracker.formulas import spreadsheet_csv
 from tracker.models import Programme, StatusChange
 from tracker.services import spreadsheets
 from tracker.services.audit_log import record_event
@@ -252,7 +253,7 @@ def status_template_xlsx() -> bytes:
 
 def status_template_csv() -> bytes:
     """The template as a CSV for German Excel: semicolons, a byte order mark, German headers and labels."""
-    return spreadsheets.excel_csv(list(GERMAN_HEADERS.values()), [_EXAMPLE])
+    return spreadsheet_csv(list(GERMAN_HEADERS.values()), [_EXAMPLE]).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- reading the file
