@@ -1,6 +1,8 @@
-"""The six statuses a pledge can have, in the fixed order used on every chart and list, and the kinds of source.
+"""The six statuses a pledge can have, their fixed display order, their colours and their names; the kinds of
+source and their names.
 
-``STATUS_LABELS`` and ``SOURCE_KIND_LABELS`` are the one table of their names in German and English: the
+The app and the published edition both draw with these colours, so a status looks the same everywhere.
+``STATUS_LABELS`` and ``SOURCE_KIND_LABELS`` are the one table of the names in German and English: the
 dashboard shows them, the spreadsheet exports write them, and a spreadsheet import accepts them (as well as
 the keys, in any case) through ``status_key`` and ``source_kind_key``.
 """
@@ -32,6 +34,36 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     Status.PARTIALLY_KEPT: {"de": "Teilweise umgesetzt", "en": "Compromise"},
     Status.KEPT: {"de": "Umgesetzt", "en": "Kept"},
     Status.BROKEN: {"de": "Gebrochen", "en": "Broken"},
+}
+
+# The fixed order of every chart, legend, table and list of figures: kept first, unrated last.
+DISPLAY_ORDER: tuple[str, ...] = (
+    Status.KEPT,
+    Status.PARTIALLY_KEPT,
+    Status.IN_PROGRESS,
+    Status.STALLED,
+    Status.BROKEN,
+    Status.NOT_RATED,
+)
+
+# One colour-blind-safe colour per status (Okabe-Ito palette), the same on every chart and badge.
+COLORS: dict[str, str] = {
+    Status.KEPT: "#009E73",  # bluish green
+    Status.PARTIALLY_KEPT: "#F0E442",  # yellow
+    Status.IN_PROGRESS: "#0072B2",  # blue
+    Status.STALLED: "#E69F00",  # orange
+    Status.BROKEN: "#D55E00",  # vermillion
+    Status.NOT_RATED: "#BBBBBB",  # grey
+}
+# Text written on a status colour: each pair reaches WCAG AA contrast for small text (4.5:1; white on
+# the bluish green would reach only 3.4:1, so it carries black text).
+TEXT_COLORS: dict[str, str] = {
+    Status.KEPT: "#000000",
+    Status.PARTIALLY_KEPT: "#000000",
+    Status.IN_PROGRESS: "#FFFFFF",
+    Status.STALLED: "#000000",
+    Status.BROKEN: "#000000",
+    Status.NOT_RATED: "#000000",
 }
 
 
