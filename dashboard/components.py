@@ -13,6 +13,7 @@ from dashboard import charts, data, errors, routes
 from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext
 from dashboard.statuses import DISPLAY_ORDER, badge_html, label
 from tracker import services
+from tracker.statuses import SOURCE_KIND_LABELS
 
 
 def status_labels() -> dict[str, str]:
@@ -233,11 +234,26 @@ def sources_markdown(sources) -> str:
 
 
 def source_kind_label(kind: str) -> str:
-    names = {
-        "council": _("Council paper or decision"),
-        "press": _("Press"),
-        "city": _("City announcement"),
-        "party": _("Party"),
-        "other": _("Other"),
-    }
-    return names.get(kind, kind)
+    """The kind of a source in the reader's language (from ``tracker.statuses``, like the status names)."""
+    names = SOURCE_KIND_LABELS.get(kind)
+    return names[current_language()] if names else kind
+
+
+def _css_text(text: str) -> str:
+    """``text`` as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def translate_file_uploader(button: str, instructions: str) -> None:
+    """Put the page's words on Streamlit's file uploader, which writes "Upload" and "… per file" in English
+    whatever the page's language: its texts are hidden and ours shown in their place (our own static style)."""
+    st.html(
+        "<style>"
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p,"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span {font-size: 0 !important;}"
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after"
+        f"{{content: {_css_text(button)}; font-size: 0.875rem;}}"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span::after"
+        f"{{content: {_css_text(instructions)}; font-size: 0.875rem;}}"
+        "</style>"
+    )

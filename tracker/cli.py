@@ -202,18 +202,36 @@ def show(
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="json or csv")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="With --format csv and --output FILE.csv: also write FILE-excel.csv (semicolons, byte order mark, "
+            "German headers and labels, dates as DD.MM.YYYY) and FILE.xlsx, the same table for spreadsheets.",
+        ),
+    ] = False,
     programme: ProgrammeOption = None,
 ) -> None:
     """Export the programme with every pledge, status, history and source as open data."""
     if format not in ("json", "csv"):
         fail(f"unknown format {format!r}; accepted: json, csv")
+    if excel and (format != "csv" or output is None):
+        fail("--excel writes files beside the CSV export; use it with --format csv --output FILE.csv")
     _require_schema()
     text = services.export_json(programme) if format == "json" else services.export_csv(programme)
     if output is None:
         sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"Wrote {output}", err=True)
+        return
+    files = [(output, text.encode("utf-8"))]
+    if excel:
+        files.append((output.with_name(f"{output.stem}-excel.csv"), services.export_excel_csv(programme)))
+        files.append((output.with_suffix(".xlsx"), services.export_xlsx(programme)))
+    for path, data in files:
+        try:
+            path.write_bytes(data)
+        except OSError as error:
+            fail(f"cannot write {path}: {error.strerror}")
+        typer.echo(f"Wrote {path}", err=True)
 
 
 @app.command()
@@ -287,28 +305,52 @@ def programmes() -> None:
 def import_statuses(
     path: Annotated[
         Path,
-        typer.Argument(help="CSV file (UTF-8, comma or semicolon), columns: " + ", ".join(services.STATUS_CSV_COLUMNS)),
+        typer.Argument(
+            help="Excel workbook (.xlsx) or CSV (UTF-8 or Windows-1252, comma or semicolon); columns: "
+            + ", ".join(services.STATUS_CSV_COLUMNS)
+            + " (or the German headers of the template)"
+        ),
     ],
     as_: AsOption,
     dry_run: Annotated[bool, typer.Option(help="Check the file and list the changes without saving them.")] = False,
     programme: ProgrammeOption = None,
 ) -> None:
-    """Record many status changes from a spreadsheet: every row is checked first, then all or none are saved."""
+    """Record many status changes from a spreadsheet: every row is checked first, then all new rows or none are
+    saved; rows recorded already are skipped."""
     if not path.is_file():
         fail(f"{path} is not a file")
     with path.open("rb") as file:
         data = file.read(services.MAX_UPLOAD_BYTES + 1)  # one byte more is enough to refuse a file too large
     _require_schema()
-    plan = services.import_statuses(programme, data, account(as_), source=path.name, dry_run=dry_run)
+    actor = account(as_)
+    plan = services.preview_status_import(programme, data, actor, source=path.name)
+    if plan.converted_from:
+        typer.echo(f"Note: {path.name} is not UTF-8; it was read as {plan.converted_from.title()}.")
+    for row in plan.rows:
+        typer.echo(f"line {row.line}: {row.code} {row.status} as of {row.effective_date}: {_outcome(row)}")
+    typer.echo(f"{len(plan.new)} new, {len(plan.skipped)} already recorded (skipped), {plan.refused} refused.")
+    if not plan.ok:
+        raise services.RowErrors(list(plan.errors))
     if dry_run:
-        for change in plan.changes:
-            typer.echo(
-                f"line {change.line}: {change.code} {change.old_status} -> {change.new_status} "
-                f"({change.effective_date})"
-            )
         typer.echo("Dry run: nothing was written.")
+        return
+    done = services.import_statuses(programme, data, actor, source=path.name)
+    skipped = f"; {len(done.skipped)} already recorded, skipped" if done.skipped else ""
+    if done.new:
+        typer.echo(f"Imported {len(done.new)} status changes from {path}{skipped}.")
     else:
-        typer.echo(f"Imported {len(plan.changes)} status changes from {path}.")
+        typer.echo(f"Nothing imported from {path}: all {len(done.skipped)} rows are already recorded.")
+
+
+def _outcome(row: services.PlannedRow) -> str:
+    """What an import does with a row, in words."""
+    if row.outcome is services.RowOutcome.ALREADY_RECORDED:
+        return f"already recorded as change #{row.recorded_as}; skipped"
+    if row.outcome is services.RowOutcome.HISTORY:
+        return (
+            f"added to the history; the current status stays {row.status_after} (newer rating as of {row.current_date})"
+        )
+    return f"new current status {row.status_after} (was {row.status_before})"
 
 
 @app.command("demo-data")

@@ -127,6 +127,7 @@ def _data_files(output: Output, slug: str) -> None:
     exported = services.export_programme(slug)
     output.put(f"{slug}/{files['json']}", services.export_json(slug, exported).encode("utf-8"))
     output.put(f"{slug}/{files['csv']}", services.export_csv(slug, exported).encode("utf-8"))
+    output.put(f"{slug}/{files['spreadsheet']}", services.export_excel_csv(slug, exported))
     schema = json.dumps(services.export_schema(), ensure_ascii=False, indent=2) + "\n"
     output.put(f"{slug}/{files['schema']}", schema.encode("utf-8"))
 

@@ -828,5 +828,6 @@ def data_files(slug: str) -> dict[str, str]:
     return {
         "json": f"data/{slug}.json",
         "csv": f"data/{slug}.csv",
+        "spreadsheet": f"data/{slug}-excel.csv",
         "schema": f"data/{services.SCHEMA_NAME}",
     }

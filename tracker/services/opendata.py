@@ -17,15 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import clock
-from tracker.formulas import neutralise_formula
+from tracker.formulas import neutralise_formula, spreadsheet_csv
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
 from tracker.search import search_text
+from tracker.services import spreadsheets
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, public_names, require
 from tracker.services.errors import InvalidInput
 from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.unit_of_work import unit_of_work
-from tracker.statuses import STATUS_KEYS, Role
+from tracker.statuses import STATUS_KEYS, STATUS_LABELS, Role
 
 FORMAT = "pledge-tracker/1"
 SCHEMA_NAME = "pledge-tracker.schema.json"
@@ -175,37 +176,94 @@ CSV_COLUMNS = (
     "source_urls",
     "retired_on",
 )
+# The same columns as a German office reads them, for the spreadsheet exports.
+GERMAN_CSV_COLUMNS: dict[str, str] = {
+    "code": "Nummer",
+    "area": "Bereich",
+    "area_title": "Titel des Bereichs",
+    "goal": "Ziel",
+    "goal_title": "Titel des Ziels",
+    "group": "Gruppe",
+    "text": "Maßnahme",
+    "status": "Bewertung",
+    "status_date": "Stichtag",
+    "changes": "Anzahl der Bewertungen",
+    "last_rationale": "Letzte Begründung",
+    "source_urls": "Quellen",
+    "retired_on": "Nicht mehr im Programm seit",
+}
+EXCEL_SHEET = "Maßnahmen"
 
 
-def export_csv(programme: str | None, exported: dict[str, Any] | None = None) -> str:
-    """One row per pledge, in programme order; formula-like cells are neutralised (``exported``: as above)."""
-    data = exported if exported is not None else export_programme(programme)
+def _table(data: dict[str, Any]) -> list[list[Any]]:
+    """One row per pledge (``CSV_COLUMNS``), in programme order, with its values as they are: numbers,
+    dates (or None), the status key."""
     areas = {a["number"]: a for a in data["areas"]}
     goals = {g["code"]: g for a in data["areas"] for g in a["goals"]}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for pledge in data["pledges"]:
         goal = goals.get(pledge["goal"]) if pledge["goal"] else None
         latest = pledge["history"][0] if pledge["history"] else None
         urls = [s["url"] for change in pledge["history"] for s in change["sources"]]
-        row = [
-            pledge["code"],
-            pledge["area"],
-            areas[pledge["area"]]["title"],
-            goal["code"] if goal else "",
-            goal["title"] if goal else "",
-            (goal or {}).get("group") or "",
-            pledge["text"],
-            pledge["status"],
-            pledge["status_date"] or "",
-            len(pledge["history"]),
-            latest["rationale"] if latest else "",
-            " ".join(urls),
-            pledge["retired_on"] or "",
-        ]
-        writer.writerow([neutralise_formula(str(cell)) for cell in row])
+        rows.append(
+            [
+                pledge["code"],
+                pledge["area"],
+                areas[pledge["area"]]["title"],
+                goal["code"] if goal else "",
+                goal["title"] if goal else "",
+                (goal or {}).get("group") or "",
+                pledge["text"],
+                pledge["status"],
+                _parse_date(pledge["status_date"]),
+                len(pledge["history"]),
+                latest["rationale"] if latest else "",
+                " ".join(urls),
+                _parse_date(pledge["retired_on"]),
+            ]
+        )
+    return rows
+
+
+def export_csv(programme: str | None, exported: dict[str, Any] | None = None) -> str:
+    """One row per pledge, in programme order, for machines: ISO dates, status keys; formula-like cells are
+    neutralised. (``exported``: as for ``export_json``.)"""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in _table(exported if exported is not None else export_programme(programme)):
+        writer.writerow([neutralise_formula(_machine_cell(cell)) for cell in row])
     return out.getvalue()
+
+
+def _machine_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _german_table(programme: str | None, exported: dict[str, Any] | None = None) -> list[list[Any]]:
+    status = CSV_COLUMNS.index("status")
+    rows = _table(exported if exported is not None else export_programme(programme))
+    for row in rows:
+        row[status] = STATUS_LABELS[row[status]]["de"]
+    return rows
+
+
+def export_excel_csv(programme: str | None, exported: dict[str, Any] | None = None) -> bytes:
+    """The CSV export for German Excel: semicolons, a byte order mark, German headers and status labels,
+    dates as DD.MM.YYYY; formula-like cells are neutralised. (``exported``: as for ``export_json``.)"""
+    rows = _german_table(programme, exported)
+    return spreadsheet_csv(list(GERMAN_CSV_COLUMNS.values()), rows).encode("utf-8")
+
+
+def export_xlsx(programme: str | None) -> bytes:
+    """The same table as an Excel workbook: German headers, date cells, a frozen header row with filters."""
+    workbook = spreadsheets.new_workbook()
+    sheet = workbook.active
+    sheet.title = EXCEL_SHEET
+    spreadsheets.fill_table(sheet, list(GERMAN_CSV_COLUMNS.values()), _german_table(programme))
+    return spreadsheets.workbook_bytes(workbook)
 
 
 def _parse_date(value: str | None) -> dt.date | None:
