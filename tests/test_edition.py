@@ -186,6 +186,7 @@ def test_every_measure_area_and_feed_is_published_in_both_languages(site):
     data = site / HERNE_SLUG / "data"
     assert (data / f"{HERNE_SLUG}.json").read_text(encoding="utf-8") == services.export_json(HERNE_SLUG)
     assert (data / f"{HERNE_SLUG}.csv").read_text(encoding="utf-8") == services.export_csv(HERNE_SLUG)
+    assert (data / f"{HERNE_SLUG}-excel.csv").read_bytes() == services.export_excel_csv(HERNE_SLUG)
 
 
 def test_every_page_is_well_formed_html_without_scripts(site):

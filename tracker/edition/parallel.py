@@ -32,6 +32,33 @@ def run(worker: Callable[[Any, Any], Any], payload: Any, tasks: Sequence[Any]) -
         _job = None
 
 
+class Background:
+    """``worker(payload, task)`` started now in a forked process (or run here at once, without fork);
+    ``result()`` waits for it. For work that needs no shared memory afterwards, such as the data files."""
+
+    def __init__(self, worker: Callable[[Any, Any], Any], payload: Any, task: Any):
+        global _job
+        self._pool = None
+        if processes() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            self._value = worker(payload, task)
+            return
+        _job = (worker, payload)
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(1)  # forks now, with _job set
+        finally:
+            _job = None
+        self._pending = self._pool.apply_async(_call, (task,))
+
+    def result(self) -> Any:
+        if self._pool is None:
+            return self._value
+        try:
+            return self._pending.get()
+        finally:
+            self._pool.close()
+            self._pool.join()
+
+
 def _call(task: Any) -> Any:
     assert _job is not None
     worker, payload = _job

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from tracker import services
 from tracker.edition import parallel
 from tracker.edition.i18n import LANGUAGES, environment, gettext_in
 from tracker.edition.images import svg_to_png
-from tracker.edition.output import Output
+from tracker.edition.output import Output, OutputPart
 from tracker.edition.site import LanguageEdition, Options, PageRecord, ProgrammeFacts, data_files
 from tracker.edition.style import stylesheet
 
@@ -70,9 +71,9 @@ def publish(
     output = Output(Path(outdir))
     pages: list[PageRecord] = []
     for info in chosen:
+        data_files = parallel.Background(_data_files, output.root, info.slug)  # beside the pages, on another core
         data = services.edition_data(info.slug, today)
         facts = ProgrammeFacts.of(data)
-        _data_files(output, info.slug)
         png_jobs = []
         for language in LANGUAGES:
             edition = LanguageEdition(facts, language, options, output)
@@ -89,6 +90,7 @@ def publish(
         for part, part_pages in parallel.run(_measures, (facts, options, output.root), tasks):
             output.merge(part)
             pages.extend(part_pages)
+        output.merge(data_files.result())
         _landing(output, [info], prefix="../", path=f"{info.slug}/index.html", options=options)
         output.remove_stale(info.slug)
     _landing(output, chosen, prefix="", path="index.html", options=options)
@@ -119,10 +121,9 @@ def _measures(payload: tuple[ProgrammeFacts, Options, Path], task: tuple[str, in
     return output.part(), edition.pages
 
 
-def _data_files(output: Output, slug: str) -> None:
-    """The open data, exactly as ``tracker export`` writes it (read once for both formats)."""
-    import json
-
+def _data_files(root: Path, slug: str) -> OutputPart:
+    """The open data, exactly as ``tracker export`` writes it (read once for every format)."""
+    output = Output(root)
     files = data_files(slug)
     exported = services.export_programme(slug)
     output.put(f"{slug}/{files['json']}", services.export_json(slug, exported).encode("utf-8"))
@@ -130,6 +131,7 @@ def _data_files(output: Output, slug: str) -> None:
     output.put(f"{slug}/{files['spreadsheet']}", services.export_excel_csv(slug, exported))
     schema = json.dumps(services.export_schema(), ensure_ascii=False, indent=2) + "\n"
     output.put(f"{slug}/{files['schema']}", schema.encode("utf-8"))
+    return output.part()
 
 
 def _landing(output: Output, programmes, prefix: str, path: str, options: Options) -> None:
