@@ -389,6 +389,39 @@ def test_files_a_publish_no_longer_produces_are_removed(tmp_path):
     assert (out / HERNE_SLUG / "de" / "as-of" / f"{(TODAY + dt.timedelta(days=1)).isoformat()}.html").is_file()
 
 
+def test_a_large_programme_gets_paged_areas_and_a_sitemap_index(tmp_path, monkeypatch):
+    from tracker.edition import publisher, site
+
+    monkeypatch.setattr(site, "AREA_PAGE_SIZE", 20)
+    monkeypatch.setattr(publisher, "SITEMAP_LIMIT", 200)
+    with herne_database(tmp_path):
+        publish(tmp_path / "site", base_url=BASE, today=TODAY)
+    root = tmp_path / "site"
+    areas = root / HERNE_SLUG / "de" / "areas"
+    assert sorted(p.name for p in areas.glob("8*.html")) == ["8-2.html", "8-3.html", "8-4.html", "8.html"]
+    last = parse(areas / "8-4.html")
+    assert "Seite 4 von 4" in text_of(next(find_all(last, "h1")))
+    measure = parse(root / HERNE_SLUG / "de" / "measures" / "8.20-3.html")  # the area's last measure
+    crumbs = [a.get("href") for a in find_all(measure, "a") if "areas/8" in (a.get("href") or "")]
+    assert crumbs and all(href.startswith("../areas/8-4.html") for href in crumbs)
+    for page in [*areas.glob("8*.html"), root / HERNE_SLUG / "de" / "charts" / "area-8.svg"]:
+        for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
+            target = resolve(page, href, root)
+            assert target is None or target.is_file(), (page.name, href)
+    index = etree.fromstring((root / "sitemap.xml").read_bytes())
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [e.text for e in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert parts == [f"{BASE}/sitemap-{n}.xml" for n in range(1, len(parts) + 1)] and len(parts) >= 3
+    urls = [
+        loc.text
+        for name in parts
+        for loc in etree.fromstring((root / name.removeprefix(BASE + "/")).read_bytes()).iter(
+            "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+        )
+    ]
+    assert len(urls) == len(set(urls)) > 2 * 262
+
+
 # ------------------------------------------------------------------------------------------------ snapshots
 
 

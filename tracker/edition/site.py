@@ -519,6 +519,20 @@ class LanguageEdition:
         recent = [self.recent_item(e.pledge, e.change) for e in self.facts.recent_by_area.get(area.number, [])[:RECENT]]
         feed = (_("Status changes in %(area)s") % {"area": name}, f"feeds/area-{area.number}.atom")
         goals = {goal.code: goal for goal in area.goals}
+        description = _(
+            "Policy area %(area)s of the programme “%(programme)s”: %(kept)s of %(total)s measures put "
+            "into practice fully or in part; the status of each with sources."
+        ) % {
+            "area": name,
+            "programme": self.programme.title,
+            "kept": counts["kept"] + counts["partially_kept"],
+            "total": sum(counts.values()),
+        }
+        # Further pages name no figures, so that one change in the area rewrites its first page only.
+        more_description = _(
+            "Policy area %(area)s of the programme “%(programme)s”, page %%(n)s of %%(pages)s: measures with "
+            "their status and sources."
+        ) % {"area": name, "programme": self.programme.title}
         for number in range(1, pages + 1):
             shown = listing[(number - 1) * AREA_PAGE_SIZE : number * AREA_PAGE_SIZE]
             groups: list[tuple] = []  # (goal or None, measures)
@@ -535,16 +549,7 @@ class LanguageEdition:
                 "area.html",
                 path,
                 title=f"{page_title} – {self.programme.title}",
-                description=_(
-                    "Policy area %(area)s of the programme “%(programme)s”: %(kept)s of %(total)s measures put "
-                    "into practice fully or in part; the status of each with sources."
-                )
-                % {
-                    "area": name,
-                    "programme": self.programme.title,
-                    "kept": counts["kept"] + counts["partially_kept"],
-                    "total": sum(counts.values()),
-                },
+                description=description if number == 1 else more_description % {"n": number, "pages": pages},
                 canonical=self.canonical(path, self.app_link("measures", area=str(area.number))),
                 feeds=[feed, self.programme_feed()],
                 area=area,
