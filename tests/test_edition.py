@@ -189,12 +189,17 @@ def test_every_measure_area_and_feed_is_published_in_both_languages(site):
     assert (data / f"{HERNE_SLUG}-excel.csv").read_bytes() == services.export_excel_csv(HERNE_SLUG)
 
 
-def test_every_page_is_well_formed_html_without_scripts(site):
+def test_every_page_is_well_formed_html_without_scripts_or_requests_to_other_sites(site):
     for page in pages(site):
         tree = parse(page)  # raises on the first parse error
         assert not list(find_all(tree, "script")), page
         for element in tree.iter():
             assert not [name for name in element.attrib if name.lower().startswith("on")], page
+            loads = element.get("src") or (
+                element.get("href") if element.get("rel") in ("stylesheet", "icon") else None
+            )
+            if loads:  # nothing is fetched from another site: no third-party requests
+                assert loads.startswith(("data:", BASE)) or not urlsplit(loads).netloc, (page, loads)
 
 
 def test_every_page_names_its_language_title_description_and_canonical_address(site):
