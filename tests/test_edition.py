@@ -162,7 +162,7 @@ def test_every_internal_link_resolves_to_a_file(site):
     for page in pages(site):
         tree = parse(page)
         for element in tree.iter():
-            for attribute in ("href", "src"):
+            for attribute in ("href", "src", "srcset"):
                 href = element.get(attribute)
                 if not href or element.tag == f"{HTML_NS}link" and element.get("rel") == "canonical":
                     continue

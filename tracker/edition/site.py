@@ -150,6 +150,12 @@ def status_counts(pledges: Iterable[EditionPledge]) -> dict[str, int]:
     return counts
 
 
+def _size(svg: str) -> tuple[int, int]:
+    """The width and height of a chart's viewBox (for an image's size before it has loaded)."""
+    match = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg)
+    return (round(float(match.group(1))), round(float(match.group(2)))) if match else (WIDE, WIDE // 2)
+
+
 def responsive(draw: Callable[[int], str]) -> Markup:
     """A chart drawn for wide screens and for phones, both inline; the stylesheet shows the one that fits.
 
@@ -328,15 +334,37 @@ class LanguageEdition:
                 )
         return bars
 
-    def chart_files(self, name: str, svg_for_files: str) -> dict[str, str]:
-        """Write ``charts/NAME.svg``; its PNG is rendered (later, see ``png_jobs``) only when the SVG changed."""
-        svg_path, png_path = f"charts/{name}.svg", f"charts/{name}.png"
-        changed = self.output.put(self.prefix + svg_path, svg_for_files.encode("utf-8"))
+    def chart_files(self, name: str, draw: Callable[[int], str]) -> dict:
+        """Write ``charts/NAME.svg`` (the download, also shown to wide screens) and ``NAME-narrow.svg`` (drawn
+        for a phone); the PNG is rendered (later, see ``png_jobs``) only when the SVG changed."""
+        svg_path, png_path, narrow_path = f"charts/{name}.svg", f"charts/{name}.png", f"charts/{name}-narrow.svg"
+        wide = draw(WIDE)
+        changed = self.output.put(self.prefix + svg_path, wide.encode("utf-8"))
+        self.output.put(self.prefix + narrow_path, draw(NARROW).encode("utf-8"))
         if changed or not self.output.exists(self.prefix + png_path):
-            self.png_jobs.append((self.prefix + png_path, svg_for_files))
+            self.png_jobs.append((self.prefix + png_path, wide))
         else:
             self.output.keep(self.prefix + png_path)
-        return {"svg": svg_path, "png": png_path, "svg_text": svg_for_files}
+        width, height = _size(wide)
+        return {"svg": svg_path, "png": png_path, "narrow": narrow_path, "svg_text": wide, "size": (width, height)}
+
+    def chart_view(self, files: dict, base: str, alt: str, inline: str | None) -> Markup:
+        """A chart on a page: for a phone drawn at its width and ``inline`` (so that its links work), for wider
+        screens the downloadable SVG as a lazily loaded image, which a phone never fetches (it is not shown
+        there). Without ``inline``, both are images: a page's second chart would double its weight.
+
+        (Both drawings inline would make an overview of 17 well-rated areas weigh 160 KB: each of the four
+        charts is about 36 KB of markup.)
+        """
+        width, height = files["size"]
+        image = Markup('<img src="{}{}" width="{}" height="{}" alt="{}" loading="lazy">').format(
+            base, files["svg"], width, height, alt
+        )
+        if inline is None:
+            return Markup('<picture><source media="(max-width:40rem)" srcset="{}{}">{}</picture>').format(
+                base, files["narrow"], image
+            )
+        return Markup('<div class="narrow">{}</div><div class="wide">{}</div>').format(Markup(inline), image)
 
     def embed_snippet(self, embed_path: str, title: str, svg: str) -> str:
         height = 160
@@ -413,8 +441,8 @@ class LanguageEdition:
             bars = self.area_bars(data.area_counts, href)
             return lambda width: charts.stacked_bars_svg(bars, chart_text, normalised=normalised, width=width)
 
-        files = self.chart_files("overview", chart(from_folder, text)(WIDE))
-        shares_files = self.chart_files("overview-shares", chart(from_folder, shares_text, True)(WIDE))
+        files = self.chart_files("overview", chart(from_folder, text))
+        shares_files = self.chart_files("overview-shares", chart(from_folder, shares_text, True))
         kept = data.counts["kept"] + data.counts["partially_kept"]
         self.embed("embed/overview.html", title, responsive(chart(from_folder, text)), self.app_link())
         self.page(
@@ -433,8 +461,8 @@ class LanguageEdition:
             kept=kept,
             total=data.total,
             figures=self.figures(data.counts),
-            chart=responsive(chart(area_path, text)),
-            chart_shares=responsive(chart(area_path, shares_text, True)),
+            chart=self.chart_view(files, "", f"{title}. {text.description}", chart(area_path, text)(NARROW)),
+            chart_shares=self.chart_view(shares_files, "", f"{shares_title}. {shares_text.description}", None),
             chart_files=files,
             shares_files=shares_files,
             chart_title=title,
@@ -507,7 +535,7 @@ class LanguageEdition:
             bars = self.goal_bars(area.number, href)
             return lambda width: charts.stacked_bars_svg(bars, text, width=width)
 
-        files = self.chart_files(f"area-{area.number}", chart(anchor_from_folder)(WIDE))
+        files = self.chart_files(f"area-{area.number}", chart(anchor_from_folder))
         embed_path = f"embed/area-{area.number}.html"
         self.embed(
             embed_path,
@@ -556,7 +584,9 @@ class LanguageEdition:
                 heading=page_title,
                 figures=self.figures(counts),
                 total=sum(counts.values()),
-                chart=responsive(chart(anchor)) if number == 1 else None,
+                chart=self.chart_view(files, "../", f"{title}. {text.description}", chart(anchor)(NARROW))
+                if number == 1
+                else None,
                 chart_files=files,
                 chart_title=title,
                 embed_code=self.embed_snippet(embed_path, title, files["svg_text"]),
@@ -662,7 +692,7 @@ class LanguageEdition:
         def draw(width):
             return charts.timeline_svg(points, text, width=width)
 
-        files = self.chart_files("over-time", draw(WIDE))
+        files = self.chart_files("over-time", draw)
         self.page(
             "over_time.html",
             "over-time.html",
@@ -672,7 +702,7 @@ class LanguageEdition:
             canonical=self.canonical("over-time.html", self.app_link("timeline")),
             feeds=[self.programme_feed()],
             nav="over-time",
-            chart=responsive(draw),
+            chart=self.chart_view(files, "", f"{title}. {text.description}", draw(NARROW)),
             chart_files=files,
             chart_title=title,
             timeline=data.timeline,
@@ -694,7 +724,7 @@ class LanguageEdition:
         def draw(width):
             return charts.stacked_bars_svg(bars, text, width=width)
 
-        files = self.chart_files(f"as-of-{snapshot.day.isoformat()}", draw(WIDE))
+        files = self.chart_files(f"as-of-{snapshot.day.isoformat()}", draw)
         kept = snapshot.counts["kept"] + snapshot.counts["partially_kept"]
         path = as_of_path(snapshot.day)
         self.page(
@@ -714,7 +744,7 @@ class LanguageEdition:
             kept=kept,
             total=snapshot.total,
             figures=self.figures(snapshot.counts),
-            chart=responsive(draw),
+            chart=self.chart_view(files, "../", f"{title}. {text.description}", draw(NARROW)),
             chart_shares=None,
             chart_files=files,
             shares_files=None,

@@ -42,7 +42,7 @@ vertical-align:-.05rem;background:var(--c);border:1px solid rgba(0,0,0,.35)}
 .figures li{border:1px solid #d6d6d6;border-top:.4rem solid var(--c);border-radius:.3rem;padding:.4rem .6rem}
 .figures strong{display:block;font-size:1.6rem;line-height:1.2}
 figure{margin:1rem 0}
-figure svg{display:block;width:100%;height:auto;max-width:48rem}
+figure svg,figure img{display:block;width:100%;height:auto;max-width:48rem}
 .narrow{display:none}
 @media (max-width:40rem){.wide{display:none}.narrow{display:block}}
 figcaption{font-size:.9rem;color:#555}
