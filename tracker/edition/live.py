@@ -83,10 +83,15 @@ def feed_path(measure: str | None = None) -> str:
 
 
 class LiveEdition(LanguageEdition):
-    """The edition of one programme in one language as the app serves it: links lead to the app."""
+    """The edition of one programme in one language as the app serves it: links lead to the app's pages and
+    routes, with its address in feeds and embed pages, from the site's root in charts (which link only
+    within their site)."""
 
     def folder_link(self, path: str, app: Callable[[], str | None]) -> str:
         return app() or super().folder_link(path, app)
+
+    def chart_link(self, path: str, app: Callable[[], str | None]) -> str:
+        return self.folder_link(path, app).removeprefix(self.options.app_url or "")  # from the site's root
 
     def file_link(self, path: str, from_path: str) -> str:
         return f"{self.options.app_url}{app_path(self.programme.slug, self.language, path)}"

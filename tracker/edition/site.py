@@ -236,6 +236,10 @@ class LanguageEdition:
         sit one folder down; ``app`` gives the live app's address of the same content (see ``LiveEdition``)."""
         return f"../{path}"
 
+    def chart_link(self, path: str, app: Callable[[], str | None]) -> str:
+        """A page of the edition as linked from a chart's row (charts link only within their site)."""
+        return self.folder_link(path, app)
+
     def file_link(self, path: str, from_path: str) -> str:
         """A feed, chart or embed page of this language's edition as linked from the file at ``from_path``."""
         folder, _slash, name = path.rpartition("/")
@@ -449,7 +453,7 @@ class LanguageEdition:
         text = self.chart_text(title, description, self.last_update)
 
         def from_folder(number: int) -> str:
-            return self.folder_link(area_path(number), lambda: self.app_link("measures", area=str(number)))
+            return self.chart_link(area_path(number), lambda: self.app_link("measures", area=str(number)))
 
         bars = self.area_bars(self.data.area_counts, href or from_folder)
         return title, lambda width: charts.stacked_bars_svg(bars, text, normalised=normalised, width=width)
@@ -553,7 +557,7 @@ class LanguageEdition:
         def from_folder(goal: services.GoalInfo | None) -> str:
             fragment = f"#goal-{goal.code}" if goal else "#measures"
             goal_param = {"goal": goal.code} if goal else {}
-            return self.folder_link(
+            return self.chart_link(
                 f"{area_path(area.number, self.goal_page(goal))}{fragment}",
                 lambda: self.app_link("measures", area=str(area.number), **goal_param),
             )
