@@ -162,7 +162,7 @@ def test_every_internal_link_resolves_to_a_file(site):
     for page in pages(site):
         tree = parse(page)
         for element in tree.iter():
-            for attribute in ("href", "src"):
+            for attribute in ("href", "src", "srcset"):
                 href = element.get(attribute)
                 if not href or element.tag == f"{HTML_NS}link" and element.get("rel") == "canonical":
                     continue
@@ -189,12 +189,17 @@ def test_every_measure_area_and_feed_is_published_in_both_languages(site):
     assert (data / f"{HERNE_SLUG}-excel.csv").read_bytes() == services.export_excel_csv(HERNE_SLUG)
 
 
-def test_every_page_is_well_formed_html_without_scripts(site):
+def test_every_page_is_well_formed_html_without_scripts_or_requests_to_other_sites(site):
     for page in pages(site):
         tree = parse(page)  # raises on the first parse error
         assert not list(find_all(tree, "script")), page
         for element in tree.iter():
             assert not [name for name in element.attrib if name.lower().startswith("on")], page
+            loads = element.get("src") or (
+                element.get("href") if element.get("rel") in ("stylesheet", "icon") else None
+            )
+            if loads:  # nothing is fetched from another site: no third-party requests
+                assert loads.startswith(("data:", BASE)) or not urlsplit(loads).netloc, (page, loads)
 
 
 def test_every_page_names_its_language_title_description_and_canonical_address(site):
@@ -387,6 +392,39 @@ def test_files_a_publish_no_longer_produces_are_removed(tmp_path):
     assert report.removed >= 2 * 3  # yesterday's snapshot page and its chart (SVG, PNG) in both languages
     assert not (out / HERNE_SLUG / "de" / "as-of" / f"{TODAY.isoformat()}.html").exists()
     assert (out / HERNE_SLUG / "de" / "as-of" / f"{(TODAY + dt.timedelta(days=1)).isoformat()}.html").is_file()
+
+
+def test_a_large_programme_gets_paged_areas_and_a_sitemap_index(tmp_path, monkeypatch):
+    from tracker.edition import publisher, site
+
+    monkeypatch.setattr(site, "AREA_PAGE_SIZE", 20)
+    monkeypatch.setattr(publisher, "SITEMAP_LIMIT", 200)
+    with herne_database(tmp_path):
+        publish(tmp_path / "site", base_url=BASE, today=TODAY)
+    root = tmp_path / "site"
+    areas = root / HERNE_SLUG / "de" / "areas"
+    assert sorted(p.name for p in areas.glob("8*.html")) == ["8-2.html", "8-3.html", "8-4.html", "8.html"]
+    last = parse(areas / "8-4.html")
+    assert "Seite 4 von 4" in text_of(next(find_all(last, "h1")))
+    measure = parse(root / HERNE_SLUG / "de" / "measures" / "8.20-3.html")  # the area's last measure
+    crumbs = [a.get("href") for a in find_all(measure, "a") if "areas/8" in (a.get("href") or "")]
+    assert crumbs and all(href.startswith("../areas/8-4.html") for href in crumbs)
+    for page in [*areas.glob("8*.html"), root / HERNE_SLUG / "de" / "charts" / "area-8.svg"]:
+        for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
+            target = resolve(page, href, root)
+            assert target is None or target.is_file(), (page.name, href)
+    index = etree.fromstring((root / "sitemap.xml").read_bytes())
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [e.text for e in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert parts == [f"{BASE}/sitemap-{n}.xml" for n in range(1, len(parts) + 1)] and len(parts) >= 3
+    urls = [
+        loc.text
+        for name in parts
+        for loc in etree.fromstring((root / name.removeprefix(BASE + "/")).read_bytes()).iter(
+            "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+        )
+    ]
+    assert len(urls) == len(set(urls)) > 2 * 262
 
 
 # ------------------------------------------------------------------------------------------------ snapshots

@@ -59,6 +59,8 @@ def publish(
     today = today or services.today()
     all_programmes = services.list_programmes()
     chosen = [services.get_programme(programme)] if programme else all_programmes
+    if not chosen:
+        services.get_programme(None)  # says that no programme has been loaded yet
     options = Options.from_settings(
         base_url=_url(base_url), app_url=_url(app_url), app_programme_param=len(all_programmes) > 1
     )

@@ -172,6 +172,12 @@ def status_counts(pledges: Iterable[EditionPledge]) -> dict[str, int]:
     return counts
 
 
+def _size(svg: str) -> tuple[int, int]:
+    """The width and height of a chart's viewBox (for an image's size before it has loaded)."""
+    match = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg)
+    return (round(float(match.group(1))), round(float(match.group(2)))) if match else (WIDE, WIDE // 2)
+
+
 def responsive(draw: Callable[[int], str]) -> Markup:
     """A chart drawn for wide screens and for phones, both inline; the stylesheet shows the one that fits.
 
@@ -373,15 +379,37 @@ class LanguageEdition:
                 )
         return bars
 
-    def chart_files(self, name: str, svg_for_files: str) -> dict[str, str]:
-        """Write ``charts/NAME.svg``; its PNG is rendered (later, see ``png_jobs``) only when the SVG changed."""
-        svg_path, png_path = f"charts/{name}.svg", f"charts/{name}.png"
-        changed = self.output.put(self.prefix + svg_path, svg_for_files.encode("utf-8"))
+    def chart_files(self, name: str, draw: Callable[[int], str]) -> dict:
+        """Write ``charts/NAME.svg`` (the download, also shown to wide screens) and ``NAME-narrow.svg`` (drawn
+        for a phone); the PNG is rendered (later, see ``png_jobs``) only when the SVG changed."""
+        svg_path, png_path, narrow_path = f"charts/{name}.svg", f"charts/{name}.png", f"charts/{name}-narrow.svg"
+        wide = draw(WIDE)
+        changed = self.output.put(self.prefix + svg_path, wide.encode("utf-8"))
+        self.output.put(self.prefix + narrow_path, draw(NARROW).encode("utf-8"))
         if changed or not self.output.exists(self.prefix + png_path):
-            self.png_jobs.append((self.prefix + png_path, svg_for_files))
+            self.png_jobs.append((self.prefix + png_path, wide))
         else:
             self.output.keep(self.prefix + png_path)
-        return {"svg": svg_path, "png": png_path, "svg_text": svg_for_files}
+        width, height = _size(wide)
+        return {"svg": svg_path, "png": png_path, "narrow": narrow_path, "svg_text": wide, "size": (width, height)}
+
+    def chart_view(self, files: dict, base: str, alt: str, inline: str | None) -> Markup:
+        """A chart on a page: for a phone drawn at its width and ``inline`` (so that its links work), for wider
+        screens the downloadable SVG as a lazily loaded image, which a phone never fetches (it is not shown
+        there). Without ``inline``, both are images: a page's second chart would double its weight.
+
+        (Both drawings inline would make an overview of 17 well-rated areas weigh 160 KB: each of the four
+        charts is about 36 KB of markup.)
+        """
+        width, height = files["size"]
+        image = Markup('<img src="{}{}" width="{}" height="{}" alt="{}" loading="lazy">').format(
+            base, files["svg"], width, height, alt
+        )
+        if inline is None:
+            return Markup('<picture><source media="(max-width:40rem)" srcset="{}{}">{}</picture>').format(
+                base, files["narrow"], image
+            )
+        return Markup('<div class="narrow">{}</div><div class="wide">{}</div>').format(Markup(inline), image)
 
     def embed_snippet(self, embed_path: str, title: str, svg: str) -> str:
         height = 160
@@ -435,8 +463,8 @@ class LanguageEdition:
 
     def overview_chart(
         self, normalised: bool = False, href: Callable[[int], str | None] | None = None
-    ) -> tuple[str, Callable[[int], str]]:
-        """The overview's chart of the areas (counts, or each area's shares when ``normalised``): its title and
+    ) -> tuple[charts.ChartText, Callable[[int], str]]:
+        """The overview's chart of the areas (counts, or each area's shares when ``normalised``): its texts and
         its drawing at a width. Rows link with ``href(area number)``, by default as seen from a folder down."""
         _ = self._
         n = len(self.data.areas)
@@ -456,20 +484,21 @@ class LanguageEdition:
             return self.chart_link(area_path(number), lambda: self.app_link("measures", area=str(number)))
 
         bars = self.area_bars(self.data.area_counts, href or from_folder)
-        return title, lambda width: charts.stacked_bars_svg(bars, text, normalised=normalised, width=width)
+        return text, lambda width: charts.stacked_bars_svg(bars, text, normalised=normalised, width=width)
 
     def overview_embed(self) -> str:
         """The embed page of the overview's chart."""
-        title, draw = self.overview_chart()
-        return self.embed_html("embed/overview.html", title, responsive(draw), self.app_link())
+        text, draw = self.overview_chart()
+        return self.embed_html("embed/overview.html", text.title, responsive(draw), self.app_link())
 
     def overview(self) -> None:
         _ = self._
         data = self.data
-        title, draw = self.overview_chart()
-        shares_title, draw_shares = self.overview_chart(normalised=True)
-        files = self.chart_files("overview", draw(WIDE))
-        shares_files = self.chart_files("overview-shares", draw_shares(WIDE))
+        text, draw = self.overview_chart()
+        shares_text, draw_shares = self.overview_chart(normalised=True)
+        title, shares_title = text.title, shares_text.title
+        files = self.chart_files("overview", draw)
+        shares_files = self.chart_files("overview-shares", draw_shares)
         kept = data.counts["kept"] + data.counts["partially_kept"]
         self.put("embed/overview.html", self.overview_embed())
         self.page(
@@ -488,8 +517,10 @@ class LanguageEdition:
             kept=kept,
             total=data.total,
             figures=self.figures(data.counts),
-            chart=responsive(self.overview_chart(href=area_path)[1]),
-            chart_shares=responsive(self.overview_chart(normalised=True, href=area_path)[1]),
+            chart=self.chart_view(
+                files, "", f"{title}. {text.description}", self.overview_chart(href=area_path)[1](NARROW)
+            ),
+            chart_shares=self.chart_view(shares_files, "", f"{shares_title}. {shares_text.description}", None),
             chart_files=files,
             shares_files=shares_files,
             chart_title=title,
@@ -541,8 +572,8 @@ class LanguageEdition:
 
     def area_chart(
         self, area: services.AreaInfo, href: Callable[[services.GoalInfo | None], str | None] | None = None
-    ) -> tuple[str, Callable[[int], str]]:
-        """An area's chart of its goals: its title and its drawing at a width. Rows link with ``href(goal)``
+    ) -> tuple[charts.ChartText, Callable[[int], str]]:
+        """An area's chart of its goals: its texts and its drawing at a width. Rows link with ``href(goal)``
         (None: the measures outside goals), by default to the goal on the area's page, from a folder down."""
         _ = self._
         name = f"{area.number}. {area.short_title}"
@@ -563,13 +594,13 @@ class LanguageEdition:
             )
 
         bars = self.goal_bars(area.number, href or from_folder)
-        return title, lambda width: charts.stacked_bars_svg(bars, text, width=width)
+        return text, lambda width: charts.stacked_bars_svg(bars, text, width=width)
 
     def area_embed(self, area: services.AreaInfo) -> str:
         """The embed page of an area's chart."""
-        title, draw = self.area_chart(area)
+        text, draw = self.area_chart(area)
         app = self.app_link("measures", area=str(area.number))
-        return self.embed_html(f"embed/area-{area.number}.html", title, responsive(draw), app, area)
+        return self.embed_html(f"embed/area-{area.number}.html", text.title, responsive(draw), app, area)
 
     def area(self, area) -> None:
         _ = self._
@@ -584,13 +615,28 @@ class LanguageEdition:
             page = self.goal_page(goal)
             return f"{area_path(area.number, page).removeprefix('areas/') if page > 1 else ''}#goal-{goal.code}"
 
-        title, draw = self.area_chart(area)
-        files = self.chart_files(f"area-{area.number}", draw(WIDE))
+        text, draw = self.area_chart(area)
+        title = text.title
+        files = self.chart_files(f"area-{area.number}", draw)
         embed_path = f"embed/area-{area.number}.html"
         self.put(embed_path, self.area_embed(area))
         recent = [self.recent_item(e.pledge, e.change) for e in self.facts.recent_by_area.get(area.number, [])[:RECENT]]
         feed = (_("Status changes in %(area)s") % {"area": name}, area_feed_path(area.number))
         goals = {goal.code: goal for goal in area.goals}
+        description = _(
+            "Policy area %(area)s of the programme “%(programme)s”: %(kept)s of %(total)s measures put "
+            "into practice fully or in part; the status of each with sources."
+        ) % {
+            "area": name,
+            "programme": self.programme.title,
+            "kept": counts["kept"] + counts["partially_kept"],
+            "total": sum(counts.values()),
+        }
+        # Further pages name no figures, so that one change in the area rewrites its first page only.
+        more_description = _(
+            "Policy area %(area)s of the programme “%(programme)s”, page %%(n)s of %%(pages)s: measures with "
+            "their status and sources."
+        ) % {"area": name, "programme": self.programme.title}
         for number in range(1, pages + 1):
             shown = listing[(number - 1) * AREA_PAGE_SIZE : number * AREA_PAGE_SIZE]
             groups: list[tuple] = []  # (goal or None, measures)
@@ -607,23 +653,18 @@ class LanguageEdition:
                 "area.html",
                 path,
                 title=f"{page_title} – {self.programme.title}",
-                description=_(
-                    "Policy area %(area)s of the programme “%(programme)s”: %(kept)s of %(total)s measures put "
-                    "into practice fully or in part; the status of each with sources."
-                )
-                % {
-                    "area": name,
-                    "programme": self.programme.title,
-                    "kept": counts["kept"] + counts["partially_kept"],
-                    "total": sum(counts.values()),
-                },
+                description=description if number == 1 else more_description % {"n": number, "pages": pages},
                 canonical=self.canonical(path, self.app_link("measures", area=str(area.number))),
                 feeds=[feed, self.programme_feed()],
                 area=area,
                 heading=page_title,
                 figures=self.figures(counts),
                 total=sum(counts.values()),
-                chart=responsive(self.area_chart(area, anchor)[1]) if number == 1 else None,
+                chart=self.chart_view(
+                    files, "../", f"{title}. {text.description}", self.area_chart(area, anchor)[1](NARROW)
+                )
+                if number == 1
+                else None,
                 chart_files=files,
                 chart_title=title,
                 embed_code=self.embed_snippet(embed_path, title, files["svg_text"]),
@@ -729,7 +770,7 @@ class LanguageEdition:
         def draw(width):
             return charts.timeline_svg(points, text, width=width)
 
-        files = self.chart_files("over-time", draw(WIDE))
+        files = self.chart_files("over-time", draw)
         self.page(
             "over_time.html",
             "over-time.html",
@@ -739,7 +780,7 @@ class LanguageEdition:
             canonical=self.canonical("over-time.html", self.app_link("timeline")),
             feeds=[self.programme_feed()],
             nav="over-time",
-            chart=responsive(draw),
+            chart=self.chart_view(files, "", f"{title}. {text.description}", draw(NARROW)),
             chart_files=files,
             chart_title=title,
             timeline=data.timeline,
@@ -761,7 +802,7 @@ class LanguageEdition:
         def draw(width):
             return charts.stacked_bars_svg(bars, text, width=width)
 
-        files = self.chart_files(f"as-of-{snapshot.day.isoformat()}", draw(WIDE))
+        files = self.chart_files(f"as-of-{snapshot.day.isoformat()}", draw)
         kept = snapshot.counts["kept"] + snapshot.counts["partially_kept"]
         path = as_of_path(snapshot.day)
         self.page(
@@ -781,7 +822,7 @@ class LanguageEdition:
             kept=kept,
             total=snapshot.total,
             figures=self.figures(snapshot.counts),
-            chart=responsive(draw),
+            chart=self.chart_view(files, "../", f"{title}. {text.description}", draw(NARROW)),
             chart_shares=None,
             chart_files=files,
             shares_files=None,

@@ -42,7 +42,7 @@ vertical-align:-.05rem;background:var(--c);border:1px solid rgba(0,0,0,.35)}
 .figures li{border:1px solid #d6d6d6;border-top:.4rem solid var(--c);border-radius:.3rem;padding:.4rem .6rem}
 .figures strong{display:block;font-size:1.6rem;line-height:1.2}
 figure{margin:1rem 0}
-figure svg{display:block;width:100%;height:auto;max-width:48rem}
+figure svg,figure img{display:block;width:100%;height:auto;max-width:48rem}
 .narrow{display:none}
 @media (max-width:40rem){.wide{display:none}.narrow{display:block}}
 figcaption{font-size:.9rem;color:#555}
@@ -57,7 +57,7 @@ summary{cursor:pointer;color:#0b57a4;padding:.35rem 0}
 pre{white-space:pre-wrap;word-break:break-all;background:#f2f2f2;padding:.5rem;font-size:.8rem}
 .list{list-style:none;padding:0}
 .list li{border-top:1px solid #e2e2e2;padding:.5rem 0}
-.code{font-variant-numeric:tabular-nums;color:#555;margin-right:.35rem}
+.code{font-variant-numeric:tabular-nums;color:#555}
 blockquote{margin:.75rem 0;padding:.5rem 1rem;border-left:.3rem solid #8a8a8a;font-size:1.15rem;background:#f7f7f7}
 .change{border:1px solid #d6d6d6;border-radius:.3rem;padding:.6rem .8rem;margin:.75rem 0}
 .corrected{border-style:dashed}
