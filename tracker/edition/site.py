@@ -11,6 +11,9 @@ Layout under the output folder (``P`` = the programme's slug, ``L`` = de or en):
 Every link inside the site is relative, so the folder works from any host, any path and from disk.
 Nothing on a page depends on the day of publishing except where the day is the point (the over-time
 chart runs until it, and the snapshot "as of" it), so that a republish rewrites only what changed.
+
+The feeds, embed pages and charts can also be rendered one at a time, without writing anything: the app
+serves them so (``tracker.edition.live``, whose ``LiveEdition`` overrides where their links lead).
 """
 
 from __future__ import annotations
