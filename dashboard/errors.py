@@ -44,6 +44,7 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "row_no_pledge_close": lambda: _("there is no measure “{pledge}” in this programme; did you mean {close}?"),
     "listed_twice": lambda: _("{pledge} is listed twice (also {other})"),
     "no_programme": lambda: _("There is no programme “{slug}”. Programmes here: {known}."),
+    "no_area": lambda: _("There is no policy area {area} in this programme; its areas are numbered {known}."),
     "no_programmes": lambda: _("No programme has been loaded yet. Load one with: tracker import-programme PATH"),
     "several_programmes": lambda: _("several programmes are loaded; choose one of: {known}"),
     "conflict": lambda: _(

@@ -4,7 +4,9 @@ Streamlit serves one static ``index.html`` for every page: ``<html lang="en">``,
 and no description, so a shared link previews as "Streamlit" in messengers and search results, which run
 no JavaScript. ``PageShell`` (ASGI middleware of ``dashboard.server``) rewrites that shell per address: the
 page's language, a title naming the page or measure, a description with the figures or the measure's text
-and status, Open Graph and Twitter card tags and a canonical link. Nothing else of the page changes.
+and status, Open Graph and Twitter card tags with the overview chart as preview image (its live PNG,
+``dashboard.edition_routes``), a canonical link and the programme's live Atom feed (and a measure's, on its
+permalink) for feed readers to discover. Nothing else of the page changes.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dashboard.edition_routes import chart_url, feed_url, public_base_url
 from dashboard.i18n import LANG_KEY, _, format_date, language_of, speaking
 from dashboard.statuses import label
 from tracker import services
@@ -38,6 +41,9 @@ class ShellMeta:
     title: str
     description: str
     canonical: str
+    image: str | None = None  # absolute URL of the preview image (a PNG)
+    image_alt: str = ""
+    feeds: tuple[tuple[str, str], ...] = ()  # (title, absolute URL) of Atom feeds about the page
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -59,6 +65,9 @@ def describe(path: str, params: dict[str, str], base_url: str) -> ShellMeta:
             programme = services.get_programme(slug) if slug else services.default_programme()
         except services.TrackerError:
             return ShellMeta(language, app_name, _("Which election pledges have been kept?"), canonical)
+        image = chart_url(base_url, programme.slug, language)
+        image_alt = _("Progress by policy area") + f" · {programme.title}"
+        feeds = ((f"{programme.title}: " + _("All status changes"), feed_url(base_url, programme.slug, language)),)
         code = params.get("pledge")
         if code and path.strip("/") in ("", "pledge"):
             try:
@@ -71,7 +80,14 @@ def describe(path: str, params: dict[str, str], base_url: str) -> ShellMeta:
                     status += " " + _("(since {date})").format(date=format_date(pledge.status_date))
                 title = _("Measure {code}: {status}").format(code=pledge.code, status=label(pledge.status))
                 description = f"{_shorten(pledge.text, DESCRIPTION_LENGTH - 40)} · {status}"
-                return ShellMeta(language, f"{title} · {programme.title}", description, canonical)
+                measure_feed = (
+                    _("Status changes of measure {code}").format(code=pledge.code),
+                    feed_url(base_url, programme.slug, language, pledge.code),
+                )
+                return ShellMeta(
+                    language, f"{title} · {programme.title}", description, canonical, image, image_alt,
+                    (measure_feed, *feeds),
+                )  # fmt: skip
         page = routes.PAGE_TITLES.get(path.strip("/") or "overview")
         overview = services.overview(programme.slug, recent=0)
         kept_count = overview.counts[Status.KEPT] + overview.counts[Status.PARTIALLY_KEPT]
@@ -85,13 +101,26 @@ def describe(path: str, params: dict[str, str], base_url: str) -> ShellMeta:
             in_progress=overview.counts[Status.IN_PROGRESS],
         )
         title = f"{page()} · {programme.title}" if page else programme.title
-        return ShellMeta(language, f"{title} · {app_name}", description, canonical)
+        return ShellMeta(language, f"{title} · {app_name}", description, canonical, image, image_alt, feeds)
 
 
 def render_head(meta: ShellMeta) -> str:
     """The tags that replace Streamlit's ``<title>``: every value escaped."""
     e = lambda value: html.escape(value, quote=True)  # noqa: E731 - a local shorthand
     locale = {"de": "de_DE", "en": "en_GB"}.get(meta.language, meta.language)
+    image = (
+        f'\n    <meta property="og:image" content="{e(meta.image)}" />'
+        f'\n    <meta property="og:image:type" content="image/png" />'
+        f'\n    <meta property="og:image:alt" content="{e(meta.image_alt)}" />'
+        f'\n    <meta name="twitter:image" content="{e(meta.image)}" />'
+        f'\n    <meta name="twitter:image:alt" content="{e(meta.image_alt)}" />'
+        if meta.image
+        else ""
+    )
+    feeds = "".join(
+        f'\n    <link rel="alternate" type="application/atom+xml" title="{e(title)}" href="{e(href)}" />'
+        for title, href in meta.feeds
+    )
     return (
         f"<title>{e(meta.title)}</title>\n"
         f'    <meta name="description" content="{e(meta.description)}" />\n'
@@ -101,9 +130,9 @@ def render_head(meta: ShellMeta) -> str:
         f'    <meta property="og:description" content="{e(meta.description)}" />\n'
         f'    <meta property="og:url" content="{e(meta.canonical)}" />\n'
         f'    <meta property="og:locale" content="{e(locale)}" />\n'
-        f'    <meta name="twitter:card" content="summary" />\n'
+        f'    <meta name="twitter:card" content="{"summary_large_image" if meta.image else "summary"}" />\n'
         f'    <meta name="twitter:title" content="{e(meta.title)}" />\n'
-        f'    <meta name="twitter:description" content="{e(meta.description)}" />'
+        f'    <meta name="twitter:description" content="{e(meta.description)}" />{image}{feeds}'
     )
 
 
@@ -112,12 +141,6 @@ def rewrite(shell: bytes, meta: ShellMeta) -> bytes:
     text = text.replace('<html lang="en">', f'<html lang="{html.escape(meta.language)}">', 1)
     text = text.replace("<title>Streamlit</title>", render_head(meta), 1)
     return text.encode("utf-8")
-
-
-def _base_url(request: Request) -> str:
-    scheme = request.headers.get("x-forwarded-proto") or request.url.scheme
-    host = request.headers.get("x-forwarded-host") or request.headers.get("host") or request.url.netloc
-    return f"{scheme}://{host}"
 
 
 class PageShell:
@@ -162,7 +185,9 @@ class PageShell:
 
     async def _rewritten(self, request: Request, body: bytes) -> bytes:
         try:
-            meta = await run_in_threadpool(describe, request.url.path, dict(request.query_params), _base_url(request))
+            meta = await run_in_threadpool(
+                describe, request.url.path, dict(request.query_params), public_base_url(request)
+            )
             return rewrite(body, meta)
         except Exception:  # noqa: BLE001 - a page without preview tags beats no page at all
             log.exception("could not describe %s for its preview", request.url)

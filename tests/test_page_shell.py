@@ -43,3 +43,31 @@ def test_the_shell_gets_the_tags_and_hostile_text_stays_text():
     assert properties["og:title"] == meta.title and properties["description"] == meta.description
     assert properties["twitter:card"] == "summary" and properties["og:locale"] == "de_DE"
     assert head.find("link").get("href") == f"{BASE}/?a=1&b=2"
+
+
+def test_the_preview_image_is_the_live_overview_chart_and_the_feeds_are_linked(rated):
+    meta = describe("/", {"pledge": "1-2", "lang": "en"}, BASE)
+    assert meta.image == f"{BASE}/embed/{rated}/en/overview.png"
+    assert [href for _title, href in meta.feeds] == [
+        f"{BASE}/feeds/{rated}/en/measure-1-2.atom",
+        f"{BASE}/feeds/{rated}/en/all.atom",
+    ]
+    head = ET.fromstring(f"<head>{render_head(meta)}</head>")
+    properties = {m.get("property") or m.get("name"): m.get("content") for m in head.iter("meta")}
+    assert properties["twitter:card"] == "summary_large_image"
+    assert properties["og:image"] == properties["twitter:image"] == meta.image
+    assert properties["og:image:alt"].startswith("Progress by policy area · ")
+    feeds = [link for link in head.iter("link") if link.get("type") == "application/atom+xml"]
+    assert [link.get("title") for link in feeds] == [
+        "Status changes of measure 1-2",
+        "Unsere Ziele für Herne – Wahlprogramm des HAK: All status changes",
+    ]
+    german = describe("/measures", {}, BASE)
+    assert german.image == f"{BASE}/embed/{rated}/de/overview.png"
+    assert german.feeds == (
+        ("Unsere Ziele für Herne – Wahlprogramm des HAK: Alle Statusänderungen", f"{BASE}/feeds/{rated}/de/all.atom"),
+    )
+    hostile = ShellMeta("de", "t", "d", BASE, f'{BASE}/x.png?"><script>', "<b>", (('"><script>', f"{BASE}/?a=1&b=2"),))
+    head = ET.fromstring(f"<head>{render_head(hostile)}</head>")  # every value stays an attribute
+    assert "<script>" not in render_head(hostile)
+    assert [link.get("title") for link in head.iter("link") if link.get("rel") == "alternate"] == ['"><script>']

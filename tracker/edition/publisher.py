@@ -61,14 +61,8 @@ def publish(
     chosen = [services.get_programme(programme)] if programme else all_programmes
     if not chosen:
         services.get_programme(None)  # says that no programme has been loaded yet
-    options = Options(
-        base_url=_url(base_url),
-        app_url=_url(app_url),
-        app_programme_param=len(all_programmes) > 1,
-        maintainer=services.settings.get("TRACKER_MAINTAINER"),
-        contact=services.settings.get("TRACKER_CONTACT"),
-        licence=services.settings.get("TRACKER_DATA_LICENCE"),
-        licence_url=services.settings.get("TRACKER_DATA_LICENCE_URL"),
+    options = Options.from_settings(
+        base_url=_url(base_url), app_url=_url(app_url), app_programme_param=len(all_programmes) > 1
     )
     output = Output(Path(outdir))
     pages: list[PageRecord] = []

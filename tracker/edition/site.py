@@ -11,6 +11,9 @@ Layout under the output folder (``P`` = the programme's slug, ``L`` = de or en):
 Every link inside the site is relative, so the folder works from any host, any path and from disk.
 Nothing on a page depends on the day of publishing except where the day is the point (the over-time
 chart runs until it, and the snapshot "as of" it), so that a republish rewrites only what changed.
+
+The feeds, embed pages and charts can also be rendered one at a time, without writing anything: the app
+serves them so (``tracker.edition.live``, whose ``LiveEdition`` overrides where their links lead).
 """
 
 from __future__ import annotations
@@ -51,6 +54,17 @@ class Options:
     contact: str = ""
     licence: str = ""
     licence_url: str = ""
+
+    @classmethod
+    def from_settings(cls, **addresses) -> Options:
+        """The options with the maintainer, contact and licence of the ``TRACKER_`` settings."""
+        return cls(
+            maintainer=services.settings.get("TRACKER_MAINTAINER"),
+            contact=services.settings.get("TRACKER_CONTACT"),
+            licence=services.settings.get("TRACKER_DATA_LICENCE"),
+            licence_url=services.settings.get("TRACKER_DATA_LICENCE_URL"),
+            **addresses,
+        )
 
 
 @dataclass
@@ -95,7 +109,7 @@ class ProgrammeFacts:
                 facts.area_page_of[pledge.code] = index // AREA_PAGE_SIZE + 1
 
         def key(entry: feeds.FeedEntry):
-            return (entry.change.recorded_at, entry.change.sequence, entry.pledge.code)
+            return services.recency(entry.change.recorded_at, entry.change.sequence, entry.pledge.code)
 
         entries = [feeds.FeedEntry(p, c) for p in data.pledges for c in p.history]
         facts.recent = heapq.nlargest(FEED_ENTRIES, entries, key=key)
@@ -128,6 +142,17 @@ def area_path(number: int, page: int = 1) -> str:
 
 def measure_path(code: str) -> str:
     return f"measures/{code_path(code)}.html"
+
+
+PROGRAMME_FEED = "feeds/all.atom"
+
+
+def area_feed_path(number: int) -> str:
+    return f"feeds/area-{number}.atom"
+
+
+def measure_feed_path(code: str) -> str:
+    return f"feeds/measure-{code_path(code)}.atom"
 
 
 def as_of_path(day: dt.date) -> str:
@@ -166,9 +191,13 @@ def responsive(draw: Callable[[int], str]) -> Markup:
 
 
 class LanguageEdition:
-    """The pages, charts and feeds of one programme in one language."""
+    """The pages, charts and feeds of one programme in one language.
 
-    def __init__(self, facts: ProgrammeFacts, language: str, options: Options, output: Output):
+    The ``build_*`` methods write into ``output``; the ``*_document``, ``*_chart`` and ``embed_html`` methods
+    return one feed, chart or embed page without writing anything (``tracker.edition.live`` serves them).
+    """
+
+    def __init__(self, facts: ProgrammeFacts, language: str, options: Options, output: Output | None = None):
         self.facts = facts
         self.data = facts.data
         self.programme = facts.data.programme
@@ -210,6 +239,22 @@ class LanguageEdition:
 
     def canonical(self, path: str, app: str | None) -> str | None:
         return app or self.absolute(path)
+
+    def folder_link(self, path: str, app: Callable[[], str | None]) -> str:
+        """A page of this language's edition (``path``) as linked from a feed, chart or embed page, which all
+        sit one folder down; ``app`` gives the live app's address of the same content (see ``LiveEdition``)."""
+        return f"../{path}"
+
+    def chart_link(self, path: str, app: Callable[[], str | None]) -> str:
+        """A page of the edition as linked from a chart's row (charts link only within their site)."""
+        return self.folder_link(path, app)
+
+    def file_link(self, path: str, from_path: str) -> str:
+        """A feed, chart or embed page of this language's edition as linked from the file at ``from_path``."""
+        folder, _slash, name = path.rpartition("/")
+        if folder == from_path.rpartition("/")[0]:
+            return name
+        return "../" * from_path.count("/") + path
 
     # -- rendering ---------------------------------------------------------------------------------
 
@@ -258,7 +303,7 @@ class LanguageEdition:
             "measure_item": lambda pledge: self.measure_item(base, pledge),
         }
 
-    def page(
+    def render(
         self,
         template: str,
         path: str,
@@ -268,26 +313,29 @@ class LanguageEdition:
         canonical: str | None,
         feeds: Iterable[tuple[str, str]] = (),
         nav: str = "",
-        lastmod: dt.date | None = None,
-        sitemap: bool = True,
         **context,
-    ) -> None:
+    ) -> str:
+        """The page at ``path`` (under this language's folder) as HTML."""
         values = self.common(path)
         values.update(context)
         values.update(
             title=title,
             description=description,
             canonical=canonical,
-            feeds=[(feed_title, f"{values['base']}{href}") for feed_title, href in feeds],
+            feeds=[(feed_title, self.file_link(href, path)) for feed_title, href in feeds],
             nav=nav,
         )
-        html = self.template(template).render(values)
+        return self.template(template).render(values)
+
+    def page(self, template: str, path: str, *, lastmod: dt.date | None = None, sitemap: bool = True, **values) -> None:
+        """Write the page at ``path`` (and list it in the sitemap)."""
+        html = self.render(template, path, **values)
         self.output.put(self.prefix + path, html.encode("utf-8"))
         if sitemap:
             self.pages.append(PageRecord(self.prefix + path, lastmod))
 
     def programme_feed(self) -> tuple[str, str]:
-        return (self._("All status changes"), "feeds/all.atom")
+        return (self._("All status changes"), PROGRAMME_FEED)
 
     # -- charts ------------------------------------------------------------------------------------
 
@@ -416,35 +464,46 @@ class LanguageEdition:
             )
         return result
 
+    def overview_chart(
+        self, normalised: bool = False, href: Callable[[int], str | None] | None = None
+    ) -> tuple[charts.ChartText, Callable[[int], str]]:
+        """The overview's chart of the areas (counts, or each area's shares when ``normalised``): its texts and
+        its drawing at a width. Rows link with ``href(area number)``, by default as seen from a folder down."""
+        _ = self._
+        n = len(self.data.areas)
+        if normalised:
+            title = _("Progress by policy area, in per cent")
+            description = _(
+                "Stacked bar chart: share of measures per status in each of the %(n)s policy areas (each area 100 %%)."
+            ) % {"n": n}
+        else:
+            title = _("Progress by policy area")
+            description = _("Stacked bar chart: number of measures per status in each of the %(n)s policy areas.") % {
+                "n": n
+            }
+        text = self.chart_text(title, description, self.last_update)
+
+        def from_folder(number: int) -> str:
+            return self.chart_link(area_path(number), lambda: self.app_link("measures", area=str(number)))
+
+        bars = self.area_bars(self.data.area_counts, href or from_folder)
+        return text, lambda width: charts.stacked_bars_svg(bars, text, normalised=normalised, width=width)
+
+    def overview_embed(self) -> str:
+        """The embed page of the overview's chart."""
+        text, draw = self.overview_chart()
+        return self.embed_html("embed/overview.html", text.title, responsive(draw), self.app_link())
+
     def overview(self) -> None:
         _ = self._
         data = self.data
-        n = len(data.areas)
-        title = _("Progress by policy area")
-        text = self.chart_text(
-            title,
-            _("Stacked bar chart: number of measures per status in each of the %(n)s policy areas.") % {"n": n},
-            self.last_update,
-        )
-        shares_title = _("Progress by policy area, in per cent")
-        shares_text = self.chart_text(
-            shares_title,
-            _("Stacked bar chart: share of measures per status in each of the %(n)s policy areas (each area 100 %%).")
-            % {"n": n},
-            self.last_update,
-        )
-
-        def from_folder(number):
-            return f"../{area_path(number)}"
-
-        def chart(href, chart_text, normalised=False):
-            bars = self.area_bars(data.area_counts, href)
-            return lambda width: charts.stacked_bars_svg(bars, chart_text, normalised=normalised, width=width)
-
-        files = self.chart_files("overview", chart(from_folder, text))
-        shares_files = self.chart_files("overview-shares", chart(from_folder, shares_text, True))
+        text, draw = self.overview_chart()
+        shares_text, draw_shares = self.overview_chart(normalised=True)
+        title, shares_title = text.title, shares_text.title
+        files = self.chart_files("overview", draw)
+        shares_files = self.chart_files("overview-shares", draw_shares)
         kept = data.counts["kept"] + data.counts["partially_kept"]
-        self.embed("embed/overview.html", title, responsive(chart(from_folder, text)), self.app_link())
+        self.put("embed/overview.html", self.overview_embed())
         self.page(
             "overview.html",
             "index.html",
@@ -461,7 +520,9 @@ class LanguageEdition:
             kept=kept,
             total=data.total,
             figures=self.figures(data.counts),
-            chart=self.chart_view(files, "", f"{title}. {text.description}", chart(area_path, text)(NARROW)),
+            chart=self.chart_view(
+                files, "", f"{title}. {text.description}", self.overview_chart(href=area_path)[1](NARROW)
+            ),
             chart_shares=self.chart_view(shares_files, "", f"{shares_title}. {shares_text.description}", None),
             chart_files=files,
             shares_files=shares_files,
@@ -487,27 +548,37 @@ class LanguageEdition:
             "recorded_at": change.recorded_at,
         }
 
-    def embed(self, path: str, title: str, chart: Markup, app: str | None, area=None) -> None:
-        self.page(
+    def put(self, path: str, content: str | bytes) -> None:
+        """Write a file of this language's edition that is not a page of the sitemap (a feed, an embed page)."""
+        self.output.put(self.prefix + path, content.encode("utf-8") if isinstance(content, str) else content)
+
+    def embed_html(self, path: str, title: str, chart: Markup, app: str | None, area=None) -> str:
+        """An embed page: the chart alone, with a link back to the page it comes from."""
+        return self.render(
             "embed.html",
             path,
             title=f"{title} – {self.programme.title}",
             description=self.source_line(self.last_update),
             canonical=self.canonical(path, app),
             feeds=[self.programme_feed()],
-            sitemap=False,
             chart=chart,
             chart_title=title,
             area=area,
-            back=area_path(area.number) if area else "index.html",
+            back=self.folder_link(area_path(area.number) if area else "index.html", lambda: app),
             day=self.last_update,
         )
 
-    def area(self, area) -> None:
+    def goal_page(self, goal: services.GoalInfo | None) -> int:
+        """The page of its area that lists the goal's measures (the first page for the measures outside goals)."""
+        first = self.facts.by_goal.get(goal.code) if goal else None
+        return self.facts.area_page_of[first[0].code] if first else 1
+
+    def area_chart(
+        self, area: services.AreaInfo, href: Callable[[services.GoalInfo | None], str | None] | None = None
+    ) -> tuple[charts.ChartText, Callable[[int], str]]:
+        """An area's chart of its goals: its texts and its drawing at a width. Rows link with ``href(goal)``
+        (None: the measures outside goals), by default to the goal on the area's page, from a folder down."""
         _ = self._
-        listing = self.facts.area_listing(area.number)
-        pages = self.facts.area_pages(area.number)
-        counts = status_counts(self.facts.by_area.get(area.number, []))
         name = f"{area.number}. {area.short_title}"
         title = _("%(area)s: progress by goal") % {"area": name}
         text = self.chart_text(
@@ -517,35 +588,43 @@ class LanguageEdition:
             self.last_update,
         )
 
-        def page_of(goal) -> int:
-            first = self.facts.by_goal.get(goal.code) if goal else None
-            return self.facts.area_page_of[first[0].code] if first else 1
+        def from_folder(goal: services.GoalInfo | None) -> str:
+            fragment = f"#goal-{goal.code}" if goal else "#measures"
+            goal_param = {"goal": goal.code} if goal else {}
+            return self.chart_link(
+                f"{area_path(area.number, self.goal_page(goal))}{fragment}",
+                lambda: self.app_link("measures", area=str(area.number), **goal_param),
+            )
+
+        bars = self.goal_bars(area.number, href or from_folder)
+        return text, lambda width: charts.stacked_bars_svg(bars, text, width=width)
+
+    def area_embed(self, area: services.AreaInfo) -> str:
+        """The embed page of an area's chart."""
+        text, draw = self.area_chart(area)
+        app = self.app_link("measures", area=str(area.number))
+        return self.embed_html(f"embed/area-{area.number}.html", text.title, responsive(draw), app, area)
+
+    def area(self, area) -> None:
+        _ = self._
+        listing = self.facts.area_listing(area.number)
+        pages = self.facts.area_pages(area.number)
+        counts = status_counts(self.facts.by_area.get(area.number, []))
+        name = f"{area.number}. {area.short_title}"
 
         def anchor(goal):  # from the area's first page
             if goal is None:
                 return "#measures"
-            page = page_of(goal)
+            page = self.goal_page(goal)
             return f"{area_path(area.number, page).removeprefix('areas/') if page > 1 else ''}#goal-{goal.code}"
 
-        def anchor_from_folder(goal):  # from the charts and embed folders
-            fragment = f"#goal-{goal.code}" if goal else "#measures"
-            return f"../{area_path(area.number, page_of(goal))}{fragment}"
-
-        def chart(href):
-            bars = self.goal_bars(area.number, href)
-            return lambda width: charts.stacked_bars_svg(bars, text, width=width)
-
-        files = self.chart_files(f"area-{area.number}", chart(anchor_from_folder))
+        text, draw = self.area_chart(area)
+        title = text.title
+        files = self.chart_files(f"area-{area.number}", draw)
         embed_path = f"embed/area-{area.number}.html"
-        self.embed(
-            embed_path,
-            title,
-            responsive(chart(anchor_from_folder)),
-            self.app_link("measures", area=str(area.number)),
-            area,
-        )
+        self.put(embed_path, self.area_embed(area))
         recent = [self.recent_item(e.pledge, e.change) for e in self.facts.recent_by_area.get(area.number, [])[:RECENT]]
-        feed = (_("Status changes in %(area)s") % {"area": name}, f"feeds/area-{area.number}.atom")
+        feed = (_("Status changes in %(area)s") % {"area": name}, area_feed_path(area.number))
         goals = {goal.code: goal for goal in area.goals}
         description = _(
             "Policy area %(area)s of the programme “%(programme)s”: %(kept)s of %(total)s measures put "
@@ -584,7 +663,9 @@ class LanguageEdition:
                 heading=page_title,
                 figures=self.figures(counts),
                 total=sum(counts.values()),
-                chart=self.chart_view(files, "../", f"{title}. {text.description}", chart(anchor)(NARROW))
+                chart=self.chart_view(
+                    files, "../", f"{title}. {text.description}", self.area_chart(area, anchor)[1](NARROW)
+                )
                 if number == 1
                 else None,
                 chart_files=files,
@@ -616,7 +697,7 @@ class LanguageEdition:
             if pledge.status_date
             else status
         )
-        feed_path = f"feeds/measure-{code_path(pledge.code)}.atom"
+        feed_path = measure_feed_path(pledge.code)
         self.page(
             "measure.html",
             path,
@@ -809,18 +890,22 @@ class LanguageEdition:
         return "\n".join(lines)
 
     def entry_href(self, item: feeds.FeedEntry) -> str:
-        return self.absolute(measure_path(item.pledge.code)) or f"../{measure_path(item.pledge.code)}"
+        path = measure_path(item.pledge.code)
+        return self.absolute(path) or self.folder_link(path, lambda: self.app_link(pledge=item.pledge.code))
 
-    def feed(self, path: str, title: str, subtitle: str, page: str, entries: list[feeds.FeedEntry]) -> None:
+    def feed_document(
+        self, path: str, title: str, subtitle: str, page: str, app: Callable[[], str | None], entries
+    ) -> bytes:
+        """The Atom feed at ``path`` of ``entries`` (newest first), whose web page is ``page`` (``app`` live)."""
         slug, election = self.programme.slug, self.programme.election_date
-        document = feeds.atom_feed(
+        return feeds.atom_feed(
             feed_id=feeds.tag_uri(election, f"{slug}/{self.language}/{path}"),
             title=title,
             subtitle=subtitle,
             language=self.language,
             author=self.options.maintainer or self.site_name,
-            self_href=self.absolute(path) or path.split("/")[-1],
-            alternate_href=self.absolute(page) or f"../{page}",
+            self_href=self.absolute(path) or self.file_link(path, path),
+            alternate_href=self.absolute(page) or self.folder_link(page, app),
             entries=entries,
             slug=slug,
             election=election,
@@ -828,30 +913,49 @@ class LanguageEdition:
             entry_content=self.entry_content,
             entry_href=self.entry_href,
         )
-        self.output.put(self.prefix + path, document)
 
-    def feeds(self) -> None:
-        """The programme's feed and each area's."""
-        _ = self._
+    def programme_feed_document(self) -> bytes:
+        """The feed of the programme's latest changes."""
         title = self.programme.title
-        self.feed("feeds/all.atom", f"{title}: " + _("All status changes"), title, "index.html", self.facts.recent)
-        for area in self.data.areas:
-            self.feed(
-                f"feeds/area-{area.number}.atom",
-                _("Status changes in %(area)s") % {"area": f"{area.number}. {area.short_title}"},
-                title,
-                area_path(area.number),
-                self.facts.recent_by_area.get(area.number, []),
-            )
+        return self.feed_document(
+            PROGRAMME_FEED,
+            f"{title}: " + self._("All status changes"),
+            title,
+            "index.html",
+            self.app_link,
+            self.facts.recent,
+        )
 
-    def measure_feed(self, pledge: EditionPledge) -> None:
-        self.feed(
-            f"feeds/measure-{code_path(pledge.code)}.atom",
+    def area_feed_document(self, area: services.AreaInfo) -> bytes:
+        """The feed of an area's latest changes."""
+        return self.feed_document(
+            area_feed_path(area.number),
+            self._("Status changes in %(area)s") % {"area": f"{area.number}. {area.short_title}"},
+            self.programme.title,
+            area_path(area.number),
+            lambda: self.app_link("measures", area=str(area.number)),
+            self.facts.recent_by_area.get(area.number, []),
+        )
+
+    def measure_feed_document(self, pledge: EditionPledge) -> bytes:
+        """The feed of every change of a measure."""
+        return self.feed_document(
+            measure_feed_path(pledge.code),
             self._("Status changes of measure %(code)s") % {"code": pledge.code},
             pledge.text,
             measure_path(pledge.code),
+            lambda: self.app_link(pledge=pledge.code),
             [feeds.FeedEntry(pledge, change) for change in sorted(pledge.history, key=_recorded, reverse=True)],
         )
+
+    def feeds(self) -> None:
+        """The programme's feed and each area's."""
+        self.put(PROGRAMME_FEED, self.programme_feed_document())
+        for area in self.data.areas:
+            self.put(area_feed_path(area.number), self.area_feed_document(area))
+
+    def measure_feed(self, pledge: EditionPledge) -> None:
+        self.put(measure_feed_path(pledge.code), self.measure_feed_document(pledge))
 
 
 def _recorded(change: ChangeView):

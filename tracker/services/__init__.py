@@ -51,6 +51,8 @@ from tracker.services.edition import (
     GoalInfo,
     Snapshot,
     edition_data,
+    edition_part,
+    recency,
     term_years,
 )
 from tracker.services.errors import (
@@ -178,6 +180,7 @@ __all__ = [
     "default_programme",
     "disable_user",
     "edition_data",
+    "edition_part",
     "editable_rows",
     "export_csv",
     "export_excel_csv",
@@ -203,6 +206,7 @@ __all__ = [
     "preview_status_import",
     "pledge_view",
     "read_status_sheet",
+    "recency",
     "record_status_change",
     "record_status_changes",
     "remove_demo_data",

@@ -14,13 +14,15 @@ import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange, precedence
 from tracker.services.auth import public_names
 from tracker.services.browse import ChangeView, RecentChange, SourceView, period_ends
+from tracker.services.errors import NotFound
+from tracker.services.pledges import close_codes
 from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
 from tracker.services.unit_of_work import unit_of_work
@@ -134,6 +136,89 @@ def edition_data(programme: str | None, until: dt.date | None = None, recent: in
         )
 
 
+def edition_part(
+    programme: str | None, *, area: int | None = None, pledge: str | None = None, latest: int | None = None
+) -> EditionData:
+    """What one of the edition's feeds, charts or embed pages needs, read on its own (the app's routes).
+
+    Like ``edition_data`` with the programme, its areas and goals, the figures now and the last update,
+    but without the figures over time (``timeline`` and ``snapshots`` are empty) and only some pledges:
+
+    - ``pledge``: that measure with its full history (``NotFound`` with the closest codes when there is none);
+    - ``latest``: the measures of the ``latest`` newest changes by ``recency`` (of ``area``, when given) with
+      their full histories, so that the newest ``latest`` changes among them are those of the programme (or area);
+    - ``area`` alone: every measure of the area, without its history (enough for the area's chart);
+    - none of them: no measures.
+
+    An ``area`` the programme does not have raises ``NotFound``. A few small queries, however large the
+    programme: a large edition's feed or chart needs no read of the whole programme.
+    """
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        areas = _areas(session, prog)
+        area_id = None
+        if area is not None:
+            area_id = session.scalar(select(Area.id).where(Area.programme_id == prog.id, Area.number == area))
+            if area_id is None:
+                known = f"{areas[0].number}–{areas[-1].number}" if areas else "none"
+                raise NotFound("no_area", area=area, programme=prog.slug, known=known)
+        if pledge is not None:
+            only = Pledge.code == pledge.strip()
+        elif latest is not None:
+            only = Pledge.id.in_(_latest_pledge_ids(session, prog, area_id, latest))
+        elif area_id is not None:
+            only = Pledge.area_id == area_id
+        else:
+            only = None
+        histories = pledge is not None or latest is not None
+        pledges = _pledges(session, prog, only, histories) if only is not None else ()
+        if pledge is not None and not pledges:
+            raise NotFound("no_pledge", close_codes(session, prog, pledge), pledge=pledge, programme=prog.slug)
+        area_counts = count_by_area(session, prog)
+        return EditionData(
+            programme=ProgrammeInfo.of(prog),
+            areas=areas,
+            pledges=pledges,
+            counts=totals_from_areas(area_counts),
+            area_counts=tuple(area_counts),
+            last_update=last_recorded(session, prog),
+            timeline=(),
+            snapshots=(),
+        )
+
+
+def recency(recorded_at: dt.datetime, sequence: int, code: str) -> tuple[dt.datetime, int, str]:
+    """The order of "the latest changes" (overview, feeds): recorded last first, then by number and code."""
+    return (recorded_at, sequence, code)
+
+
+def _latest_pledge_ids(session: Session, programme: Programme, area_id: int | None, latest: int) -> set[int]:
+    """The pledges of the ``latest`` newest changes by ``recency`` (in the area ``area_id``, when given).
+
+    The database finds the recording time of the ``latest``-th newest change; of the changes recorded since
+    (more when several share that moment, as a bulk import's do) the code and number decide, as in Python.
+    """
+    if latest < 1:
+        return set()
+    scope = [StatusChange.programme_id == programme.id]
+    if area_id is not None:
+        scope.append(StatusChange.pledge_id.in_(select(Pledge.id).where(Pledge.area_id == area_id)))
+    boundary = session.scalar(
+        select(StatusChange.recorded_at)
+        .where(*scope)
+        .order_by(StatusChange.recorded_at.desc())
+        .offset(latest - 1)
+        .limit(1)
+    )
+    rows = session.execute(
+        select(StatusChange.recorded_at, StatusChange.sequence, Pledge.code, StatusChange.pledge_id)
+        .join(Pledge, Pledge.id == StatusChange.pledge_id)
+        .where(*scope, *([StatusChange.recorded_at >= boundary] if boundary is not None else []))
+    ).all()
+    newest = heapq.nlargest(latest, rows, key=lambda row: recency(clock.as_utc(row[0]), row[1], row[2]))
+    return {row[3] for row in newest}
+
+
 def _snapshot(day: dt.date, areas: tuple[AreaInfo, ...], pledges: tuple[EditionPledge, ...], recent: int) -> Snapshot:
     """The figures at the end of ``day``, from the histories already read.
 
@@ -196,9 +281,15 @@ def _areas(session: Session, programme: Programme) -> tuple[AreaInfo, ...]:
     return tuple(AreaInfo(*fields, goals=tuple(goals[area_id])) for area_id, *fields in rows)
 
 
-def _pledges(session: Session, programme: Programme) -> tuple[EditionPledge, ...]:
-    """Every pledge with its history and sources: one query per table, joined up in memory."""
+def _pledges(
+    session: Session, programme: Programme, only: ColumnElement[bool] | None = None, histories: bool = True
+) -> tuple[EditionPledge, ...]:
+    """Every pledge (or those matching ``only``) with its history and sources: one query per table, joined up
+    in memory. Without ``histories``, no changes and sources are read (every history is empty)."""
     connection = session.connection()  # plain rows, without the ORM's result machinery
+    chosen = select(Pledge.id).where(Pledge.programme_id == programme.id, only) if only is not None else None
+    if not histories:
+        chosen = chosen.where(false()) if chosen is not None else select(Pledge.id).where(false())
     names = public_names(session)  # authors by their public names, as on the app's pages and in exports
     sources: dict[int, list[SourceView]] = defaultdict(list)
     loose: dict[int, list[tuple]] = defaultdict(list)
@@ -214,7 +305,7 @@ def _pledges(session: Session, programme: Programme) -> tuple[EditionPledge, ...
             Evidence.added_by,
             Evidence.added_at,
         )
-        .where(Evidence.programme_id == programme.id)
+        .where(_scope(Evidence, programme, chosen))
         .order_by(Evidence.id)
     ):
         source = SourceView(url, title, kind, published_on, names.get(added_by, added_by), clock.as_utc(added_at))
@@ -235,7 +326,7 @@ def _pledges(session: Session, programme: Programme) -> tuple[EditionPledge, ...
             StatusChange.author,
             StatusChange.recorded_at,
             StatusChange.corrects_id,
-        ).where(StatusChange.programme_id == programme.id)
+        ).where(_scope(StatusChange, programme, chosen))
     ):
         changes[row[0]].append(row[1:])
 
@@ -254,7 +345,7 @@ def _pledges(session: Session, programme: Programme) -> tuple[EditionPledge, ...
             Pledge.current_status,
             Pledge.status_date,
         )
-        .where(Pledge.programme_id == programme.id)
+        .where(Pledge.programme_id == programme.id, *([only] if only is not None else []))
         .order_by(Pledge.position)
     ):
         rows = changes.get(pledge_id, ())
@@ -289,3 +380,9 @@ def _pledges(session: Session, programme: Programme) -> tuple[EditionPledge, ...
             )
         )
     return tuple(pledges)
+
+
+def _scope(table, programme: Programme, chosen) -> ColumnElement[bool]:
+    """The rows of ``table`` (status changes or sources) of the programme, or of the ``chosen`` pledges only
+    (by their pledge, so that the database looks them up by the pledge's index, not among the programme's)."""
+    return table.pledge_id.in_(chosen) if chosen is not None else table.programme_id == programme.id

@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "row_no_pledge_close": "no pledge {pledge!r} in {programme}; did you mean {close}?",
     "listed_twice": "{pledge} is listed twice (also {other})",
     "no_programme": "No programme {slug!r}. Programmes here: {known}.",
+    "no_area": "No policy area {area} in {programme}; its areas are numbered {known}.",
     "no_programmes": "No programme has been imported yet; run: tracker import-programme PATH",
     "several_programmes": "several programmes are loaded; name one of: {known}",
     "conflict": (
