@@ -39,6 +39,7 @@ from tracker.services.browse import (
     status_timeline,
     suggest_codes,
 )
+from tracker.services.change_preview import ChangePreview, Effect, RatingRef, preview_status_changes
 from tracker.services.database import database_description, schema_is_current, upgrade_schema
 from tracker.services.demo import DemoReport, generate_demo_data, remove_demo_data
 from tracker.services.errors import (
@@ -77,6 +78,7 @@ from tracker.services.status_changes import (
     BulkItem,
     RecordedChange,
     add_evidence,
+    check_status_change,
     record_status_change,
     record_status_changes,
     set_success_criterion,
@@ -104,10 +106,12 @@ __all__ = [
     "AreaCount",
     "AuditRow",
     "BulkItem",
+    "ChangePreview",
     "ChangeView",
     "AlreadyRecorded",
     "Conflict",
     "DemoReport",
+    "Effect",
     "EditableRow",
     "ImportPlan",
     "ImportRefused",
@@ -121,6 +125,7 @@ __all__ = [
     "PledgeRow",
     "PledgeView",
     "ProgrammeInfo",
+    "RatingRef",
     "RecentChange",
     "RecordedChange",
     "RowError",
@@ -138,6 +143,7 @@ __all__ = [
     "area_status_counts",
     "audit_csv",
     "authenticate",
+    "check_status_change",
     "database_description",
     "disable_user",
     "editable_rows",
@@ -163,6 +169,7 @@ __all__ = [
     "period_ends",
     "plan_status_import",
     "pledge_view",
+    "preview_status_changes",
     "record_status_change",
     "record_status_changes",
     "remove_demo_data",

@@ -72,6 +72,20 @@ def validate_change(programme: Programme, change: StatusChangeInput, today: dt.d
     return ValidChange(status, rationale, effective, sources, change.corrects_sequence)
 
 
+def next_sequence(pledge: Pledge) -> int:
+    """The sequence number the next change of ``pledge`` gets (its history loaded)."""
+    return max((c.sequence for c in pledge.changes), default=0) + 1
+
+
+def check_status_change(programme: str | None, change: StatusChangeInput, today: dt.date | None = None) -> None:
+    """Check every field of ``change`` for ``programme`` without saving; ``InvalidInput`` names the first wrong one.
+
+    For a form that applies one change to many pledges: its fields are told once, not once per pledge.
+    """
+    with unit_of_work() as session:
+        validate_change(find_programme(session, programme), change, today or clock.today())
+
+
 def record_status_change(
     programme: str | None,
     code: str,
@@ -217,7 +231,7 @@ def _append(
     new = StatusChange(
         programme_id=programme.id,
         pledge_id=pledge.id,
-        sequence=max((c.sequence for c in pledge.changes), default=0) + 1,
+        sequence=next_sequence(pledge),
         status=valid.status,
         effective_date=valid.effective_date,
         rationale=valid.rationale,
