@@ -16,7 +16,7 @@ def sign_in_page() -> None:
     st.title(_("Editorial team"))
     auth.signed_in_bar(actor)
     st.page_link(routes.edit(), label=_("Rate a measure"), icon=":material/edit:")
-    st.page_link(routes.bulk(), label=_("Edit several measures"), icon=":material/table_edit:")
+    st.page_link(routes.decision(), label=_("One decision, several measures"), icon=":material/library_add_check:")
     st.page_link(routes.import_statuses(), label=_("Import a spreadsheet"), icon=":material/upload_file:")
     if actor.is_admin:
         st.page_link(routes.audit(), label=_("Audit trail"), icon=":material/history:")

@@ -21,7 +21,6 @@ from tracker.services.auth import (
 )
 from tracker.services.browse import (
     ChangeView,
-    EditableRow,
     Option,
     Overview,
     PledgeRow,
@@ -30,7 +29,6 @@ from tracker.services.browse import (
     SearchResult,
     SourceView,
     area_options,
-    editable_rows,
     goal_options,
     overview,
     period_ends,
@@ -112,7 +110,6 @@ __all__ = [
     "Conflict",
     "DemoReport",
     "Effect",
-    "EditableRow",
     "ImportPlan",
     "ImportRefused",
     "ImportReport",
@@ -146,7 +143,6 @@ __all__ = [
     "check_status_change",
     "database_description",
     "disable_user",
-    "editable_rows",
     "export_csv",
     "export_json",
     "export_programme",
