@@ -32,28 +32,30 @@ class Form:
         return self.view.code
 
 
-def seen_key(code: str) -> str:
-    return f"seen_version_{code}"
+def seen_versions() -> dict[str, int]:
+    """The version of each measure as the editor first saw it on this page, to save against.
+
+    A dictionary changed in place: after a save it is updated without touching ``st.session_state``, where a
+    waiting request could end the run between the commit and the update (see ``dashboard.drafts``).
+    """
+    return st.session_state.setdefault("seen_versions", {})
 
 
 def _save_versioned(form: Form, save: Callable[[], object]) -> tuple[bool, object]:
     """Run a save that carries the version the editor saw; on a conflict show the other's change and
     take the newest version as seen, so that the editor can save again after reading it."""
+    seen = seen_versions()
     try:
         result = save()
     except services.Conflict as error:
         show_error(error)
-        st.session_state[seen_key(form.code)] = services.pledge_view(form.programme.slug, form.code).version
+        seen[form.code] = services.pledge_view(form.programme.slug, form.code).version
     except services.TrackerError as error:
         show_error(error)
     else:
-        st.session_state.pop(seen_key(form.code), None)
+        seen.pop(form.code, None)
         return True, result
     return False, None
-
-
-def saved_key(code: str) -> str:
-    return f"rating_saved_{code}"
 
 
 def record_rating(form: Form) -> None:
@@ -85,14 +87,14 @@ def record_rating(form: Form) -> None:
 
         def record() -> services.RecordedChange:
             change_form.require_status(change)
-            return editing.record_change(form.programme.slug, form.code, change, form.actor, form.seen_version)
+            recorded = editing.record_change(form.programme.slug, form.code, change, form.actor, form.seen_version)
+            draft.finish(recorded)  # at once after the commit: no Streamlit call in between
+            return recorded
 
-        saved, recorded = _save_versioned(form, record)
+        saved, _recorded = _save_versioned(form, record)
         if saved:
-            draft.clear()
-            st.session_state[saved_key(form.code)] = recorded
             st.rerun()
-    if recorded := st.session_state.pop(saved_key(form.code), None):
+    if recorded := draft.saved:  # until a new rating is begun; the history below lists it too
         with st.container(border=True):
             st.success(_("Saved as rating no. {n}.").format(n=recorded.sequence), icon=":material/check:")
             change_form.saved_change(recorded)
@@ -126,10 +128,9 @@ def add_source(form: Form) -> None:
         except services.TrackerError as error:
             show_error(error)
         else:
-            draft.clear()
-            st.session_state[f"evidence_saved_{form.code}"] = True
+            draft.finish(True)
             st.rerun()
-    if st.session_state.pop(f"evidence_saved_{form.code}", False):
+    if draft.take_saved():
         st.success(_("Source added."))
 
 

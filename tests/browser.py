@@ -169,3 +169,18 @@ def wait_until_rendered(page, timeout: float = 30_000) -> None:
         " && e.getAttribute('data-test-connection-state') === 'CONNECTED'; }",
         timeout=timeout,
     )
+
+
+def sign_in_staff(page, base: str, name: str, password: str, path: str = "/staff") -> None:
+    """Sign in as ``name`` on ``base + path`` (any staff page shows the sign-in form) and wait until signed in.
+
+    The one place the browser tests and the benchmarks of the staff pages sign in; the sign-in form is
+    Streamlit's own today (a cookie session may replace it: only this function needs to follow).
+    """
+    page.goto(base + path)
+    wait_until_rendered(page)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_label("Name").fill(name)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_text(f"Angemeldet als {name}").wait_for(timeout=30_000)
+    wait_until_rendered(page)

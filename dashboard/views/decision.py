@@ -24,7 +24,6 @@ SHOWN = 60  # measures listed to pick from at once; more are found by narrowing 
 SHORT = 90  # characters of a measure's text in the preview
 PICK = "pick:"  # draft fields of the checkboxes: pick:<code>
 SEEN = "seen:"  # the version of each measure as the preview first showed it: seen:<code>
-SAVED_KEY = "decision_saved"
 ALL = 0  # the area and goal filters' choice "all" (a selectbox showing None would read "Choose an option")
 
 
@@ -37,9 +36,9 @@ def decision_page() -> None:
             "check the preview. Saving records the change for every measure listed, or for none."
         )
     )
-    saved_summary()
     filters = Draft("decision:filters")
     decision = Draft("decision")
+    saved_summary(decision)
     st.subheader(_("1. Measures"))
     pick_measures(programme.slug, filters, decision)
     st.subheader(_("2. Decision"))
@@ -178,10 +177,10 @@ def preview(slug: str, decision: Draft, change: services.StatusChangeInput) -> l
         return []
     for field in seen:  # forget what was seen of measures no longer chosen
         if field.removeprefix(SEEN) not in codes:
-            decision.set(field, None)
+            decision.remember(field, None)
     for row in previews:
         if decision.get(SEEN + row.code) is None:
-            decision.set(SEEN + row.code, row.version)
+            decision.remember(SEEN + row.code, row.version)
     lines = [preview_line(row) for row in previews]
     st.markdown("\n".join(f"- {line}" for line in lines))
     return previews
@@ -231,27 +230,26 @@ def save(
     if not pressed:
         return
     items = [services.BulkItem(row.code, change, expected_version=decision.get(SEEN + row.code)) for row in to_save]
+    texts = {row.code: row.text for row in previews}
     try:
         change_form.require_status(change)
         services.check_status_change(slug, change)
         recorded = editing.record_changes(slug, items, actor)
+        decision.finish(([(r, texts[r.code]) for r in recorded], skipped))  # at once after the commit
     except services.Conflict as error:
         show_error(error)
         code = error.params.get("pledge")
-        decision.set(SEEN + code, None)  # the next preview shows the measure as it is now, and is taken as seen
+        decision.remember(SEEN + code, None)  # the next preview shows the measure as it is now, and is taken as seen
         return
     except services.TrackerError as error:
         show_error(error)
         return
-    texts = {row.code: row.text for row in previews}
-    decision.clear()
-    st.session_state[SAVED_KEY] = ([(r, texts[r.code]) for r in recorded], skipped)
     st.rerun()
 
 
-def saved_summary() -> None:
-    """After a save: what was saved, each with a link to the measure's public page."""
-    done = st.session_state.pop(SAVED_KEY, None)
+def saved_summary(decision: Draft) -> None:
+    """After a save, until the next decision is begun: what was saved, each with a link to its measure."""
+    done = decision.saved
     if done is None:
         return
     recorded, skipped = done
