@@ -68,7 +68,7 @@ def test_pick_by_area_and_checkboxes_preview_then_save_all_in_one_go(staff):
     assert "3 Maßnahmen ausgewählt." in page_text(app)
     decide(app)
     preview = preview_text(app)
-    assert preview.count(": Noch nicht bewertet → Umgesetzt") == 3
+    assert preview.count(" — Noch nicht bewertet → Umgesetzt") == 3
     assert "- 2-1 Kita-Ausbau, kostenfreies Essen" in preview and "2-2" not in preview
     save_button(app).click().run()
     assert not app.exception, app.exception
@@ -124,7 +124,7 @@ def test_an_identical_change_shows_already_recorded_and_is_skipped(staff):
     decide(app)
     preview = preview_text(app)
     assert (
-        "- 2-2 Ganztagsschulen & Hausaufgabenhilfe in sozialen Brennpunkten.: bereits erfasst (Bewertung Nr. 1)"
+        "- 2-2 Ganztagsschulen & Hausaufgabenhilfe in sozialen Brennpunkten. — bereits erfasst (Bewertung Nr. 1)"
         in preview
     )
     assert save_button(app).label == "1 Änderung speichern"
@@ -143,7 +143,7 @@ def test_a_back_dated_decision_says_which_newer_rating_keeps_the_status(staff):
     widget(app.date_input, "Stichtag").set_value(services.today().replace(year=2026, month=5, day=1))
     decide(app, status="in_progress")
     assert (
-        "2-3 Sprachförderung ab dem 1. Lebensjahr.: Verlauf ergänzt, aktueller Status bleibt „Gebrochen“ "
+        "2-3 Sprachförderung ab dem 1. Lebensjahr. — Verlauf ergänzt, aktueller Status bleibt „Gebrochen“ "
         "(neuere Bewertung vom 20.09.2026)" in preview_text(app)
     )
 

@@ -21,6 +21,7 @@ from dashboard.statuses import DISPLAY_ORDER, label
 from tracker import services
 
 SHOWN = 60  # measures listed to pick from at once; more are found by narrowing the filters
+LIST_HEIGHT = 360  # pixels of the list of measures to pick from, when it is longer than that
 SHORT = 90  # characters of a measure's text in the preview
 PICK = "pick:"  # draft fields of the checkboxes: pick:<code>
 SEEN = "seen:"  # the version of each measure as the preview first showed it: seen:<code>
@@ -127,8 +128,8 @@ def pick_measures(slug: str, filters: Draft, decision: Draft) -> None:
         disabled=not chosen,
         width="stretch",
     )
-    if found.rows:
-        with st.container(border=True):
+    if found.rows:  # a long list scrolls in its own box, so that the decision and preview stay near
+        with st.container(border=True, height=LIST_HEIGHT if len(found.rows) > 8 else "content"):
             for row in found.rows:
                 decision.field(
                     st.checkbox,
@@ -189,7 +190,7 @@ def preview(slug: str, decision: Draft, change: services.StatusChangeInput) -> l
 def preview_line(row: services.ChangePreview) -> str:
     """One measure of the preview as Markdown: code, short text, and what will happen to its status."""
     esc = components.md_escape
-    text = row.text if len(row.text) <= SHORT else row.text[: SHORT - 1].rstrip() + "…"
+    text = row.text if len(row.text) <= SHORT else row.text[:SHORT].rsplit(" ", 1)[0].rstrip(",;:") + " …"
     if row.effect == services.Effect.ALREADY_RECORDED:
         what = esc(_("already recorded (rating no. {n}); skipped").format(n=row.identical.sequence))
     elif row.effect == services.Effect.HISTORY_ONLY:
@@ -203,7 +204,7 @@ def preview_line(row: services.ChangePreview) -> str:
                 author=other.author, status=label(other.status), n=other.sequence
             )
         )
-    return f"**{esc(row.code)}** {esc(text)}: {what}"
+    return f"**{esc(row.code)}** {esc(text)} — {what}"
 
 
 # --------------------------------------------------------------------------- saving
