@@ -61,6 +61,10 @@ def _save_versioned(form: Form, save: Callable[[], object]) -> tuple[bool, objec
 def record_rating(form: Form) -> None:
     """A new status with date, rationale and one or more sources; kept as a draft until it is saved.
 
+    Not an ``st.fragment`` (which would rerun only the form when a field changes): a click on the language
+    switch that arrives with a field's new value is then run as the fragment's rerun, and the page is left
+    half in the old language.
+
     The save button belongs to the draft's generation: once saved, the form is drawn afresh with new keys,
     so a second press of the old button (however quick) saves nothing. The same change entered again later
     is refused by the services, naming the rating on record.

@@ -47,7 +47,12 @@ class AppServer:
     """
 
     def __init__(
-        self, command: Sequence[str], port: int, env: Mapping[str, str] | None = None, name: str | None = None
+        self,
+        command: Sequence[str],
+        port: int,
+        env: Mapping[str, str] | None = None,
+        name: str | None = None,
+        cwd: Path = ROOT,
     ):
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
@@ -56,7 +61,7 @@ class AppServer:
         try:
             with self.log_path.open("wb") as log:
                 self.process = subprocess.Popen(
-                    list(command), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+                    list(command), cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
                 )
         except BaseException:
             self.log_path.unlink(missing_ok=True)
@@ -64,15 +69,21 @@ class AppServer:
         _running.append(self)
 
     @classmethod
-    def dashboard(cls, database_url: str | None = None, env: Mapping[str, str] | None = None) -> AppServer:
+    def dashboard(
+        cls, database_url: str | None = None, env: Mapping[str, str] | None = None, code: Path | None = None
+    ) -> AppServer:
         """The tracker's dashboard as deployed: ``tracker serve --port P --host 127.0.0.1``.
 
-        ``database_url`` becomes its ``TRACKER_DATABASE_URL``; ``env`` adds or overrides variables.
+        ``database_url`` becomes its ``TRACKER_DATABASE_URL``; ``env`` adds or overrides variables. ``code``
+        serves another copy of the repository (e.g. an older commit, for a before/after benchmark): it is
+        the server's working directory and first on its PYTHONPATH, so its ``tracker`` and ``dashboard`` win.
         """
         port = free_port()
         command = [*tracker_command(), "serve", "--port", str(port), "--host", "127.0.0.1"]
         extra = {"TRACKER_DATABASE_URL": database_url} if database_url else {}
-        return cls(command, port, {**extra, **(env or {})}, name="tracker serve")
+        if code is not None:
+            extra["PYTHONPATH"] = str(code)
+        return cls(command, port, {**extra, **(env or {})}, name="tracker serve", cwd=code or ROOT)
 
     @classmethod
     def script(cls, path: Path, env: Mapping[str, str] | None = None, args: Sequence[str] = ()) -> AppServer:

@@ -226,3 +226,16 @@ def test_a_rating_without_a_status_names_the_field(staff):
     widget(app.text_area, "Begründung (öffentlich sichtbar)").input(RATIONALE).run()
     widget(app.button, "Bewertung speichern").click().run()
     assert [e.value for e in app.error] == ["Nicht gespeichert. Neue Bewertung: darf nicht leer sein"]
+
+
+def test_a_second_source_is_asked_for_on_request_and_saved_with_the_rating(staff):
+    app = sign_in(open_app("views/edit.py", pledge="2-3"), "erika")
+    assert not any(t.label == "Adresse der Quelle 2" for t in app.text_input)
+    widget(app.button, "Weitere Quelle hinzufügen").click().run()
+    fill_rating(app)
+    widget(app.text_input, "Adresse der Quelle 2").input("https://www.waz.de/herne/ratsbeschluss")
+    widget(app.text_input, "Titel der Quelle 2").input("WAZ-Bericht").run()
+    widget(app.button, "Bewertung speichern").click().run()
+    assert [s.value for s in app.success] == ["Gespeichert als Bewertung Nr. 1."]
+    [change] = services.pledge_view(None, "2-3").history
+    assert [s.url for s in change.sources] == [URL, "https://www.waz.de/herne/ratsbeschluss"]

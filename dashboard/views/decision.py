@@ -42,6 +42,11 @@ def decision_page() -> None:
     saved_summary(decision)
     st.subheader(_("1. Measures"))
     pick_measures(programme.slug, filters, decision)
+    decide(programme, decision, actor)
+
+
+def decide(programme: services.ProgrammeInfo, decision: Draft, actor: services.Actor) -> None:
+    """The decision, its preview and the save (not a fragment: see ``rating_forms.record_rating``)."""
     st.subheader(_("2. Decision"))
     change = change_form.change_fields(decision, programme)
     st.subheader(_("3. Preview and save"))
