@@ -25,10 +25,10 @@ def set_success_criterion(slug: str, code: str, text: str, actor: services.Actor
     data.invalidate()
 
 
-def record_bulk(slug: str, items: list[services.BulkItem], actor: services.Actor) -> int:
+def record_changes(slug: str, items: list[services.BulkItem], actor: services.Actor) -> list[services.RecordedChange]:
     recorded = services.record_status_changes(slug, items, actor)
     data.invalidate()
-    return len(recorded)
+    return recorded
 
 
 def run_import(slug: str, content: bytes, source: str, actor: services.Actor) -> services.ImportPlan:

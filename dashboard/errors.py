@@ -48,8 +48,8 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "no_programmes": lambda: _("No programme has been loaded yet. Load one with: tracker import-programme PATH"),
     "several_programmes": lambda: _("several programmes are loaded; choose one of: {known}"),
     "conflict": lambda: _(
-        "Not saved: {author} recorded “{status}” for this measure at {time} while you were editing. "
-        "Read the history below, then save again."
+        "Not saved: {author} recorded “{status}” for measure {pledge} at {time} while you were editing. "
+        "Check its current state, then save again."
     ),
     "already_recorded": lambda: _(
         "Not saved again: this rating is recorded already, as no. {sequence} of measure {pledge} "
@@ -199,6 +199,7 @@ def _conflict_message(error: services.Conflict) -> str:
     return message(
         "conflict",
         {
+            "pledge": error.params["pledge"],
             "author": other.get("author", "?"),
             "status": label(other["status"]) if other.get("status") else "?",
             "time": format_date(dt.datetime.fromisoformat(recorded), "short") + " " + recorded[11:16]

@@ -6,15 +6,14 @@ Each saves through ``dashboard.editing`` and shows any error of the services in 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import components, editing
+from dashboard import change_form, components, editing
+from dashboard.drafts import Draft
 from dashboard.errors import show_error
 from dashboard.i18n import _
-from dashboard.statuses import DISPLAY_ORDER, label
 from tracker import services
 from tracker.statuses import SOURCE_KINDS
 
@@ -33,105 +32,96 @@ class Form:
         return self.view.code
 
 
-def seen_key(code: str) -> str:
-    return f"seen_version_{code}"
+def seen_versions() -> dict[str, int]:
+    """The version of each measure as the editor first saw it on this page, to save against.
+
+    A dictionary changed in place: after a save it is updated without touching ``st.session_state``, where a
+    waiting request could end the run between the commit and the update (see ``dashboard.drafts``).
+    """
+    return st.session_state.setdefault("seen_versions", {})
 
 
 def _save_versioned(form: Form, save: Callable[[], object]) -> tuple[bool, object]:
     """Run a save that carries the version the editor saw; on a conflict show the other's change and
     take the newest version as seen, so that the editor can save again after reading it."""
+    seen = seen_versions()
     try:
         result = save()
     except services.Conflict as error:
         show_error(error)
-        st.session_state[seen_key(form.code)] = services.pledge_view(form.programme.slug, form.code).version
+        seen[form.code] = services.pledge_view(form.programme.slug, form.code).version
     except services.TrackerError as error:
         show_error(error)
     else:
-        st.session_state.pop(seen_key(form.code), None)
+        seen.pop(form.code, None)
         return True, result
     return False, None
 
 
 def record_rating(form: Form) -> None:
-    """A new status with date, rationale and sources (one in fields, more in a small table)."""
-    today = services.today()
-    with st.form(f"record_{form.code}", clear_on_submit=False):
-        status = st.selectbox(
-            _("New status"), list(DISPLAY_ORDER), format_func=label, index=None, placeholder=_("Choose a status")
+    """A new status with date, rationale and one or more sources; kept as a draft until it is saved.
+
+    Not an ``st.fragment`` (which would rerun only the form when a field changes): a click on the language
+    switch that arrives with a field's new value is then run as the fragment's rerun, and the page is left
+    half in the old language.
+
+    The save button belongs to the draft's generation: once saved, the form is drawn afresh with new keys,
+    so a second press of the old button (however quick) saves nothing. The same change entered again later
+    is refused by the services, naming the rating on record.
+    """
+    draft = Draft(f"rating:{form.code}")
+    change = change_form.change_fields(draft, form.programme)
+    numbers = {c.sequence: _("No. {n}").format(n=c.sequence) for c in form.view.history}
+    corrects = (
+        draft.field(
+            st.selectbox,
+            "corrects",
+            label=_("Corrects an earlier rating (optional)"),
+            options=list(numbers),
+            index=None,
+            format_func=numbers.get,
+            placeholder=_("Choose an earlier rating"),
+            filter_mode=None,
         )
-        effective = st.date_input(
-            _("Effective date"),
-            value=today,
-            min_value=form.programme.election_date,
-            max_value=today,
-            format="DD.MM.YYYY",
-        )
-        rationale = st.text_area(
-            _("Rationale (shown publicly)"),
-            max_chars=5000,
-            placeholder=_("What happened, and why does it lead to this status?"),
-        )
-        st.markdown("**" + _("Source") + "**")
-        source_url = st.text_input(_("Source URL"), placeholder="https://", max_chars=2000)
-        source_title = st.text_input(_("Source title"), max_chars=500)
-        columns = st.columns(2)
-        source_kind = columns[0].selectbox(_("Kind of source"), SOURCE_KINDS, format_func=components.source_kind_label)
-        published = columns[1].date_input(_("Published on"), value=None, max_value=today, format="DD.MM.YYYY")
-        more = st.data_editor(
-            pd.DataFrame({"url": pd.Series(dtype="str"), "title": pd.Series(dtype="str")}),
-            num_rows="dynamic",
-            column_config={
-                "url": st.column_config.TextColumn(_("Further source URL"), max_chars=2000),
-                "title": st.column_config.TextColumn(_("Title"), max_chars=500),
-            },
-            key=f"more_sources_{form.code}",
-            hide_index=True,
-        )
-        corrects = (
-            st.selectbox(
-                _("Corrects an earlier rating (optional)"),
-                [c.sequence for c in form.view.history],
-                index=None,
-                format_func=lambda n: _("No. {n}").format(n=n),
-            )
-            if form.view.history  # a first rating corrects nothing (and an empty list would read "No options")
-            else None
-        )
-        submitted = st.form_submit_button(_("Save rating"), type="primary")
-    if submitted:
-        sources = [services.SourceInput(source_url, source_title, source_kind, published)]
-        sources += [
-            services.SourceInput(str(r.url or ""), str(r.title or "")) for r in more.itertuples() if r.url or r.title
-        ]
-        change = services.StatusChangeInput(
-            status=status or "",
-            rationale=rationale,
-            sources=sources,
-            effective_date=effective,
-            corrects_sequence=corrects,
-        )
-        saved, recorded = _save_versioned(
-            form, lambda: editing.record_change(form.programme.slug, form.code, change, form.actor, form.seen_version)
-        )
+        if form.view.history  # a first rating corrects nothing (and an empty list would read "No options")
+        else None
+    )
+    if st.button(_("Save rating"), type="primary", key=draft.key("save")):
+        change = replace(change, corrects_sequence=corrects)
+
+        def record() -> services.RecordedChange:
+            change_form.require_status(change)
+            recorded = editing.record_change(form.programme.slug, form.code, change, form.actor, form.seen_version)
+            draft.finish(recorded)  # at once after the commit: no Streamlit call in between
+            return recorded
+
+        saved, _recorded = _save_versioned(form, record)
         if saved:
-            st.session_state["edit_saved"] = _("Saved as rating no. {n}.").format(n=recorded.sequence)
             st.rerun()
-    if saved := st.session_state.pop("edit_saved", None):
-        st.success(saved, icon=":material/check:")
+    if recorded := draft.saved:  # until a new rating is begun; the history below lists it too
+        with st.container(border=True):
+            st.success(_("Saved as rating no. {n}.").format(n=recorded.sequence), icon=":material/check:")
+            change_form.saved_change(recorded)
 
 
 def add_source(form: Form) -> None:
-    """A source for the measure without a new status."""
+    """A source for the measure without a new status; the form's keys change once it is saved, so a second
+    press of the button does not add the same source again."""
     today = services.today()
-    with st.form(f"evidence_{form.code}", clear_on_submit=True):
-        url = st.text_input(_("Source URL"), placeholder="https://", max_chars=2000, key=f"ev_url_{form.code}")
-        title = st.text_input(_("Source title"), max_chars=500, key=f"ev_title_{form.code}")
+    draft = Draft(f"evidence:{form.code}")
+    kinds = {kind: components.source_kind_label(kind) for kind in SOURCE_KINDS}
+    with st.form(draft.key("form"), clear_on_submit=True):
+        url = st.text_input(_("Source URL"), placeholder="https://", max_chars=2000, key=draft.key("url"))
+        title = st.text_input(_("Source title"), max_chars=500, key=draft.key("title"))
         kind = st.selectbox(
-            _("Kind of source"), SOURCE_KINDS, format_func=components.source_kind_label, key=f"ev_kind_{form.code}"
+            _("Kind of source"),
+            list(kinds),
+            format_func=kinds.get,
+            key=draft.key("kind"),
+            filter_mode=None,
         )
         published = st.date_input(
-            _("Published on"), value=None, max_value=today, format="DD.MM.YYYY", key=f"ev_pub_{form.code}"
+            _("Published on"), value=None, max_value=today, format="DD.MM.YYYY", key=draft.key("published")
         )
         add = st.form_submit_button(_("Add source"))
     if add:
@@ -142,7 +132,10 @@ def add_source(form: Form) -> None:
         except services.TrackerError as error:
             show_error(error)
         else:
-            st.success(_("Source added."))
+            draft.finish(True)
+            st.rerun()
+    if draft.take_saved():
+        st.success(_("Source added."))
 
 
 def success_criterion(form: Form) -> None:
@@ -153,11 +146,10 @@ def success_criterion(form: Form) -> None:
         )
         save = st.form_submit_button(_("Save criterion"))
     if save:
-        saved = _save_versioned(
+        saved, _result = _save_versioned(
             form,
-            lambda: (
-                editing.set_success_criterion(form.programme.slug, form.code, criterion, form.actor, form.seen_version)
-                or True
+            lambda: editing.set_success_criterion(
+                form.programme.slug, form.code, criterion, form.actor, form.seen_version
             ),
         )
         if saved:

@@ -83,8 +83,10 @@ def edit(visible: bool = True) -> StreamlitPage:
     return _staff("edit.py", _("Rate"), ":material/edit:", "edit", visible)
 
 
-def bulk(visible: bool = True) -> StreamlitPage:
-    return _staff("bulk.py", _("Several at once"), ":material/table_edit:", "bulk", visible)
+def decision(visible: bool = True) -> StreamlitPage:
+    """One decision for several measures; at the address of the per-row table it replaced, so that
+    bookmarks of /bulk keep working."""
+    return _staff("decision.py", _("Several measures"), ":material/library_add_check:", "bulk", visible)
 
 
 def import_statuses(visible: bool = True) -> StreamlitPage:
@@ -103,7 +105,7 @@ def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
     editorial = [
         sign_in(),
         edit(staff),
-        bulk(staff),
+        decision(staff),
         import_statuses(staff),
         audit(staff and actor.is_admin),
     ]

@@ -47,7 +47,12 @@ class AppServer:
     """
 
     def __init__(
-        self, command: Sequence[str], port: int, env: Mapping[str, str] | None = None, name: str | None = None
+        self,
+        command: Sequence[str],
+        port: int,
+        env: Mapping[str, str] | None = None,
+        name: str | None = None,
+        cwd: Path = ROOT,
     ):
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
@@ -56,7 +61,7 @@ class AppServer:
         try:
             with self.log_path.open("wb") as log:
                 self.process = subprocess.Popen(
-                    list(command), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+                    list(command), cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
                 )
         except BaseException:
             self.log_path.unlink(missing_ok=True)
@@ -64,15 +69,21 @@ class AppServer:
         _running.append(self)
 
     @classmethod
-    def dashboard(cls, database_url: str | None = None, env: Mapping[str, str] | None = None) -> AppServer:
+    def dashboard(
+        cls, database_url: str | None = None, env: Mapping[str, str] | None = None, code: Path | None = None
+    ) -> AppServer:
         """The tracker's dashboard as deployed: ``tracker serve --port P --host 127.0.0.1``.
 
-        ``database_url`` becomes its ``TRACKER_DATABASE_URL``; ``env`` adds or overrides variables.
+        ``database_url`` becomes its ``TRACKER_DATABASE_URL``; ``env`` adds or overrides variables. ``code``
+        serves another copy of the repository (e.g. an older commit, for a before/after benchmark): it is
+        the server's working directory and first on its PYTHONPATH, so its ``tracker`` and ``dashboard`` win.
         """
         port = free_port()
         command = [*tracker_command(), "serve", "--port", str(port), "--host", "127.0.0.1"]
         extra = {"TRACKER_DATABASE_URL": database_url} if database_url else {}
-        return cls(command, port, {**extra, **(env or {})}, name="tracker serve")
+        if code is not None:
+            extra["PYTHONPATH"] = str(code)
+        return cls(command, port, {**extra, **(env or {})}, name="tracker serve", cwd=code or ROOT)
 
     @classmethod
     def script(cls, path: Path, env: Mapping[str, str] | None = None, args: Sequence[str] = ()) -> AppServer:
@@ -181,3 +192,18 @@ def sign_in(page, name: str, password: str) -> None:
     if "/staff/sign-in" not in page.url:
         page.wait_for_timeout(300)
         wait_until_rendered(page)
+
+
+def sign_in_staff(page, base: str, name: str, password: str, path: str = "/staff") -> None:
+    """Open ``base + path`` and sign in as ``name`` (through the sign-in page it leads to, or, on an older
+    checkout that a benchmark compares with, Streamlit's own form), then wait until signed in."""
+    page.goto(base + path)
+    if "/staff/sign-in" in page.url:
+        sign_in(page, name, password)
+    else:
+        wait_until_rendered(page)
+        page.get_by_label("Passwort").fill(password)
+        page.get_by_label("Name").fill(name)
+        page.get_by_role("button", name="Anmelden").click()
+    page.get_by_text("Angemeldet als").first.wait_for(timeout=30_000)
+    wait_until_rendered(page)

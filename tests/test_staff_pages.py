@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -37,7 +36,7 @@ def page_text(app: AppTest) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("page", ["views/edit.py", "views/bulk.py", "views/import_statuses.py", "views/audit.py"])
+@pytest.mark.parametrize("page", ["views/edit.py", "views/decision.py", "views/import_statuses.py", "views/audit.py"])
 def test_staff_page_without_session_shows_the_way_to_sign_in(staff, page):
     app = open_app(page)
     assert "Anmeldung für die Redaktion" in page_text(app)
@@ -101,29 +100,6 @@ def test_audit_trail_is_for_admins_only(staff):
     admin = sign_in(open_app("views/audit.py"), "bert")
     table = admin.dataframe[0].value
     assert "Status geändert" in set(table["Aktion"]) and "Konto angelegt" in set(table["Aktion"])
-
-
-def test_bulk_edit_saves_all_rows_in_one_go(staff):
-    app = sign_in(open_app("views/bulk.py"), "erika")
-    editor_key = "bulk_0_None_None_"  # round 0, no area, goal or status filter
-    today = dt.date.today().isoformat()
-    edits = {
-        row: {
-            "new_status": "Umgesetzt",
-            "date": today,
-            "rationale": "Beschlossen.",
-            "source_url": "https://a.de/x",
-            "source_title": "Beschluss",
-        }
-        for row in (4, 5)  # 2-1 and 2-2, in programme order after area 1's four measures
-    }
-    app.session_state[editor_key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
-    app.run()
-    next(b for b in app.button if b.label == "Alle speichern").click().run()
-    assert not app.exception, app.exception
-    assert "2 Bewertungen gespeichert" in page_text(app)
-    assert services.pledge_view(None, "2-1").status == "kept"
-    assert services.pledge_view(None, "2-2").status == "kept"
 
 
 def test_second_editor_sees_a_conflict_naming_the_other_change_and_can_retry(staff):

@@ -9,6 +9,7 @@ from dashboard.i18n import _, format_date
 from tracker import services
 
 PICK_LIMIT = 200  # measures offered at once; more are found by typing
+LAST_KEY = "edit_last_pledge"
 
 
 def edit_page() -> None:
@@ -36,8 +37,9 @@ def edit_page() -> None:
 
 
 def pick_measure(slug: str) -> str | None:
-    """The measure to rate: searched by code or words, preselected from ``?pledge=``, kept in the URL."""
-    wanted = st.query_params.get("pledge")
+    """The measure to rate: searched by code or words, preselected from ``?pledge=`` (or, coming back through the
+    menu, the one rated last in this tab, so that its half-filled form is there again), kept in the URL."""
+    wanted = st.query_params.get("pledge") or st.session_state.get(LAST_KEY)
     query = st.text_input(_("Find a measure"), placeholder=_("Type a code or words of the measure"), max_chars=200)
     found = data.search(slug, query, None, None, (), PICK_LIMIT, 0)
     texts = {row.code: row.text for row in found.rows}
@@ -62,6 +64,7 @@ def pick_measure(slug: str) -> str | None:
     )
     if code is not None and st.query_params.get("pledge") != code:
         st.query_params["pledge"] = code
+    st.session_state[LAST_KEY] = code
     return code
 
 
@@ -82,12 +85,10 @@ def current_state(view: services.PledgeView) -> None:
 
 def seen(view: services.PledgeView) -> int:
     """The version the editor is looking at: a save fails with a conflict if someone else saved since."""
-    key = rating_forms.seen_key(view.code)
-    if key not in st.session_state:
-        st.session_state[key] = view.version
-    if st.session_state[key] != view.version:
+    seen = rating_forms.seen_versions().setdefault(view.code, view.version)
+    if seen != view.version:
         st.warning(_("Someone else has changed this measure since you opened it; its newest state is shown below."))
-    return st.session_state[key]
+    return seen
 
 
 def history(view: services.PledgeView) -> None:

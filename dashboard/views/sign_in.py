@@ -15,7 +15,12 @@ def sign_in_page() -> None:
     auth.signed_in_bar(actor)
     params = components.link_params()
     st.page_link(routes.edit(), label=_("Rate a measure"), icon=":material/edit:", query_params=params)
-    st.page_link(routes.bulk(), label=_("Edit several measures"), icon=":material/table_edit:", query_params=params)
+    st.page_link(
+        routes.decision(),
+        label=_("One decision, several measures"),
+        icon=":material/library_add_check:",
+        query_params=params,
+    )
     st.page_link(
         routes.import_statuses(), label=_("Import a spreadsheet"), icon=":material/upload_file:", query_params=params
     )

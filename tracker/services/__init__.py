@@ -24,7 +24,6 @@ from tracker.services.auth import (
 )
 from tracker.services.browse import (
     ChangeView,
-    EditableRow,
     Option,
     Overview,
     PledgeRow,
@@ -33,7 +32,6 @@ from tracker.services.browse import (
     SearchResult,
     SourceView,
     area_options,
-    editable_rows,
     goal_options,
     overview,
     period_ends,
@@ -42,6 +40,7 @@ from tracker.services.browse import (
     status_timeline,
     suggest_codes,
 )
+from tracker.services.change_preview import ChangePreview, Effect, RatingRef, preview_status_changes
 from tracker.services.database import database_description, schema_is_current, upgrade_schema
 from tracker.services.demo import DemoReport, generate_demo_data, remove_demo_data
 from tracker.services.edition import (
@@ -97,6 +96,7 @@ from tracker.services.status_changes import (
     BulkItem,
     RecordedChange,
     add_evidence,
+    check_status_change,
     record_status_change,
     record_status_changes,
     set_success_criterion,
@@ -134,6 +134,7 @@ __all__ = [
     "AuditRow",
     "AuditSpan",
     "BulkItem",
+    "ChangePreview",
     "ChangeView",
     "AlreadyRecorded",
     "Conflict",
@@ -142,7 +143,7 @@ __all__ = [
     "EditionPledge",
     "GoalInfo",
     "Snapshot",
-    "EditableRow",
+    "Effect",
     "ImportPlan",
     "ImportRefused",
     "ImportReport",
@@ -155,6 +156,7 @@ __all__ = [
     "PledgeRow",
     "PledgeView",
     "ProgrammeInfo",
+    "RatingRef",
     "RecentChange",
     "RecordedChange",
     "RowError",
@@ -176,12 +178,12 @@ __all__ = [
     "area_status_counts",
     "audit_span",
     "authenticate",
+    "check_status_change",
     "database_description",
     "default_programme",
     "disable_user",
     "edition_data",
     "edition_part",
-    "editable_rows",
     "export_csv",
     "export_excel_csv",
     "export_json",
@@ -207,6 +209,7 @@ __all__ = [
     "pledge_view",
     "read_status_sheet",
     "recency",
+    "preview_status_changes",
     "record_status_change",
     "record_status_changes",
     "remove_demo_data",

@@ -171,34 +171,6 @@ def _filtered(stmt: Select, query: str, area: int | None, goal: str | None, stat
     return stmt
 
 
-@dataclass(frozen=True)
-class EditableRow:
-    code: str
-    text: str
-    status: str
-    version: int  # what an editor saw: the optimistic lock of the save
-
-
-def editable_rows(
-    programme: str | None,
-    area: int | None = None,
-    goal: str | None = None,
-    statuses: tuple[str, ...] = (),
-    limit: int = 500,
-) -> list[EditableRow]:
-    """Pledges for bulk editing (with their version, uncached), filtered, in programme order."""
-    with unit_of_work() as session:
-        prog = find_programme(session, programme)
-        stmt = (
-            select(Pledge.code, Pledge.text, Pledge.current_status, Pledge.version)
-            .join(Area, Area.id == Pledge.area_id)
-            .outerjoin(Goal, Goal.id == Pledge.goal_id)
-            .where(Pledge.programme_id == prog.id, Pledge.retired_on.is_(None))
-        )
-        stmt = _filtered(stmt, "", area, goal, statuses).order_by(Pledge.position).limit(limit)
-        return [EditableRow(*row) for row in session.execute(stmt)]
-
-
 def _source(evidence: Evidence, names: dict[str, str]) -> SourceView:
     return SourceView(
         evidence.url,

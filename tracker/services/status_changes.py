@@ -88,6 +88,20 @@ def checked_change(
     return ValidChange(status, rationale, effective, sources, change.corrects_sequence), []
 
 
+def next_sequence(pledge: Pledge) -> int:
+    """The sequence number the next change of ``pledge`` gets (its history loaded)."""
+    return max((c.sequence for c in pledge.changes), default=0) + 1
+
+
+def check_status_change(programme: str | None, change: StatusChangeInput, today: dt.date | None = None) -> None:
+    """Check every field of ``change`` for ``programme`` without saving; ``InvalidInput`` names the first wrong one.
+
+    For a form that applies one change to many pledges: its fields are told once, not once per pledge.
+    """
+    with unit_of_work() as session:
+        validate_change(find_programme(session, programme), change, today or clock.today())
+
+
 def record_status_change(
     programme: str | None,
     code: str,
@@ -269,11 +283,6 @@ def _append(
     return RecordedChange(
         pledge.code, new.sequence, new.status, new.effective_date, current.status, current.effective_date
     )
-
-
-def next_sequence(pledge: Pledge) -> int:
-    """The number the pledge's next change gets: changes are numbered 1, 2, 3 ... in the order recorded."""
-    return max((c.sequence for c in pledge.changes), default=0) + 1
 
 
 def _claim(session: Session, programme: Programme, pledge: Pledge, valid: ValidChange | None, **values) -> None:

@@ -1,0 +1,152 @@
+"""The fields of a status change that the rating form and the decision for several measures share, and how
+either tells what was saved.
+
+Status, effective date, rationale and one or more sources, each held in a ``Draft`` (so a half-filled form
+survives a language switch and a visit to another page). No ``st.form``: its values would stay in the
+browser until submitted, where a page switch loses them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components, routes
+from dashboard.drafts import Draft
+from dashboard.i18n import _, format_date
+from dashboard.statuses import DISPLAY_ORDER, label
+from tracker import services
+from tracker.statuses import SOURCE_KINDS
+
+# Widgets get their labels as dictionaries made in the run (``format_func=labels.get``), not as functions that
+# translate when called: the texts then belong to the language of the run that drew the widget.
+
+# Streamlit writes "Press Enter to apply" under a text field being typed into, in English whatever the
+# page's language; the fields say what they take, so the hint is hidden on the forms that use these fields.
+_NO_ENGLISH_INPUT_HINTS = "<style>[data-testid='InputInstructions'] {display: none !important;}</style>"
+
+
+def change_fields(draft: Draft, programme: services.ProgrammeInfo) -> services.StatusChangeInput:
+    """Draw the fields of a status change; what they hold as the services' input."""
+    st.html(_NO_ENGLISH_INPUT_HINTS)
+    today = services.today()
+    columns = st.columns(2)
+    with columns[0]:
+        status = draft.field(
+            st.selectbox,
+            "status",
+            label=_("New status"),
+            options=list(DISPLAY_ORDER),
+            format_func=components.status_labels().get,
+            index=None,
+            placeholder=_("Choose a status"),
+            filter_mode=None,
+        )
+    with columns[1]:
+        effective = draft.field(
+            st.date_input,
+            "date",
+            today,
+            label=_("Effective date"),
+            min_value=programme.election_date,
+            max_value=today,
+            format="DD.MM.YYYY",
+        )
+    rationale = draft.field(
+        st.text_area,
+        "rationale",
+        "",
+        label=_("Rationale (shown publicly)"),
+        max_chars=5000,
+        placeholder=_("What happened, and why does it lead to this status?"),
+    )
+    return services.StatusChangeInput(
+        status=status or "", rationale=rationale or "", sources=source_fields(draft), effective_date=effective
+    )
+
+
+def require_status(change: services.StatusChangeInput) -> None:
+    """A change without a status is refused here, naming the field (the services would list the status keys)."""
+    if not change.status:
+        raise services.InvalidInput("status", "empty")
+
+
+def source_fields(draft: Draft) -> list[services.SourceInput]:
+    """One source, and more on request; a further source left empty is left out."""
+    today = services.today()
+    count = draft.get("source_count", 1)
+    kinds = {kind: components.source_kind_label(kind) for kind in SOURCE_KINDS}
+    sources = []
+    for number in range(1, count + 1):
+        suffix = "" if number == 1 else f" {number}"
+        st.markdown("**" + (_("Source") + suffix) + "**")
+        url = draft.field(
+            st.text_input, f"url{number}", "", label=_("Source URL") + suffix, placeholder="https://", max_chars=2000
+        )
+        title = draft.field(st.text_input, f"title{number}", "", label=_("Source title") + suffix, max_chars=500)
+        columns = st.columns(2)
+        with columns[0]:
+            kind = draft.field(
+                st.selectbox,
+                f"kind{number}",
+                "other",
+                label=_("Kind of source") + suffix,
+                options=SOURCE_KINDS,
+                format_func=kinds.get,
+                filter_mode=None,
+            )
+        with columns[1]:
+            published = draft.field(
+                st.date_input,
+                f"published{number}",
+                None,
+                label=_("Published on") + suffix,
+                value=None,
+                max_value=today,
+                format="DD.MM.YYYY",
+            )
+        if number == 1 or (url or "").strip() or (title or "").strip():
+            sources.append(services.SourceInput(url or "", title or "", kind or "other", published))
+    st.button(
+        _("Add another source"),
+        key=draft.key("add_source"),
+        icon=":material/add:",
+        on_click=draft.set,
+        args=("source_count", count + 1),
+    )
+    return sources
+
+
+def status_stays(status: str, date) -> str:
+    """A change that only extends the history: which status stays, and the date of the rating that keeps it."""
+    return _("History extended, the current status stays “{status}” (newer rating of {date})").format(
+        status=label(status), date=format_date(date)
+    )
+
+
+def status_after(change: services.RecordedChange) -> str:
+    """What a saved change did to the public status."""
+    if change.current_status == change.status and change.status_date == change.effective_date:
+        return _("The new current status.")
+    return status_stays(change.current_status, change.status_date) + "."
+
+
+def saved_change(change: services.RecordedChange, text: str | None = None) -> None:
+    """One saved change: its number, status and date, what it did to the public status, a link to the measure."""
+    st.markdown(
+        components.md_escape(
+            _("{code}: rating no. {n}, “{status}” as of {date}.").format(
+                code=change.code,
+                n=change.sequence,
+                status=label(change.status),
+                date=format_date(change.effective_date),
+            )
+        )
+        + "  \n"
+        + components.md_escape(status_after(change))
+    )
+    st.page_link(
+        routes.pledge(),
+        label=f"{change.code}: {text}" if text else _("Open the public page"),
+        icon=":material/open_in_new:",
+        query_params=components.link_params(pledge=change.code),
+    )
