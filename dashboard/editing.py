@@ -1,37 +1,44 @@
 """The dashboard's writes: each calls one use case of ``tracker.services`` with the signed-in actor, then
-clears the read cache so that every page of this process shows the change at once."""
+clears the read cache so that every page of this process shows the change at once, and publishes the
+edition again when that is configured (``TRACKER_PUBLISH_DIR``)."""
 
 from __future__ import annotations
 
 from dashboard import data
 from tracker import services
+from tracker.edition.autopublish import republish
 
 
 def record_change(
     slug: str, code: str, change: services.StatusChangeInput, actor: services.Actor, expected_version: int
 ) -> services.RecordedChange:
     recorded = services.record_status_change(slug, code, change, actor, expected_version=expected_version)
-    data.invalidate()
+    _changed(slug)
     return recorded
 
 
 def add_evidence(slug: str, code: str, source: services.SourceInput, actor: services.Actor) -> None:
     services.add_evidence(slug, code, source, actor)
-    data.invalidate()
+    _changed(slug)
 
 
 def set_success_criterion(slug: str, code: str, text: str, actor: services.Actor, expected_version: int) -> None:
     services.set_success_criterion(slug, code, text, actor, expected_version)
-    data.invalidate()
+    _changed(slug)
 
 
 def record_changes(slug: str, items: list[services.BulkItem], actor: services.Actor) -> list[services.RecordedChange]:
     recorded = services.record_status_changes(slug, items, actor)
-    data.invalidate()
+    _changed(slug)
     return recorded
 
 
 def run_import(slug: str, content: bytes, source: str, actor: services.Actor) -> services.ImportPlan:
     plan = services.import_statuses(slug, content, actor, source=source)
-    data.invalidate()
+    _changed(slug)
     return plan
+
+
+def _changed(slug: str) -> None:
+    data.invalidate()
+    republish(slug)

@@ -169,6 +169,16 @@ def set_status(
         f"{recorded.code}: change #{recorded.sequence} recorded ({recorded.status}, effective "
         f"{recorded.effective_date}); current status: {recorded.current_status} since {recorded.status_date}"
     )
+    _republish(programme)
+
+
+def _republish(programme: str | None) -> None:
+    """Publish the edition again in the background after a change, when TRACKER_PUBLISH_DIR is set."""
+    from tracker.edition.autopublish import republish
+
+    slug = services.get_programme(programme).slug
+    if republish(slug) is not None:
+        typer.echo(f"Publishing {slug} again into {settings.get('TRACKER_PUBLISH_DIR')} in the background.")
 
 
 @app.command()
@@ -338,6 +348,7 @@ def import_statuses(
     skipped = f"; {len(done.skipped)} already recorded, skipped" if done.skipped else ""
     if done.new:
         typer.echo(f"Imported {len(done.new)} status changes from {path}{skipped}.")
+        _republish(programme)
     else:
         typer.echo(f"Nothing imported from {path}: all {len(done.skipped)} rows are already recorded.")
 

@@ -55,6 +55,15 @@ SETTINGS: tuple[Setting, ...] = (
         "cli",
     ),
     Setting(
+        "TRACKER_PUBLISH_DIR",
+        "",
+        "When set, every change (app, set-status, import-statuses) publishes its programme's edition into this "
+        "folder again, in the background (like tracker publish; only changed files are rewritten).",
+        "app, cli",
+    ),
+    Setting("TRACKER_PUBLISH_BASE_URL", "", "The --base-url of that automatic publish.", "app, cli"),
+    Setting("TRACKER_PUBLISH_APP_URL", "", "The --app-url of that automatic publish.", "app, cli"),
+    Setting(
         "TRACKER_TEST_POSTGRES_URL",
         "",
         "A PostgreSQL database the tests may wipe; with it every database test also runs on PostgreSQL.",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -47,6 +50,21 @@ def _url(value: str | None) -> str | None:
     return value
 
 
+LOCK_NAME = ".publish.lock"
+
+
+@contextmanager
+def _exclusive(outdir: Path) -> Iterator[None]:
+    """One publish at a time into ``outdir`` (an automatic publish after each change may overlap another)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    with (outdir / LOCK_NAME).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def publish(
     outdir: Path,
     programme: str | None = None,
@@ -55,6 +73,13 @@ def publish(
     today: dt.date | None = None,
 ) -> PublishReport:
     """Write the edition into ``outdir``: every programme, or only ``programme``; see ``tracker.edition.site``."""
+    with _exclusive(Path(outdir)):
+        return _publish(Path(outdir), programme, base_url, app_url, today)
+
+
+def _publish(
+    outdir: Path, programme: str | None, base_url: str | None, app_url: str | None, today: dt.date | None
+) -> PublishReport:
     started = time.perf_counter()
     today = today or services.today()
     all_programmes = services.list_programmes()
