@@ -29,11 +29,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 ## make bench: every benchmark (minutes; PostgreSQL too when TRACKER_BENCH_POSTGRES_URL is set)
-BENCHMARKS := bench/figures.py bench/import_speed.py bench/pages.py bench/memory.py bench/staff_clicks.py
+BENCHMARKS := bench/figures.py bench/import_speed.py bench/pages.py bench/memory.py bench/edition.py bench/staff_clicks.py
 bench: $(STAMP)
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-## make messages: extract the dashboard's strings and merge them into the de and en catalogues
+## make messages: extract the dashboard's and the edition's strings and merge them into their de and en catalogues
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location -k _ -k ngettext:1,2 -o /tmp/dashboard.pot -w 110 dashboard
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D dashboard -d dashboard/locale -i /tmp/dashboard.pot -w 110
+	$(BIN)/pybabel extract --no-location -k _ -k ngettext:1,2 -F tracker/edition/babel.cfg -o /tmp/edition.pot -w 110 tracker/edition
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D edition -d tracker/edition/locale -i /tmp/edition.pot -w 110

@@ -1,25 +1,28 @@
-"""Who is signed in to this browser session: local accounts (default) or optional single sign-on.
+"""Who is signed in to this browser: a staff session (its cookie) or, optionally, single sign-on.
 
-The session only remembers the actor; every write is checked again in ``tracker.services``. An idle
-session expires after ``IDLE_TIMEOUT``. Single sign-on (``st.login``) is offered when ``[auth]`` is
-configured in Streamlit's secrets; ``[tracker.sso_roles]`` there maps allowed e-mail addresses to roles.
+Sign-in and sign-out of local accounts happen on plain HTTP pages (``dashboard.session_routes``); the
+session cookie they set is read here from ``st.context.cookies`` and resolved by the services on every
+run, so a reload, a second tab, a language switch or another replica keep the editor signed in, and a
+session that was revoked, has been idle for 30 minutes or is older than 12 hours ends at the next run.
+Every write is checked again in ``tracker.services``. Single sign-on (``st.login``) is offered when
+``[auth]`` is configured in Streamlit's secrets; ``[tracker.sso_roles]`` there maps allowed e-mail
+addresses to roles.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import time
+from urllib.parse import urlsplit
 
 import streamlit as st
 
-from dashboard.errors import show_error
-from dashboard.i18n import _
+from dashboard.i18n import _, current_language
+from dashboard.session_routes import SESSION_COOKIE, sign_in_url
 from tracker import services
 from tracker.services import Actor
 
-IDLE_TIMEOUT = dt.timedelta(minutes=30)
-ACTOR_KEY = "staff_actor"
-SEEN_KEY = "staff_last_seen"
+# AppTest cannot send cookies: tests hand a session token to the script here instead (a browser cannot
+# write this key; the token is resolved exactly like the cookie's).
+TOKEN_KEY = "staff_session_token"
 
 
 def sso_configured() -> bool:
@@ -36,61 +39,36 @@ def _sso_actor() -> Actor | None:
         return None
     allowed = dict(st.secrets.get("tracker", {}).get("sso_roles", {}))
     try:
-        return services.sso_actor(st.user.get("email"), allowed)
+        return services.sso_actor(st.user.get("email"), allowed, st.user.get("name"))
     except services.PermissionDenied:
         return None
 
 
+def session_token() -> str | None:
+    token = st.session_state.get(TOKEN_KEY) or st.context.cookies.get(SESSION_COOKIE)
+    return token if isinstance(token, str) else None  # AppTest's stand-in cookies are no strings
+
+
 def current_actor() -> Actor | None:
-    """The signed-in actor (local account or single sign-on), or None; an idle session is signed out here."""
-    stored = st.session_state.get(ACTOR_KEY)
-    actor = Actor(**stored) if stored is not None else _sso_actor()
-    if actor is None:
-        return None
-    now = time.monotonic()
-    if now - st.session_state.get(SEEN_KEY, now) > IDLE_TIMEOUT.total_seconds():
-        sign_out()
-        st.session_state["staff_expired"] = True
-        if actor.channel == "sso":
-            st.logout()
-        return None
-    st.session_state[SEEN_KEY] = now
-    return actor
+    """The signed-in actor (a live staff session, else single sign-on), or None."""
+    return services.resolve_session(session_token()) or _sso_actor()
 
 
-def sign_in(name: str, password: str) -> Actor:
-    """Check the password (the services count failures and lock the account after too many)."""
-    actor = services.authenticate(name, password)
-    st.session_state[ACTOR_KEY] = {"name": actor.name, "role": actor.role, "channel": actor.channel}
-    st.session_state[SEEN_KEY] = time.monotonic()
-    st.session_state.pop("staff_expired", None)
-    return actor
+def sign_out(actor: Actor) -> None:
+    """End the session in the database: its cookie opens nothing any more, in any tab or replica."""
+    services.end_session(session_token())
+    st.session_state.pop(TOKEN_KEY, None)
+    if actor.channel == "sso":
+        st.logout()
 
 
-def sign_out() -> None:
-    st.session_state.pop(ACTOR_KEY, None)
-    st.session_state.pop(SEEN_KEY, None)
-
-
-def sign_in_form() -> None:
-    """The sign-in form; on success the page reruns signed in."""
-    if st.session_state.pop("staff_expired", False):
-        st.info(
-            _("You were signed out after {minutes} minutes without activity.").format(
-                minutes=int(IDLE_TIMEOUT.total_seconds() // 60)
-            )
-        )
-    with st.form("sign_in", enter_to_submit=True):
-        name = st.text_input(_("Name"), autocomplete="username", max_chars=100)
-        password = st.text_input(_("Password"), type="password", autocomplete="current-password", max_chars=200)
-        submitted = st.form_submit_button(_("Sign in"), type="primary")
-    if submitted:
-        try:
-            sign_in(name, password)
-        except services.SignInFailed as error:
-            show_error(error)
-        else:
-            st.rerun()
+def sign_in_link(title: str) -> None:
+    """The way to the sign-in page, which brings the editor back to this page's address afterwards."""
+    st.title(title)
+    st.caption(_("Only for the people who keep this tracker up to date. Voters need no account."))
+    here = urlsplit(st.context.url or "")
+    target = (here.path or "/staff") + (f"?{here.query}" if here.query else "")
+    st.link_button(_("Sign in"), sign_in_url(target, current_language()), type="primary", icon=":material/login:")
     if sso_configured():
         st.divider()
         if st.button(_("Sign in with single sign-on")):
@@ -101,8 +79,7 @@ def require_staff(role: str = "editor") -> Actor:
     """The signed-in actor with at least ``role``; otherwise show the sign-in form and stop the page."""
     actor = current_actor()
     if actor is None:
-        st.title(_("Sign in for the editorial team"))
-        sign_in_form()
+        sign_in_link(_("Sign in for the editorial team"))
         st.stop()
     if role == "admin" and not actor.is_admin:
         st.error(_("This page is for admins only."))
@@ -113,11 +90,10 @@ def require_staff(role: str = "editor") -> Actor:
 def signed_in_bar(actor: Actor) -> None:
     """Who is signed in, with a way to sign out."""
     columns = st.columns([4, 1], vertical_alignment="center")
-    columns[0].caption(_("Signed in as {name} ({role})").format(name=actor.name, role=actor.role))
+    role = _("admin") if actor.is_admin else _("editor")
+    columns[0].caption(_("Signed in as {name} ({role})").format(name=actor.signature, role=role))
     if columns[1].button(_("Sign out"), key="sign_out"):
-        sign_out()
-        if actor.channel == "sso":
-            st.logout()
+        sign_out(actor)
         st.rerun()
 
 

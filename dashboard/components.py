@@ -4,30 +4,47 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, routes
+from dashboard import charts, data, errors, routes
 from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext
 from dashboard.statuses import DISPLAY_ORDER, badge_html, label
-from dashboard.urlstate import one_of, url_widget
 from tracker import services
+from tracker.statuses import SOURCE_KIND_LABELS
 
 
 def status_labels() -> dict[str, str]:
     return {status: label(status) for status in DISPLAY_ORDER}
 
 
+PROGRAMME_KEY = "programme"  # the URL parameter naming the programme, while several are loaded
+IN_VIEW_KEY = "programme_in_view"  # the programme in view, kept for this browser session
+
+
 def link_params(**params: str) -> dict[str, str]:
-    """Query parameters for an in-app link, keeping the chosen language."""
+    """Query parameters for an in-app link: the programme in view while several are loaded (first, as in
+    ``?programme=hak-herne-2025&pledge=8.2-4``), the given ones, the chosen language."""
+    in_view = st.session_state.get(IN_VIEW_KEY)
+    if in_view:
+        params = {PROGRAMME_KEY: in_view, **params}
     if current_language() != "de":
         params[LANG_KEY] = current_language()
     return params
 
 
+def permalink(code: str) -> str:
+    """The address of a measure's page, relative to the app (for a table's link column)."""
+    return "./?" + urlencode(link_params(pledge=code))
+
+
 def current_programme() -> services.ProgrammeInfo | None:
-    """The programme in view; with several, the one chosen in the URL (``?programme=``) or the first."""
+    """The programme in view: the only one; with several, the one the URL names (``?programme=``), else the
+    one chosen before in this browser session (the menu's links drop the URL's parameters), else the default
+    programme (``services.default_programme``). With several, it is written into the URL, and ``link_params``
+    puts it into every link, so that every address names its programme."""
     if not data.schema_ready():
         st.error(
             _("The database has no schema, or one that does not match this version of the app. Run: tracker init"),
@@ -42,19 +59,31 @@ def current_programme() -> services.ProgrammeInfo | None:
         )
         return None
     if len(available) == 1:
+        st.session_state.pop(IN_VIEW_KEY, None)
         return available[0]
-    slugs = [p.slug for p in available]
-    titles = {p.slug: p.title for p in available}
-    chosen = url_widget(
-        st.selectbox,
-        "programme",
-        default=slugs[0],
-        parse=one_of(slugs, slugs[0]),
-        label=_("Programme"),
-        options=slugs,
-        format_func=titles.get,
-    )
-    return next(p for p in available if p.slug == chosen)
+    by_slug = {p.slug: p for p in available}
+    wanted = st.query_params.get(PROGRAMME_KEY)
+    if wanted and wanted not in by_slug:
+        st.warning(errors.message("no_programme", {"slug": wanted, "known": ", ".join(by_slug)}))
+    if wanted not in by_slug:
+        wanted = st.session_state.get(IN_VIEW_KEY)
+    if wanted not in by_slug:
+        wanted = _default_programme(available)
+    slugs = list(by_slug)
+    # No key: the choice starts from the programme in view on every run, so a link or the URL can change it.
+    chosen = st.selectbox(_("Programme"), slugs, index=slugs.index(wanted), format_func=lambda s: by_slug[s].title)
+    st.session_state[IN_VIEW_KEY] = chosen
+    if st.query_params.get(PROGRAMME_KEY) != chosen:
+        st.query_params[PROGRAMME_KEY] = chosen
+    return by_slug[chosen]
+
+
+def _default_programme(available: list[services.ProgrammeInfo]) -> str:
+    try:
+        return data.default_programme().slug
+    except services.NotFound as error:  # TRACKER_PROGRAMME names a programme that is not loaded
+        errors.show_error(error)
+        return available[0].slug
 
 
 def page_programme() -> services.ProgrammeInfo:
@@ -205,11 +234,26 @@ def sources_markdown(sources) -> str:
 
 
 def source_kind_label(kind: str) -> str:
-    names = {
-        "council": _("Council paper or decision"),
-        "press": _("Press"),
-        "city": _("City announcement"),
-        "party": _("Party"),
-        "other": _("Other"),
-    }
-    return names.get(kind, kind)
+    """The kind of a source in the reader's language (from ``tracker.statuses``, like the status names)."""
+    names = SOURCE_KIND_LABELS.get(kind)
+    return names[current_language()] if names else kind
+
+
+def _css_text(text: str) -> str:
+    """``text`` as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def translate_file_uploader(button: str, instructions: str) -> None:
+    """Put the page's words on Streamlit's file uploader, which writes "Upload" and "… per file" in English
+    whatever the page's language: its texts are hidden and ours shown in their place (our own static style)."""
+    st.html(
+        "<style>"
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p,"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span {font-size: 0 !important;}"
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after"
+        f"{{content: {_css_text(button)}; font-size: 0.875rem;}}"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span::after"
+        f"{{content: {_css_text(instructions)}; font-size: 0.875rem;}}"
+        "</style>"
+    )

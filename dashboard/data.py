@@ -46,6 +46,11 @@ def programmes() -> list[services.ProgrammeInfo]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def default_programme() -> services.ProgrammeInfo:
+    return services.default_programme()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def overview(slug: str, as_of: dt.date | None = None) -> services.Overview:
     return services.overview(slug, as_of)
 
@@ -94,3 +99,9 @@ def goal_options(slug: str, area: int | None) -> list[services.Option]:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def export(slug: str, fmt: str) -> str:
     return services.export_json(slug) if fmt == "json" else services.export_csv(slug)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def export_for_spreadsheets(slug: str, fmt: str) -> bytes:
+    """The table for spreadsheets: ``xlsx``, or ``csv`` for German Excel (semicolons, byte order mark)."""
+    return services.export_xlsx(slug) if fmt == "xlsx" else services.export_excel_csv(slug)

@@ -14,10 +14,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import _, format_date, format_datetime, ngettext
+from dashboard.components import source_kind_label
+from dashboard.i18n import _, current_language, format_date, format_datetime, ngettext
 from dashboard.statuses import label
 from tracker import services
-from tracker.statuses import STATUS_KEYS
+from tracker.statuses import SOURCE_KINDS, STATUS_KEYS
 
 # code -> the template in the reader's language; called when shown, so it follows the chosen language.
 MESSAGES: dict[str, Callable[[], str]] = {
@@ -25,6 +26,9 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "nul": lambda: _("contains a NUL character; remove it and try again"),
     "too_long": lambda: _("is {length} characters long; at most {max} are accepted"),
     "not_date": lambda: _("“{value}” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15"),
+    "not_sheet_date": lambda: _(
+        "“{value}” is not a date; accepted: 01.10.2026 (DD.MM.YYYY), 2026-10-01 (YYYY-MM-DD) or a date cell"
+    ),
     "not_url": lambda: _("“{value}” is not a web address; accepted: a full address starting with http:// or https://"),
     "unknown_status": lambda: _("unknown status “{value}”; accepted: {accepted}"),
     "unknown_kind": lambda: _("unknown kind of source “{value}”; accepted: {accepted}"),
@@ -40,6 +44,7 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "row_no_pledge_close": lambda: _("there is no measure “{pledge}” in this programme; did you mean {close}?"),
     "listed_twice": lambda: _("{pledge} is listed twice (also {other})"),
     "no_programme": lambda: _("There is no programme “{slug}”. Programmes here: {known}."),
+    "no_area": lambda: _("There is no policy area {area} in this programme; its areas are numbered {known}."),
     "no_programmes": lambda: _("No programme has been loaded yet. Load one with: tracker import-programme PATH"),
     "several_programmes": lambda: _("several programmes are loaded; choose one of: {known}"),
     "conflict": lambda: _(
@@ -68,10 +73,17 @@ MESSAGES: dict[str, Callable[[], str]] = {
         "the file is larger than {megabytes} MB, the most one import accepts; split it into several files"
     ),
     "too_many_rows": lambda: _("the file has more than {max} rows, the most one import accepts; split it"),
-    "utf16": lambda: _("is saved as UTF-16; save the file as “CSV UTF-8”"),
+    "xlsx_too_large": lambda: _(
+        "the workbook unpacks to more than {megabytes} MB, the most one import accepts; split it into several files"
+    ),
+    "utf16": lambda: _("is saved as UTF-16; save the file as an Excel workbook (.xlsx) or as “CSV UTF-8”"),
     "not_utf8": lambda: _(
-        "byte 0x{byte} is not UTF-8; save the file as “CSV UTF-8” (Excel: Save as > CSV UTF-8; "
-        "LibreOffice: character set Unicode (UTF-8))"
+        "byte 0x{byte} is neither UTF-8 nor Windows-1252; save the file as an Excel workbook (.xlsx) or as "
+        "“CSV UTF-8” (Excel: Save as > CSV UTF-8; LibreOffice: character set Unicode (UTF-8))"
+    ),
+    "old_excel": lambda: _("is an Excel 97-2003 workbook (.xls); save it as an Excel workbook (.xlsx) or as CSV"),
+    "not_xlsx": lambda: _(
+        "cannot be read as an Excel workbook ({reason}); save it as an Excel workbook (.xlsx) or as CSV"
     ),
     "not_csv": lambda: _(
         "is not valid CSV from here on ({reason}); a cell that holds the delimiter “{delimiter}”, a line break or "
@@ -86,9 +98,8 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "nul_byte": lambda: _("contains a NUL byte (0x00); remove it"),
     "no_rows": lambda: _("has no rows below the first line; one row per rating: {accepted}"),
     "code_empty": lambda: _("is empty; accepted: a measure code such as 8.2-4"),
-    "source_missing": lambda: _(
-        "is empty; every rating needs a source: source_url (http:// or https://) and source_title"
-    ),
+    "source_missing": lambda: _("is empty; every rating needs a source: {url} (http:// or https://) and {title}"),
+    "template_example": lambda: _("the example row of the template ({code}) was left in; delete it"),
     "sign_in_required": lambda: _("Sign in to make changes."),
     "actor_role_unknown": lambda: _("Unknown role “{role}”."),
     "admin_only": lambda: _("Only an admin may do this."),
@@ -100,6 +111,7 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "account_name": lambda: _("1 to 100 characters without spaces, e.g. anna.schmidt"),
     "password_length": lambda: _("must have {min} to {max} characters; a few words work well"),
     "no_account": lambda: _("There is no account named “{name}”."),
+    "account_disabled": lambda: _("The account “{name}” is disabled; it can no longer sign in or record changes."),
     "account_exists": lambda: _("an account named “{name}” exists already"),
 }
 
@@ -123,6 +135,35 @@ FIELDS: dict[str, Callable[[], str]] = {
     "password": lambda: _("Password"),
 }
 
+# Places in a file that are not one of its columns (a file's columns keep the names the file gives them).
+FILE_PLACES: dict[str, Callable[[], str]] = {
+    "file": lambda: _("File"),
+    "header": lambda: _("First line"),
+    "cells": lambda: _("Cells"),
+}
+
+
+def accepted_statuses() -> str:
+    return ", ".join(label(status) for status in STATUS_KEYS)
+
+
+def accepted_kinds() -> str:
+    return ", ".join(source_kind_label(kind) for kind in SOURCE_KINDS)
+
+
+def accepted_columns() -> str:
+    """The columns of a status spreadsheet as the page's language names them (both names are accepted)."""
+    german = current_language() == "de"
+    return ", ".join(column.german if german else column.key for column in services.STATUS_SHEET_COLUMNS)
+
+
+# What the services list as accepted (English, every spelling), said in the page's language instead.
+ACCEPTED: dict[str, Callable[[], str]] = {
+    "unknown_status": accepted_statuses,
+    "unknown_kind": accepted_kinds,
+    **dict.fromkeys(("header_empty", "unknown_column", "column_missing", "unnamed_cell", "no_rows"), accepted_columns),
+}
+
 
 def _shown(name: str, value: object) -> str:
     if isinstance(value, dt.datetime):
@@ -134,14 +175,22 @@ def _shown(name: str, value: object) -> str:
 
 def message(code: str, params: dict) -> str:
     """The message of ``code`` in the page's language, its parameters filled in (dates and times localised,
-    a status parameter by its label)."""
-    return MESSAGES[code]().format(**{name: _shown(name, value) for name, value in params.items()})
+    a status parameter by its label, the accepted values in the page's language)."""
+    shown = {name: _shown(name, value) for name, value in params.items()}
+    if code in ACCEPTED and "accepted" in shown:
+        shown["accepted"] = ACCEPTED[code]()
+    return MESSAGES[code]().format(**shown)
 
 
 def field_label(key: str, index: int | None = None) -> str:
     """A field as the form names it ("Adresse der Quelle 1"); a file's column keeps its name."""
     name = FIELDS[key]() if key in FIELDS else key
     return f"{name} {index}" if index is not None and key.startswith("source.") else name
+
+
+def file_place(field: str) -> str:
+    """Where in a file a problem is: its column as the file names it, or the file, its first line, the cells."""
+    return FILE_PLACES[field]() if field in FILE_PLACES else field
 
 
 def _conflict_message(error: services.Conflict) -> str:
@@ -182,7 +231,7 @@ def row_table(errors: list[services.RowError]) -> pd.DataFrame:
         [
             (
                 _("Line {n}").format(n=e.line) if e.line is not None else e.pledge,
-                field_label(e.field, e.index) if e.line is None else e.field,
+                field_label(e.field, e.index) if e.line is None else file_place(e.field),
                 message(e.code, e.params),
             )
             for e in errors

@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -39,10 +42,31 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+# The language of a request served outside a Streamlit run (the sign-in page of ``dashboard.server``).
+_request_language: ContextVar[str | None] = ContextVar("request_language", default=None)
+
+
+def language_of(chosen: str | None) -> str:
+    """``chosen`` if the app speaks it, else German."""
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[str]:
+    """Word everything inside in ``language``, outside a Streamlit run (``_`` then ignores the session)."""
+    token = _request_language.set(language_of(language))
+    try:
+        yield _request_language.get()
+    finally:
+        _request_language.reset(token)
+
+
 def current_language() -> str:
     """The language chosen in the URL (``?lang=``) or by the switch; German when unset or unknown."""
-    chosen = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY)
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    forced = _request_language.get()
+    if forced is not None:
+        return forced
+    return language_of(st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY))
 
 
 def _(message: str) -> str:
@@ -60,16 +84,22 @@ def format_date(value, style: str = "medium") -> str:
     return babel_format_date(value, format=style, locale=current_language())
 
 
-LOCAL_TIMEZONE = "Europe/Berlin"
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A moment in the tracker's local time (``services.LOCAL_TIMEZONE``, Europe/Berlin); naive means UTC."""
+    from zoneinfo import ZoneInfo
+
+    from tracker.services import LOCAL_TIMEZONE
+
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ZoneInfo(LOCAL_TIMEZONE))
 
 
-def format_datetime(value: dt.datetime) -> str:
+def format_datetime(value: dt.datetime, style: str = "short") -> str:
     """A moment in the programme's local time (Europe/Berlin), the way the reader's language writes it:
-    "25.11.2026, 17:04" / "11/25/26, 5:04 PM"."""
+    "25.11.26, 17:04" / "11/25/26, 5:04 PM"; ``style="medium"`` with the full year and seconds."""
     from babel.dates import format_datetime as babel_format_datetime
-    from babel.dates import get_timezone
 
-    return babel_format_datetime(value, format="short", tzinfo=get_timezone(LOCAL_TIMEZONE), locale=current_language())
+    return babel_format_datetime(local_time(value), format=style, locale=current_language())
 
 
 def format_percent(value: float) -> str:

@@ -1,35 +1,7 @@
-"""One colour-blind-safe colour per status (Okabe-Ito palette), the same on every chart and badge.
-
-No Streamlit here: the chart functions use it too and are tested without a running app.
-"""
+"""The status colours and display order, defined once in ``tracker.statuses`` (the edition draws with them too)."""
 
 from __future__ import annotations
 
-from tracker.statuses import Status
+from tracker.statuses import COLORS, DISPLAY_ORDER, TEXT_COLORS
 
-# The fixed order of every chart, legend, table and list of figures: kept first, unrated last.
-DISPLAY_ORDER: tuple[str, ...] = (
-    Status.KEPT,
-    Status.PARTIALLY_KEPT,
-    Status.IN_PROGRESS,
-    Status.STALLED,
-    Status.BROKEN,
-    Status.NOT_RATED,
-)
-
-COLORS: dict[str, str] = {
-    Status.KEPT: "#009E73",  # bluish green
-    Status.PARTIALLY_KEPT: "#F0E442",  # yellow
-    Status.IN_PROGRESS: "#0072B2",  # blue
-    Status.STALLED: "#E69F00",  # orange
-    Status.BROKEN: "#D55E00",  # vermillion
-    Status.NOT_RATED: "#BBBBBB",  # grey
-}
-TEXT_COLORS: dict[str, str] = {
-    Status.KEPT: "#FFFFFF",
-    Status.PARTIALLY_KEPT: "#000000",
-    Status.IN_PROGRESS: "#FFFFFF",
-    Status.STALLED: "#000000",
-    Status.BROKEN: "#000000",
-    Status.NOT_RATED: "#000000",
-}
+__all__ = ["COLORS", "DISPLAY_ORDER", "TEXT_COLORS"]

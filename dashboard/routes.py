@@ -20,34 +20,47 @@ from dashboard.i18n import _
 from tracker.services import Actor
 
 PAGES = Path(__file__).resolve().parent / "views"
+# The addresses of the staff pages: a browser opening one without a live session is sent to the sign-in.
+STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit")
+# The public pages' addresses and titles (also the titles of their shared links: ``dashboard.page_shell``).
+PAGE_TITLES = {
+    "overview": lambda: _("Overview"),
+    "measures": lambda: _("Measures"),
+    "timeline": lambda: _("Over time"),
+    "method": lambda: _("Method"),
+    "data": lambda: _("Data"),
+    "pledge": lambda: _("Measure"),
+}
 
 
 def overview(default: bool = False) -> StreamlitPage:
     return st.Page(
-        PAGES / "overview.py", title=_("Overview"), icon=":material/donut_large:", url_path="overview",
+        PAGES / "overview.py", title=PAGE_TITLES["overview"](), icon=":material/donut_large:", url_path="overview",
         default=default,
     )  # fmt: skip
 
 
 def measures() -> StreamlitPage:
-    return st.Page(PAGES / "measures.py", title=_("Measures"), icon=":material/list:", url_path="measures")
+    return st.Page(PAGES / "measures.py", title=PAGE_TITLES["measures"](), icon=":material/list:", url_path="measures")
 
 
 def timeline() -> StreamlitPage:
-    return st.Page(PAGES / "timeline.py", title=_("Over time"), icon=":material/timeline:", url_path="timeline")
+    return st.Page(
+        PAGES / "timeline.py", title=PAGE_TITLES["timeline"](), icon=":material/timeline:", url_path="timeline"
+    )
 
 
 def method() -> StreamlitPage:
-    return st.Page(PAGES / "method.py", title=_("Method"), icon=":material/rule:", url_path="method")
+    return st.Page(PAGES / "method.py", title=PAGE_TITLES["method"](), icon=":material/rule:", url_path="method")
 
 
 def open_data() -> StreamlitPage:
-    return st.Page(PAGES / "open_data.py", title=_("Data"), icon=":material/download:", url_path="data")
+    return st.Page(PAGES / "open_data.py", title=PAGE_TITLES["data"](), icon=":material/download:", url_path="data")
 
 
 def pledge(default: bool = False) -> StreamlitPage:
     return st.Page(
-        PAGES / "pledge.py", title=_("Measure"), icon=":material/description:", url_path="pledge",
+        PAGES / "pledge.py", title=PAGE_TITLES["pledge"](), icon=":material/description:", url_path="pledge",
         default=default, visibility="hidden",
     )  # fmt: skip
 
@@ -60,6 +73,7 @@ def sign_in() -> StreamlitPage:
 
 
 def _staff(file: str, title: str, icon: str, url_path: str, visible: bool) -> StreamlitPage:
+    assert url_path in STAFF_PATHS, f"staff page /{url_path} is missing from STAFF_PATHS"
     return st.Page(
         PAGES / file, title=title, icon=icon, url_path=url_path, visibility="visible" if visible else "hidden"
     )

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import html
 
-from dashboard.i18n import _
+from dashboard.i18n import _, current_language
 from dashboard.palette import COLORS, DISPLAY_ORDER, TEXT_COLORS
-from tracker.statuses import Status
+from tracker.statuses import STATUS_LABELS, Status
 
 __all__ = ["COLORS", "DISPLAY_ORDER", "TEXT_COLORS", "badge_html", "description", "label"]
 
 
 def label(status: str) -> str:
-    """The status name in the reader's language."""
-    names = {
-        Status.NOT_RATED: _("Not yet rated"),
-        Status.IN_PROGRESS: _("In the works"),
-        Status.STALLED: _("Stalled"),
-        Status.PARTIALLY_KEPT: _("Compromise"),
-        Status.KEPT: _("Kept"),
-        Status.BROKEN: _("Broken"),
-    }
-    return names[Status(status)]
+    """The status name in the reader's language (from ``tracker.statuses``, which the imports and exports of
+    spreadsheets use too)."""
+    return STATUS_LABELS[Status(status)][current_language()]
 
 
 def description(status: str) -> str:

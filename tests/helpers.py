@@ -34,6 +34,12 @@ KNOWN_STATUSES = [  # code, status, effective date: what the dashboard tests exp
 ]
 
 
+def add_account(name: str = "anna", display_name: str = "Anna Schmidt", role: str = "editor") -> Actor:
+    """A staff account (for ``--as`` at the CLI, or to sign in), created by an admin; its actor at the CLI."""
+    services.add_user(ADMIN, name, "ein langes passwort", role, display_name)
+    return Actor(name, role, "cli", display_name)
+
+
 def tracker_command() -> list[str]:
     """The installed ``tracker`` console script (beside this interpreter first): what users run."""
     script = shutil.which("tracker", path=str(Path(sys.executable).parent)) or shutil.which("tracker")

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import ADMIN, EDITOR, TODAY, count, make_change, stored_scalars
+from tests.helpers import ADMIN, EDITOR, TODAY, add_account, count, make_change, stored_scalars
 from tracker import services
-from tracker.models import StatusChange, User
+from tracker.models import AuditEvent, StatusChange, User
 from tracker.services import Actor
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
@@ -117,7 +117,7 @@ def test_every_write_is_in_the_audit_trail(herne, accounts):
     assert [r.pledge for r in services.list_events(ADMIN, pledge="1-2")] == ["1-2"]
     assert {r.actor for r in services.list_events(ADMIN, person="anna")} == {"anna"}
     assert services.list_events(ADMIN, since=TODAY + dt.timedelta(days=400)) == []
-    assert "status.change" in services.audit_csv(rows)
+    assert [r.action for r in services.list_events(ADMIN, action="evidence.add")] == ["evidence.add"]
 
 
 def test_success_criterion_shows_on_the_pledge(herne):
@@ -138,7 +138,10 @@ def test_bulk_save_is_all_or_nothing(herne):
 
 def test_sso_maps_only_listed_addresses():
     allowed = {"Presse@HAK-Herne.de": "editor"}
-    assert services.sso_actor("presse@hak-herne.de", allowed) == Actor("presse@hak-herne.de", "editor", "sso")
+    actor = services.sso_actor("presse@hak-herne.de", allowed, "Pia Presse")
+    assert actor == Actor("presse@hak-herne.de", "editor", "sso", "Pia Presse")
+    assert actor.signature == "Pia Presse"  # the public signature is the name, never the address
+    assert services.sso_actor("presse@hak-herne.de", allowed).signature == "presse"
     with pytest.raises(services.PermissionDenied):
         services.sso_actor("someone@else.de", allowed)
 
@@ -147,9 +150,81 @@ def test_cli_user_commands_take_the_password_from_stdin_not_an_argument(tracker_
     tracker_cli("init", check=True)
     result = tracker_cli("user", "add", "carla", "--role", "editor", "--password-stdin", input=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
-    assert "carla\teditor\tactive" in tracker_cli("user", "list", check=True).stdout
+    assert "carla\teditor\tactive\t(no full name)" in tracker_cli("user", "list", check=True).stdout
     assert tracker_cli("user", "add", "dora", "--password", PASSWORD).returncode != 0  # no such option
     short = tracker_cli("user", "set-password", "carla", "--password-stdin", input="kurz\n")
     assert short.returncode == 1 and "10 to 200 characters" in short.stderr
     tracker_cli("user", "disable", "carla", check=True)
-    assert "carla\teditor\tdisabled" in tracker_cli("user", "list", check=True).stdout
+    assert "carla\teditor\tdisabled\t(no full name)" in tracker_cli("user", "list", check=True).stdout
+
+
+SET_STATUS = [
+    "set-status", "8.2-4", "kept", "--rationale", "Der Rat hat die Leihgeräte beschlossen.",
+    "--source-url", "https://www.herne.de/rat/2026-10-01", "--source-title", "Ratsbeschluss", "--date", "2026-01-15",
+]  # fmt: skip
+
+
+def test_cli_records_only_as_an_existing_enabled_account(herne, tracker_cli, tmp_path):
+    add_account("bernd", "Bernd Beispiel")
+    services.disable_user(ADMIN, "bernd")
+    csv_path = tmp_path / "rows.csv"
+    csv_path.write_text(
+        "code,status,date,rationale,source_url,source_title,source_kind\n"
+        "8.2-4,kept,2026-01-15,Beschlossen.,https://www.herne.de/x,Beschluss,council\n",
+        encoding="utf-8",
+    )
+    events = count(AuditEvent)
+    for name, says in (("nobody", "No account named 'nobody'"), ("bernd", "The account 'bernd' is disabled")):
+        for command in ([*SET_STATUS, "--as", name], ["import-statuses", str(csv_path), "--as", name]):
+            result = tracker_cli(*command)
+            assert result.returncode == 2, (command, result.stderr)
+            assert says in result.stderr and 'tracker user add NAME --display-name "First Last"' in result.stderr
+            assert "Traceback" not in result.stderr
+    assert count(StatusChange) == 0 and count(AuditEvent) == events
+    assert "--author" not in tracker_cli("set-status", "--help").stdout
+
+
+def test_a_change_made_at_the_cli_is_signed_publicly_with_the_accounts_full_name(herne, tracker_cli):
+    add_account("anna", "Anna Schmidt")
+    tracker_cli(*SET_STATUS, "--as", "anna", check=True)
+    [change] = services.pledge_view(herne, "8.2-4").history
+    assert change.author == "Anna Schmidt" and change.sources[0].added_by == "Anna Schmidt"
+    assert "recorded by Anna Schmidt" in tracker_cli("show", "8.2-4", check=True).stdout
+    assert services.overview(herne).recent[0].author == "Anna Schmidt"
+    [event] = services.list_events(ADMIN, action="status.change")
+    assert (event.actor, event.channel) == ("anna", "cli")  # the audit trail names the account
+
+
+def test_public_pages_and_exports_never_show_a_login_name_that_has_a_full_name(herne):
+    # signed with the login name: recorded before the full name was set (or by a session without it)
+    services.add_user(ADMIN, "erika", PASSWORD, "editor")
+    erika = Actor("erika", "editor")
+    services.record_status_change(herne, "1-1", make_change("kept"), erika, today=TODAY)
+    services.add_evidence(herne, "1-2", services.SourceInput("https://waz.de/x", "WAZ"), erika)
+    assert services.pledge_view(herne, "1-1").history[0].author == "erika"
+    services.set_display_name(ADMIN, "erika", "Erika Muster")
+    assert services.pledge_view(herne, "1-1").history[0].author == "Erika Muster"
+    assert services.pledge_view(herne, "1-2").evidence[0].added_by == "Erika Muster"
+    assert services.overview(herne).recent[0].author == "Erika Muster"
+    exported = services.export_json(herne)
+    assert "Erika Muster" in exported and '"erika"' not in exported
+
+
+def test_user_set_name_is_for_admins_audited_and_listed(herne, tracker_cli):
+    created = tracker_cli(
+        "user", "add", "erika", "--display-name", " Erika  Muster ", "--password-stdin", input=PASSWORD + "\n"
+    )
+    assert "Account erika (Erika Muster) created" in created.stdout, created.stderr
+    assert "erika\teditor\tactive\tErika Muster" in tracker_cli("user", "list", check=True).stdout
+    assert "now signs as Erika Mustermann" in tracker_cli("user", "set-name", "erika", "Erika Mustermann").stdout
+    assert "erika\teditor\tactive\tErika Mustermann" in tracker_cli("user", "list", check=True).stdout
+    empty = tracker_cli("user", "set-name", "erika", "  ")
+    assert empty.returncode == 1 and "display name: must not be empty" in empty.stderr
+    [event] = services.list_events(ADMIN, action="account.display_name")
+    assert event.detail == {"account": "erika", "from": "Erika Muster", "to": "Erika Mustermann"}
+    assert event.channel == "cli"
+    with pytest.raises(services.PermissionDenied):
+        services.set_display_name(EDITOR, "erika", "Jemand Anderes")
+    with pytest.raises(services.NotFound):
+        services.set_display_name(ADMIN, "nobody", "Niemand")
+    assert services.authenticate("erika", PASSWORD, NOW).signature == "Erika Mustermann"

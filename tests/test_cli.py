@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import HERNE
+from tests.helpers import HERNE, add_account
 
 RATE = [
     "set-status", "8.2-4", "in_progress",
     "--rationale", "Der Rat hat die Leihgeräte beschlossen.",
-    "--author", "anna",
+    "--as", "anna",
     "--source-url", "https://www.herne.de/rat/2026-01-15", "--source-title", "Ratsbeschluss",
     "--source-kind", "council",
     "--date", "2026-01-15",
@@ -22,6 +22,7 @@ def test_import_rate_show_stats_export_restore(tracker_cli, tmp_path):
     assert "created: 262 added" in first
     again = tracker_cli("import-programme", str(HERNE), check=True).stdout
     assert "unchanged" in again and "262 unchanged" in again
+    add_account("anna", "Anna Schmidt")
 
     rated = tracker_cli(*RATE, check=True).stdout
     assert "8.2-4: change #1 recorded (in_progress, effective 2026-01-15)" in rated
@@ -48,6 +49,7 @@ def test_import_rate_show_stats_export_restore(tracker_cli, tmp_path):
 
 def test_restore_into_an_empty_database_gives_the_same_export(tracker_cli, tmp_path):
     tracker_cli("import-programme", str(HERNE), check=True)
+    add_account("anna", "Anna Schmidt")
     tracker_cli(*RATE, check=True)
     first = tracker_cli("export", check=True).stdout
     path = tmp_path / "export.json"
@@ -60,7 +62,8 @@ def test_restore_into_an_empty_database_gives_the_same_export(tracker_cli, tmp_p
 
 def test_wrong_input_exits_nonzero_saying_what_is_accepted(tracker_cli):
     tracker_cli("import-programme", str(HERNE), check=True)
-    base = ["--rationale", "r", "--author", "a", "--source-title", "t"]
+    add_account("anna", "Anna Schmidt")
+    base = ["--rationale", "r", "--as", "anna", "--source-title", "t"]
     cases = {
         ("set-status", "8.2-44", "kept", "--source-url", "https://x.de", *base): "Did you mean: 8.2-4",
         ("set-status", "8.2-4", "done", "--source-url", "https://x.de", *base): "accepted: not_rated, in_progress",

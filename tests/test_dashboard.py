@@ -141,6 +141,8 @@ def test_method_and_data_pages(app_env, rated):
     data = open_app("views/open_data.py")
     labels = [b.proto.label for b in data.get("download_button")]
     assert labels == [
+        "Excel-Datei herunterladen (.xlsx)",
+        "CSV für Excel herunterladen (Semikolon)",
         "CSV herunterladen (eine Zeile je Maßnahme)",
         "JSON herunterladen (vollständig, mit Verlauf und Quellen)",
         "JSON-Schema herunterladen",

@@ -8,9 +8,10 @@ import io
 import json
 
 import jsonschema
+import openpyxl
 import pytest
 
-from tests.helpers import ADMIN, EDITOR, HERNE_SLUG, ROOT, TODAY, make_change
+from tests.helpers import ADMIN, EDITOR, HERNE, HERNE_SLUG, ROOT, TODAY, make_change
 from tracker import db, services
 
 
@@ -95,3 +96,66 @@ def test_csv_has_one_row_per_pledge_and_neutralises_formulas(herne):
     assert row["status"] == "kept" and row["changes"] == "3"
     assert row["last_rationale"].startswith("'=HYPERLINK")
     assert "https://www.waz.de/herne/leihgeraete" in row["source_urls"]
+
+
+GERMAN_COLUMNS = [
+    "Nummer", "Bereich", "Titel des Bereichs", "Ziel", "Titel des Ziels", "Gruppe", "Maßnahme", "Bewertung",
+    "Stichtag", "Anzahl der Bewertungen", "Letzte Begründung", "Quellen", "Nicht mehr im Programm seit",
+]  # fmt: skip
+
+
+def test_excel_workbook_export_has_german_headers_and_labels_date_cells_and_a_frozen_filtered_header(herne):
+    rate_some(herne)
+    workbook = openpyxl.load_workbook(io.BytesIO(services.export_xlsx(herne)))
+    sheet = workbook.active
+    assert (sheet.title, sheet.max_row, sheet.freeze_panes, sheet.auto_filter.ref) == (
+        "Maßnahmen",
+        263,
+        "A2",
+        "A1:M263",
+    )
+    assert [c.value for c in sheet[1]] == GERMAN_COLUMNS and all(c.font.bold for c in sheet[1])
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    kept = rows["8.2-4"]
+    assert [kept[i].value for i in (0, 1, 3, 7, 9)] == ["8.2-4", 8, "8.2", "Umgesetzt", 3]
+    assert kept[8].is_date and kept[8].value.date() == dt.date(2026, 6, 30) and kept[8].number_format == "DD.MM.YYYY"
+    assert rows["1-1"][7].value == "Noch nicht bewertet" and rows["1-1"][8].value is None
+    rationale = kept[10]  # formula-like text stays text: stored as a string, marked as text for Excel
+    assert (rationale.value, rationale.data_type, rationale.quotePrefix) == (
+        '=HYPERLINK("http://evil") Datum korrigiert',
+        "s",
+        True,
+    )
+    widths = {column: sheet.column_dimensions[column].width for column in "ABGH"}
+    assert widths["A"] < 12 and widths["G"] == 60 and 10 < widths["H"] < 25  # fits; long texts capped and wrapped
+    assert kept[6].alignment.wrap_text and not kept[0].alignment.wrap_text
+
+
+def test_excel_csv_export_has_a_bom_semicolons_german_headers_labels_and_dates(herne):
+    rate_some(herne)
+    data = services.export_excel_csv(herne)
+    assert data.startswith(b"\xef\xbb\xbfNummer;Bereich;Titel des Bereichs;")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == GERMAN_COLUMNS and len(rows) == 263
+    kept = next(r for r in rows if r[0] == "8.2-4")
+    assert (kept[7], kept[8], kept[9]) == ("Umgesetzt", "30.06.2026", "3")
+    assert kept[10] == '\'=HYPERLINK("http://evil") Datum korrigiert'
+    assert next(r for r in rows if r[0] == "13.5b-1")[7:9] == ["Gebrochen", "01.03.2026"]
+    assert data.count(b"\r\n") == 263
+
+
+def test_cli_export_for_excel_writes_both_spreadsheet_files_beside_the_unchanged_csv(tracker_cli, tmp_path):
+    tracker_cli("import-programme", str(HERNE), check=True)
+    output = tmp_path / "herne.csv"
+    result = tracker_cli("export", "--format", "csv", "--excel", "--output", str(output), check=True)
+    written = [tmp_path / "herne.csv", tmp_path / "herne-excel.csv", tmp_path / "herne.xlsx"]
+    assert result.stderr.splitlines() == [f"Wrote {path}" for path in written]
+    assert output.read_text(encoding="utf-8") == tracker_cli("export", "--format", "csv", check=True).stdout
+    assert (tmp_path / "herne-excel.csv").read_bytes().startswith(b"\xef\xbb\xbfNummer;")
+    assert openpyxl.load_workbook(tmp_path / "herne.xlsx").active["A1"].value == "Nummer"
+
+    for args in (("--excel",), ("--format", "json", "--excel", "-o", str(tmp_path / "x.json"))):
+        refused = tracker_cli("export", *args)
+        assert refused.returncode == 1 and "use it with --format csv --output FILE.csv" in refused.stderr
+    missing = tracker_cli("export", "-f", "csv", "-o", str(tmp_path / "no" / "such" / "dir.csv"))
+    assert missing.returncode == 1 and "cannot write" in missing.stderr and "Traceback" not in missing.stderr

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.browser import running_app, wait_until_rendered
+from tests.browser import running_app, sign_in, wait_until_rendered
 from tests.helpers import ADMIN, HERNE, ROOT
 from tracker import db, services, settings
 
@@ -70,13 +70,12 @@ def test_a_write_through_one_replica_shows_on_the_other_within_the_ttl(database_
 
         # An editor fills in the rating on replica A.
         editor = writer.new_page()
-        editor.goto(f"{replica_a}/edit?pledge={CODE}")
+        editor.goto(f"{replica_b}/edit?pledge={CODE}")
+        sign_in(editor, "erika", PASSWORD)  # signed in on replica B ...
+        editor.wait_for_selector("text=Angemeldet als erika (Redaktion)", timeout=30_000)
+        editor.goto(f"{replica_a}/edit?pledge={CODE}")  # ... and still signed in on replica A
         settle(editor)
-        editor.get_by_label("Name").fill("erika")
-        editor.get_by_label("Passwort").fill(PASSWORD)
-        editor.get_by_role("button", name="Anmelden").click()
-        settle(editor)
-        editor.wait_for_selector("text=Angemeldet als erika (editor)", timeout=30_000)
+        editor.wait_for_selector("text=Angemeldet als erika (Redaktion)", timeout=30_000)
         status = editor.get_by_role("combobox", name="Neue Bewertung")
         status.click()
         status.fill("In Arbeit")

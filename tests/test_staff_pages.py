@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.auth import TOKEN_KEY
 from tests.helpers import ADMIN, make_change, open_app
 from tracker import services
 
@@ -19,9 +22,10 @@ def staff(app_env, rated):
 
 
 def sign_in(app: AppTest, name: str, password: str = PASSWORD) -> AppTest:
-    app.text_input[0].input(name)
-    app.text_input[1].input(password)
-    app.button[0].click().run()
+    """Sign in as the sign-in page does (a session in the database) and hand its token to the page, as
+    the browser's cookie would (AppTest cannot send cookies)."""
+    app.session_state[TOKEN_KEY] = services.start_session(name, password).token
+    app.run()
     assert not app.exception, app.exception
     return app
 
@@ -33,23 +37,35 @@ def page_text(app: AppTest) -> str:
 
 
 @pytest.mark.parametrize("page", ["views/edit.py", "views/decision.py", "views/import_statuses.py", "views/audit.py"])
-def test_staff_page_without_session_shows_the_sign_in(staff, page):
+def test_staff_page_without_session_shows_the_way_to_sign_in(staff, page):
     app = open_app(page)
     assert "Anmeldung für die Redaktion" in page_text(app)
-    assert [t.label for t in app.text_input] == ["Name", "Passwort"]
-    assert not app.get("data_editor") and not app.selectbox
+    [button] = app.get("link_button")
+    assert button.proto.label == "Anmelden" and button.proto.url.startswith("/staff/sign-in?next=")
+    assert not app.get("data_editor") and not app.selectbox and not app.text_area
 
 
-def test_wrong_password_gives_the_generic_message(staff):
-    app = sign_in(open_app("views/edit.py"), "erika", "falsches passwort")
-    assert "Anmeldung fehlgeschlagen" in page_text(app)
-    same = sign_in(open_app("views/edit.py"), "niemand", "falsches passwort")
-    assert [e.value for e in same.error] == [e.value for e in app.error]
+def test_a_revoked_or_forged_session_opens_nothing(staff):
+    started = services.start_session("erika", PASSWORD)
+    services.end_session(started.token)
+    for token in (started.token, "forged-token"):
+        app = open_app("views/edit.py", pledge="2-2")
+        app.session_state[TOKEN_KEY] = token
+        app.run()
+        assert "Anmeldung für die Redaktion" in page_text(app) and not app.text_area
+
+
+def test_sign_out_ends_the_session_for_every_tab(staff):
+    app = sign_in(open_app("views/edit.py", pledge="2-2"), "erika")
+    token = app.session_state[TOKEN_KEY]
+    next(b for b in app.button if b.label == "Abmelden").click().run()
+    assert "Anmeldung für die Redaktion" in page_text(app)
+    assert services.resolve_session(token) is None  # the same cookie in another tab opens nothing either
 
 
 def test_editor_records_a_change_and_the_public_page_shows_it(staff):
     app = sign_in(open_app("views/edit.py", pledge="2-2"), "erika")
-    assert "Angemeldet als erika (editor)" in page_text(app)
+    assert "Angemeldet als erika (Redaktion)" in page_text(app)
     status = next(s for s in app.selectbox if s.label == "Neue Bewertung")
     status.set_value("kept")
     next(t for t in app.text_area if t.label.startswith("Begründung")).input(
@@ -83,7 +99,7 @@ def test_audit_trail_is_for_admins_only(staff):
     assert "nur für Admins" in page_text(editor)
     admin = sign_in(open_app("views/audit.py"), "bert")
     table = admin.dataframe[0].value
-    assert "status.change" in set(table["Aktion"]) and "account.add" in set(table["Aktion"])
+    assert "Status geändert" in set(table["Aktion"]) and "Konto angelegt" in set(table["Aktion"])
 
 
 def test_second_editor_sees_a_conflict_naming_the_other_change_and_can_retry(staff):
@@ -138,8 +154,10 @@ def test_an_unknown_code_in_an_imported_file_is_reported_in_german(staff):
     app.file_uploader[0].set_value(("updates.csv", content, "text/csv"))
     app.run()
     assert not app.exception, app.exception
-    assert [e.value for e in app.error] == ["Nichts wurde gespeichert: 1 Problem."]
-    table = app.dataframe[0].value
+    assert [e.value for e in app.error] == [
+        "Nichts wird gespeichert, solange 1 Zeile abgelehnt ist: Bitte die Datei korrigieren und erneut hochladen."
+    ]
+    table = app.table[0].value.map(lambda markdown: re.sub(r"\\(.)", r"\1", markdown))  # cells are inert Markdown
     assert list(table.columns) == ["Wo", "Spalte", "Problem"]
     assert table.iloc[0].tolist() == [
         "Zeile 2",

@@ -38,9 +38,34 @@ ProgrammeOption = Annotated[
 ]
 
 
-def operator(name: str | None = None) -> services.Actor:
-    """The person at the shell: whoever can run this command can reach the database anyway."""
-    return services.Actor(name or getpass.getuser(), Role.ADMIN, "cli")
+AsOption = Annotated[
+    str,
+    typer.Option(
+        "--as",
+        help="The staff account that records this (see `tracker user list`); its full name signs it publicly.",
+        show_default=False,
+    ),
+]
+CREATE_ACCOUNT = 'tracker user add NAME --display-name "First Last"'
+
+
+def operator() -> services.Actor:
+    """The person at the shell, for the operator's commands (schema, programmes, accounts): whoever can run
+    them can reach the database anyway. Changes to pledges are recorded as an account instead (``account``)."""
+    return services.Actor(getpass.getuser(), Role.ADMIN, "cli")
+
+
+def account(name: str) -> services.Actor:
+    """The actor of ``--as NAME``: an existing, enabled account; otherwise exit 2 saying how to get one."""
+    try:
+        return services.account_actor(name, "cli")
+    except (services.NotFound, services.PermissionDenied) as error:
+        typer.echo(
+            f"Error: {error} Changes are recorded as an existing, enabled account: pick one from "
+            f"`tracker user list`, or let an admin create one with: {CREATE_ACCOUNT}",
+            err=True,
+        )
+        raise typer.Exit(2) from None
 
 
 def fail(message: str) -> None:
@@ -65,8 +90,8 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port to listen on.")] = 8501,
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "localhost",
 ) -> None:
-    """Start the dashboard (Streamlit) on the configured database."""
-    spec = importlib.util.find_spec("dashboard.app")
+    """Start the dashboard (Streamlit, with the staff sign-in) on the configured database."""
+    spec = importlib.util.find_spec("dashboard.server")
     if spec is None or spec.origin is None:
         fail("the dashboard is not installed beside the tracker; install the project with: pip install -e .")
     sys.stdout.flush()
@@ -111,7 +136,7 @@ def set_status(
     code: Annotated[str, typer.Argument(help="Pledge code, e.g. 8.2-4")],
     status: Annotated[str, typer.Argument(help="One of: " + ", ".join(STATUS_KEYS))],
     rationale: Annotated[str, typer.Option(help="Why the pledge has this status now.")],
-    author: Annotated[str, typer.Option(help="Who records this change.")],
+    as_: AsOption,
     source_url: Annotated[list[str], typer.Option(help="http(s) URL of a source; repeat for several.")],
     source_title: Annotated[list[str], typer.Option(help="Title of each source, in the same order.")],
     source_kind: Annotated[
@@ -139,7 +164,7 @@ def set_status(
         corrects_sequence=corrects,
     )
     _require_schema()
-    recorded = services.record_status_change(programme, code, change, operator(author))
+    recorded = services.record_status_change(programme, code, change, account(as_))
     typer.echo(
         f"{recorded.code}: change #{recorded.sequence} recorded ({recorded.status}, effective "
         f"{recorded.effective_date}); current status: {recorded.current_status} since {recorded.status_date}"
@@ -177,18 +202,60 @@ def show(
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="json or csv")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="With --format csv and --output FILE.csv: also write FILE-excel.csv (semicolons, byte order mark, "
+            "German headers and labels, dates as DD.MM.YYYY) and FILE.xlsx, the same table for spreadsheets.",
+        ),
+    ] = False,
     programme: ProgrammeOption = None,
 ) -> None:
     """Export the programme with every pledge, status, history and source as open data."""
     if format not in ("json", "csv"):
         fail(f"unknown format {format!r}; accepted: json, csv")
+    if excel and (format != "csv" or output is None):
+        fail("--excel writes files beside the CSV export; use it with --format csv --output FILE.csv")
     _require_schema()
     text = services.export_json(programme) if format == "json" else services.export_csv(programme)
     if output is None:
         sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"Wrote {output}", err=True)
+        return
+    files = [(output, text.encode("utf-8"))]
+    if excel:
+        files.append((output.with_name(f"{output.stem}-excel.csv"), services.export_excel_csv(programme)))
+        files.append((output.with_suffix(".xlsx"), services.export_xlsx(programme)))
+    for path, data in files:
+        try:
+            path.write_bytes(data)
+        except OSError as error:
+            fail(f"cannot write {path}: {error.strerror}")
+        typer.echo(f"Wrote {path}", err=True)
+
+
+@app.command()
+def publish(
+    outdir: Annotated[Path, typer.Argument(help="Folder to write the static edition into (created when missing).")],
+    programme: Annotated[
+        str | None,
+        typer.Option("--programme", "-p", help="Publish only this programme (default: every programme)."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="Public https:// address OUTDIR is served at: absolute preview images, feeds, sitemap."),
+    ] = None,
+    app_url: Annotated[
+        str | None, typer.Option(help="https:// address of the live app: each page's canonical link points there.")
+    ] = None,
+) -> None:
+    """Write the static edition (pages, charts, feeds, open data) in German and English; only changed files
+    are rewritten."""
+    from tracker.edition import publish as publish_edition
+
+    _require_schema()
+    report = publish_edition(outdir, programme, base_url=base_url, app_url=app_url)
+    typer.echo(report.summary())
 
 
 @app.command()
@@ -238,28 +305,52 @@ def programmes() -> None:
 def import_statuses(
     path: Annotated[
         Path,
-        typer.Argument(help="CSV file (UTF-8, comma or semicolon), columns: " + ", ".join(services.STATUS_CSV_COLUMNS)),
+        typer.Argument(
+            help="Excel workbook (.xlsx) or CSV (UTF-8 or Windows-1252, comma or semicolon); columns: "
+            + ", ".join(services.STATUS_CSV_COLUMNS)
+            + " (or the German headers of the template)"
+        ),
     ],
+    as_: AsOption,
     dry_run: Annotated[bool, typer.Option(help="Check the file and list the changes without saving them.")] = False,
-    author: Annotated[str | None, typer.Option(help="Who records these changes (default: your login name).")] = None,
     programme: ProgrammeOption = None,
 ) -> None:
-    """Record many status changes from a spreadsheet: every row is checked first, then all or none are saved."""
+    """Record many status changes from a spreadsheet: every row is checked first, then all new rows or none are
+    saved; rows recorded already are skipped."""
     if not path.is_file():
         fail(f"{path} is not a file")
     with path.open("rb") as file:
         data = file.read(services.MAX_UPLOAD_BYTES + 1)  # one byte more is enough to refuse a file too large
     _require_schema()
-    plan = services.import_statuses(programme, data, operator(author), source=path.name, dry_run=dry_run)
+    actor = account(as_)
+    plan = services.preview_status_import(programme, data, actor, source=path.name)
+    if plan.converted_from:
+        typer.echo(f"Note: {path.name} is not UTF-8; it was read as {plan.converted_from.title()}.")
+    for row in plan.rows:
+        typer.echo(f"line {row.line}: {row.code} {row.status} as of {row.effective_date}: {_outcome(row)}")
+    typer.echo(f"{len(plan.new)} new, {len(plan.skipped)} already recorded (skipped), {plan.refused} refused.")
+    if not plan.ok:
+        raise services.RowErrors(list(plan.errors))
     if dry_run:
-        for change in plan.changes:
-            typer.echo(
-                f"line {change.line}: {change.code} {change.old_status} -> {change.new_status} "
-                f"({change.effective_date})"
-            )
         typer.echo("Dry run: nothing was written.")
+        return
+    done = services.import_statuses(programme, data, actor, source=path.name)
+    skipped = f"; {len(done.skipped)} already recorded, skipped" if done.skipped else ""
+    if done.new:
+        typer.echo(f"Imported {len(done.new)} status changes from {path}{skipped}.")
     else:
-        typer.echo(f"Imported {len(plan.changes)} status changes from {path}.")
+        typer.echo(f"Nothing imported from {path}: all {len(done.skipped)} rows are already recorded.")
+
+
+def _outcome(row: services.PlannedRow) -> str:
+    """What an import does with a row, in words."""
+    if row.outcome is services.RowOutcome.ALREADY_RECORDED:
+        return f"already recorded as change #{row.recorded_as}; skipped"
+    if row.outcome is services.RowOutcome.HISTORY:
+        return (
+            f"added to the history; the current status stays {row.status_after} (newer rating as of {row.current_date})"
+        )
+    return f"new current status {row.status_after} (was {row.status_before})"
 
 
 @app.command("demo-data")
@@ -297,13 +388,33 @@ def _read_password(from_stdin: bool) -> str:
 def user_add(
     name: Annotated[str, typer.Argument(help="Sign-in name, without spaces.")],
     role: Annotated[str, typer.Option(help="One of: " + ", ".join(ROLES))] = "editor",
+    display_name: Annotated[
+        str, typer.Option(help='The person\'s full name, which signs their changes publicly (e.g. "Erika Muster").')
+    ] = "",
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
 ) -> None:
     """Create a staff account."""
     _require_schema()
     password = _read_password(password_stdin)
-    services.add_user(operator(), name, password, role)
-    typer.echo(f"Account {name} created with role {role}.")
+    created = services.add_user(operator(), name, password, role, display_name)
+    if created.display_name:
+        typer.echo(f"Account {name} ({created.display_name}) created with role {role}.")
+    else:
+        typer.echo(
+            f"Account {name} created with role {role}. It has no full name yet, so its changes are signed "
+            f'"{name}"; set one with: tracker user set-name {name} "First Last"'
+        )
+
+
+@user_app.command("set-name")
+def user_set_name(
+    name: Annotated[str, typer.Argument(help="Sign-in name.")],
+    display_name: Annotated[str, typer.Argument(help='The person\'s full name, e.g. "Erika Muster".')],
+) -> None:
+    """Set the full name that signs an account's changes publicly instead of its sign-in name."""
+    _require_schema()
+    services.set_display_name(operator(), name, display_name)
+    typer.echo(f"Account {name} now signs as {' '.join(display_name.split())}.")
 
 
 @user_app.command("disable")
@@ -328,11 +439,11 @@ def user_set_password(
 
 @user_app.command("list")
 def user_list() -> None:
-    """List the accounts with their role and state."""
+    """List the accounts with their role, state and full name."""
     _require_schema()
-    for account in services.list_users(operator()):
-        state = "disabled" if account.disabled else "active"
-        typer.echo(f"{account.name}\t{account.role}\t{state}")
+    for user in services.list_users(operator()):
+        state = "disabled" if user.disabled else "active"
+        typer.echo(f"{user.name}\t{user.role}\t{state}\t{user.display_name or '(no full name)'}")
 
 
 def main() -> None:

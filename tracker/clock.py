@@ -17,3 +17,20 @@ def today() -> dt.date:
 def as_utc(value: dt.datetime) -> dt.datetime:
     """SQLite hands back naive datetimes; everything the tracker stores is UTC."""
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+LOCAL_TIMEZONE = "Europe/Berlin"  # the tracker's local time: the audit trail's days and times
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The local day (``LOCAL_TIMEZONE``) of a moment; a naive moment is UTC."""
+    from zoneinfo import ZoneInfo
+
+    return as_utc(moment).astimezone(ZoneInfo(LOCAL_TIMEZONE)).date()
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    """The moment (in UTC) a local day begins (``LOCAL_TIMEZONE``, daylight saving time included)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.combine(day, dt.time(), ZoneInfo(LOCAL_TIMEZONE)).astimezone(dt.UTC)

@@ -6,6 +6,7 @@ project directory (git ignores ``var/``), so that ``make run`` works with nothin
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -40,8 +41,25 @@ def get_engine(url: str | None = None) -> Engine:
     return _engine_for(url or database_url())
 
 
+def _forget_inherited_connections() -> None:
+    """In a forked child: let go of the parent's pooled connections without closing them (they are still the
+    parent's), so that the child opens its own (SQLAlchemy's advice for ``os.fork``)."""
+    for engine in _ENGINES:
+        engine.dispose(close=False)
+
+
+_ENGINES: list[Engine] = []
+os.register_at_fork(after_in_child=_forget_inherited_connections)
+
+
 @cache
 def _engine_for(url: str) -> Engine:
+    engine = _new_engine(url)
+    _ENGINES.append(engine)
+    return engine
+
+
+def _new_engine(url: str) -> Engine:
     """SQLite files get their folder, foreign keys and WAL; PostgreSQL URLs use psycopg 3."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

@@ -15,7 +15,7 @@ class Setting:
     name: str
     default: str
     help: str
-    used_by: str  # "app", "cli", "tests" or "benchmarks": who reads it
+    used_by: str  # who reads it: "app", "cli", "tests" or "benchmarks" (or several, comma-separated)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -28,8 +28,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "TRACKER_PROGRAMME",
         "",
-        "Slug of the programme the CLI works on when several are loaded (the same as --programme).",
-        "cli",
+        "Slug of the default programme when several are loaded: the one the CLI works on (the same as "
+        "--programme) and the one the dashboard opens for a link without ?programme= (empty: the first-imported "
+        "programme that is not demo data).",
+        "app, cli",
     ),
     Setting(
         "TRACKER_CACHE_TTL",
@@ -40,6 +42,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("TRACKER_MAINTAINER", "", "Who maintains the tracker, shown on the method page.", "app"),
     Setting("TRACKER_CONTACT", "", "Where to send corrections and hints, shown on the method page.", "app"),
+    Setting(
+        "TRACKER_DATA_LICENCE",
+        "CC BY 4.0",
+        "The licence of the published figures, ratings and sources, named on the edition's method and data pages.",
+        "cli",
+    ),
+    Setting(
+        "TRACKER_DATA_LICENCE_URL",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "Where the licence's text is (linked beside its name; empty for no link).",
+        "cli",
+    ),
     Setting(
         "TRACKER_TEST_POSTGRES_URL",
         "",

@@ -1,8 +1,18 @@
-"""The six statuses a pledge can have, in the fixed order used on every chart and list."""
+"""The six statuses a pledge can have, their fixed display order, their colours and their names; the kinds of
+source and their names.
+
+The app and the published edition both draw with these colours, so a status looks the same everywhere.
+``STATUS_LABELS`` and ``SOURCE_KIND_LABELS`` are the one table of the names in German and English: the
+dashboard shows them, the spreadsheet exports write them, and a spreadsheet import accepts them (as well as
+the keys, in any case) through ``status_key`` and ``source_kind_key``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+
+LANGUAGES: tuple[str, ...] = ("de", "en")
 
 
 class Status(StrEnum):
@@ -16,6 +26,46 @@ class Status(StrEnum):
 
 STATUS_KEYS: tuple[str, ...] = tuple(s.value for s in Status)
 
+# key -> language -> name, as people read and write it
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    Status.NOT_RATED: {"de": "Noch nicht bewertet", "en": "Not yet rated"},
+    Status.IN_PROGRESS: {"de": "In Arbeit", "en": "In the works"},
+    Status.STALLED: {"de": "Blockiert", "en": "Stalled"},
+    Status.PARTIALLY_KEPT: {"de": "Teilweise umgesetzt", "en": "Compromise"},
+    Status.KEPT: {"de": "Umgesetzt", "en": "Kept"},
+    Status.BROKEN: {"de": "Gebrochen", "en": "Broken"},
+}
+
+# The fixed order of every chart, legend, table and list of figures: kept first, unrated last.
+DISPLAY_ORDER: tuple[str, ...] = (
+    Status.KEPT,
+    Status.PARTIALLY_KEPT,
+    Status.IN_PROGRESS,
+    Status.STALLED,
+    Status.BROKEN,
+    Status.NOT_RATED,
+)
+
+# One colour-blind-safe colour per status (Okabe-Ito palette), the same on every chart and badge.
+COLORS: dict[str, str] = {
+    Status.KEPT: "#009E73",  # bluish green
+    Status.PARTIALLY_KEPT: "#F0E442",  # yellow
+    Status.IN_PROGRESS: "#0072B2",  # blue
+    Status.STALLED: "#E69F00",  # orange
+    Status.BROKEN: "#D55E00",  # vermillion
+    Status.NOT_RATED: "#BBBBBB",  # grey
+}
+# Text written on a status colour: each pair reaches WCAG AA contrast for small text (4.5:1; white on
+# the bluish green would reach only 3.4:1, so it carries black text).
+TEXT_COLORS: dict[str, str] = {
+    Status.KEPT: "#000000",
+    Status.PARTIALLY_KEPT: "#000000",
+    Status.IN_PROGRESS: "#FFFFFF",
+    Status.STALLED: "#000000",
+    Status.BROKEN: "#000000",
+    Status.NOT_RATED: "#000000",
+}
+
 
 class SourceKind(StrEnum):
     COUNCIL = "council"
@@ -27,6 +77,14 @@ class SourceKind(StrEnum):
 
 SOURCE_KINDS: tuple[str, ...] = tuple(k.value for k in SourceKind)
 
+SOURCE_KIND_LABELS: dict[str, dict[str, str]] = {
+    SourceKind.COUNCIL: {"de": "Ratsvorlage oder -beschluss", "en": "Council paper or decision"},
+    SourceKind.PRESS: {"de": "Presse", "en": "Press"},
+    SourceKind.CITY: {"de": "Mitteilung der Stadt", "en": "City announcement"},
+    SourceKind.PARTY: {"de": "Partei", "en": "Party"},
+    SourceKind.OTHER: {"de": "Sonstiges", "en": "Other"},
+}
+
 
 class Role(StrEnum):
     EDITOR = "editor"  # records status changes and evidence
@@ -34,3 +92,32 @@ class Role(StrEnum):
 
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
+
+
+def _folded(value: str) -> str:
+    """Case and runs of spaces do not matter: " in  ARBEIT " is "in arbeit"."""
+    return " ".join(value.split()).casefold()
+
+
+def _key_for(value: str, labels: Mapping[str, Mapping[str, str]]) -> str | None:
+    wanted = _folded(value)
+    for key, names in labels.items():
+        if wanted == key or wanted in (_folded(name) for name in names.values()):
+            return str(key)
+    return None
+
+
+def status_key(value: str) -> str | None:
+    """The status that ``value`` names: a key or a German or English label, in any case; None if none."""
+    return _key_for(value, STATUS_LABELS)
+
+
+def source_kind_key(value: str) -> str | None:
+    """The kind of source that ``value`` names: a key or a German or English label, in any case; None if none."""
+    return _key_for(value, SOURCE_KIND_LABELS)
+
+
+def accepted_names(labels: Mapping[str, Mapping[str, str]]) -> str:
+    """What an error lists as accepted: the keys, then the labels of each language."""
+    parts = [", ".join(labels)] + [", ".join(names[language] for names in labels.values()) for language in LANGUAGES]
+    return "; ".join(parts)

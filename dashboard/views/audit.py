@@ -1,11 +1,9 @@
-"""The audit trail (admins): every write with actor, time and what changed; filterable, downloadable."""
+"""The audit trail (admins): every write and every failed sign-in, in local time and in words;
+filterable by action, person, measure and days, downloadable as CSV."""
 
-import json
-
-import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard import audit_trail, auth
 from dashboard.i18n import _
 from tracker import services
 
@@ -14,26 +12,28 @@ def audit_page() -> None:
     actor = auth.require_staff("admin")
     auth.signed_in_bar(actor)
     st.title(_("Audit trail"))
-    everything = services.list_events(actor)
-    people = sorted({row.actor for row in everything})
-    columns = st.columns(4)
-    person = columns[0].selectbox(_("Person"), [None, *people], format_func=lambda p: _("Everyone") if p is None else p)
-    pledge = columns[1].text_input(_("Measure code"), max_chars=40).strip() or None
-    since = columns[2].date_input(_("From"), value=None, format="DD.MM.YYYY")
-    until = columns[3].date_input(_("Until"), value=None, format="DD.MM.YYYY", max_value=services.today())
-    rows = services.list_events(actor, person, pledge, since, until)
-    st.caption(_("{n} entries (newest first)").format(n=len(rows)))
-    st.dataframe(
-        pd.DataFrame(
-            [(r.at, r.actor, r.action, r.pledge or "", json.dumps(r.detail, ensure_ascii=False)) for r in rows],
-            columns=[_("Time (UTC)"), _("Person"), _("Action"), _("Measure"), _("What changed")],
-        ),
-        hide_index=True,
-        width="stretch",
+    actions = sorted(audit_trail.ACTIONS, key=audit_trail.action_label)
+    span = services.audit_span(actor)
+    first, second = st.columns(2), st.columns(3)
+    action = first[0].selectbox(
+        _("Action"),
+        [None, *actions],
+        format_func=lambda a: _("All actions") if a is None else audit_trail.action_label(a),
     )
+    person = first[1].selectbox(
+        _("Person"), [None, *span.people], format_func=lambda p: _("Everyone") if p is None else p
+    )
+    pledge = second[0].text_input(_("Measure code"), max_chars=40).strip() or None
+    # Days from the first event to today (local days): a filled field shows no English "dd.mm.yyyy" placeholder.
+    since = second[1].date_input(_("From"), value=span.first_day, format="DD.MM.YYYY", max_value=span.today)
+    until = second[2].date_input(_("Until"), value=span.today, format="DD.MM.YYYY", max_value=span.today)
+    rows = services.list_events(actor, person, pledge, since, until, action)
+    with_programme = len({row.programme for row in rows if row.programme}) > 1
+    st.caption(_("{n} entries, newest first; times in German time (Europe/Berlin)").format(n=len(rows)))
+    st.dataframe(audit_trail.table(rows, with_programme), hide_index=True, width="stretch")
     st.download_button(
         _("Download as CSV"),
-        services.audit_csv(rows),
+        audit_trail.csv(rows, with_programme),
         file_name=f"audit-{services.today().isoformat()}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -123,7 +123,7 @@ def as_table(result: services.SearchResult) -> None:
             _("Measure"): [r.text for r in result.rows],
             _("Policy area"): [f"{r.area_number}. {r.area_short_title}" for r in result.rows],
             _("Goal"): [f"{r.goal_code} {r.goal_title}" if r.goal_code else "" for r in result.rows],
-            _("Link"): [f"?pledge={r.code}" for r in result.rows],
+            _("Link"): [components.permalink(r.code) for r in result.rows],
         }
     )
     st.dataframe(

@@ -57,7 +57,12 @@ def method_page() -> None:
         if last
         else _("No rating has been recorded yet.")
     )
-    st.page_link(routes.sign_in(), label=_("Sign in for the editorial team"), icon=":material/badge:")
+    st.page_link(
+        routes.sign_in(),
+        label=_("Sign in for the editorial team"),
+        icon=":material/badge:",
+        query_params=components.link_params(),
+    )
 
 
 if __name__ == "__main__":

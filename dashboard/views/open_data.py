@@ -19,6 +19,29 @@ def open_data_page() -> None:
         )
     )
     stamp = services.today().isoformat()
+    st.subheader(_("For spreadsheets"))
+    st.write(
+        _(
+            "One row per measure with German column headers and status names, dates as 01.10.2026: opens in Excel "
+            "or LibreOffice as a table."
+        )
+    )
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        _("Download Excel workbook (.xlsx)"),
+        data=data.export_for_spreadsheets(programme.slug, "xlsx"),
+        file_name=f"{programme.slug}-{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+    )
+    buttons.download_button(
+        _("Download CSV for Excel (semicolons)"),
+        data=data.export_for_spreadsheets(programme.slug, "csv"),
+        file_name=f"{programme.slug}-{stamp}-excel.csv",
+        mime="text/csv",
+        icon=":material/table:",
+    )
+    st.subheader(_("Machine-readable"))
     st.download_button(
         _("Download CSV (one row per measure)"),
         data=data.export(programme.slug, "csv"),
@@ -37,7 +60,8 @@ def open_data_page() -> None:
     st.write(
         _(
             "The JSON file follows a published JSON Schema, which names and explains every field. In the CSV "
-            "file, cells that a spreadsheet would run as a formula start with an apostrophe."
+            "files, cells that a spreadsheet would run as a formula start with an apostrophe; the Excel workbook "
+            "marks them as text."
         )
     )
     st.download_button(

@@ -2,24 +2,30 @@
 
 import streamlit as st
 
-from dashboard import auth, routes
+from dashboard import auth, components, routes
 from dashboard.i18n import _
 
 
 def sign_in_page() -> None:
     actor = auth.current_actor()
     if actor is None:
-        st.title(_("Sign in for the editorial team"))
-        st.caption(_("Only for the people who keep this tracker up to date. Voters need no account."))
-        auth.sign_in_form()
+        auth.sign_in_link(_("Sign in for the editorial team"))
         return
     st.title(_("Editorial team"))
     auth.signed_in_bar(actor)
-    st.page_link(routes.edit(), label=_("Rate a measure"), icon=":material/edit:")
-    st.page_link(routes.decision(), label=_("One decision, several measures"), icon=":material/library_add_check:")
-    st.page_link(routes.import_statuses(), label=_("Import a spreadsheet"), icon=":material/upload_file:")
+    params = components.link_params()
+    st.page_link(routes.edit(), label=_("Rate a measure"), icon=":material/edit:", query_params=params)
+    st.page_link(
+        routes.decision(),
+        label=_("One decision, several measures"),
+        icon=":material/library_add_check:",
+        query_params=params,
+    )
+    st.page_link(
+        routes.import_statuses(), label=_("Import a spreadsheet"), icon=":material/upload_file:", query_params=params
+    )
     if actor.is_admin:
-        st.page_link(routes.audit(), label=_("Audit trail"), icon=":material/history:")
+        st.page_link(routes.audit(), label=_("Audit trail"), icon=":material/history:", query_params=params)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
 from tracker.search import query_words
+from tracker.services.auth import public_names
 from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
@@ -170,13 +171,13 @@ def _filtered(stmt: Select, query: str, area: int | None, goal: str | None, stat
     return stmt
 
 
-def _source(evidence: Evidence) -> SourceView:
+def _source(evidence: Evidence, names: dict[str, str]) -> SourceView:
     return SourceView(
         evidence.url,
         evidence.title,
         evidence.kind,
         evidence.published_on,
-        evidence.added_by,
+        names.get(evidence.added_by, evidence.added_by),
         clock.as_utc(evidence.added_at),
     )
 
@@ -196,6 +197,7 @@ def suggest_codes(programme: str | None, code: str) -> list[str]:
 
 def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> PledgeView:
     area, goal = pledge.area, pledge.goal
+    names = public_names(session)
     sequences = {c.id: c.sequence for c in pledge.changes}
     history = tuple(
         ChangeView(
@@ -203,10 +205,10 @@ def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> Pled
             c.status,
             c.effective_date,
             c.rationale,
-            c.author,
+            names.get(c.author, c.author),
             clock.as_utc(c.recorded_at),
             sequences.get(c.corrects_id) if c.corrects_id else None,
-            tuple(_source(s) for s in c.sources),
+            tuple(_source(s, names) for s in c.sources),
         )
         for c in pledge.history()
     )
@@ -239,7 +241,7 @@ def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> Pled
         objective=goal.objective if goal else None,
         group=goal.group_title if goal else None,
         history=history,
-        evidence=tuple(_source(e) for e in loose),
+        evidence=tuple(_source(e, names) for e in loose),
         siblings=tuple(PledgeRow(*row) for row in session.execute(siblings_stmt)),
     )
 
@@ -280,7 +282,8 @@ def _recent_changes(session: Session, programme: Programme, limit: int, as_of: d
         stmt = stmt.where(StatusChange.effective_date <= as_of).order_by(
             StatusChange.effective_date.desc(), StatusChange.id.desc()
         )
-    return [RecentChange(*row[:6], clock.as_utc(row[6])) for row in session.execute(stmt)]
+    names = public_names(session)
+    return [RecentChange(*row[:5], names.get(row[5], row[5]), clock.as_utc(row[6])) for row in session.execute(stmt)]
 
 
 def _month_end(day: dt.date) -> dt.date:

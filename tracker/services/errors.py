@@ -17,6 +17,9 @@ MESSAGES: dict[str, str] = {
     "nul": "contains a NUL character; remove it and try again",
     "too_long": "is {length} characters long; at most {max} are accepted",
     "not_date": "{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15",
+    "not_sheet_date": (
+        "{value!r} is not a date; accepted: 01.10.2026 (DD.MM.YYYY), 2026-10-01 (YYYY-MM-DD) or a date cell"
+    ),
     "not_url": "{value!r} is not a web address; accepted: a full http:// or https:// URL",
     "unknown_status": "unknown status {value!r}; accepted: {accepted}",
     "unknown_kind": "unknown kind {value!r}; accepted: {accepted}",
@@ -34,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "row_no_pledge_close": "no pledge {pledge!r} in {programme}; did you mean {close}?",
     "listed_twice": "{pledge} is listed twice (also {other})",
     "no_programme": "No programme {slug!r}. Programmes here: {known}.",
+    "no_area": "No policy area {area} in {programme}; its areas are numbered {known}.",
     "no_programmes": "No programme has been imported yet; run: tracker import-programme PATH",
     "several_programmes": "several programmes are loaded; name one of: {known}",
     "conflict": (
@@ -64,15 +68,23 @@ MESSAGES: dict[str, str] = {
     "slug_taken": "{slug!r} is already in this database; restore needs an empty one",
     "unknown_reference": "refers to an area or goal that the export does not contain",
     "corrects_later_change": "corrects a change that does not precede it",
-    # spreadsheets (CSV) of status changes
+    # spreadsheets (Excel or CSV) of status changes
     "file_too_large": (
         "the file is larger than {megabytes} MB ({max} bytes), the most one import accepts; split it into several files"
     ),
     "too_many_rows": "the file has more than {max} rows, the most one import accepts; split it",
-    "utf16": "is UTF-16 encoded, not UTF-8; save the file as 'CSV UTF-8'",
+    "xlsx_too_large": (
+        "the workbook unpacks to more than {megabytes} MB, the most one import accepts; split it into several files"
+    ),
+    "utf16": "is UTF-16 encoded; save the file as an Excel workbook (.xlsx) or as 'CSV UTF-8'",
     "not_utf8": (
-        "byte 0x{byte} is not UTF-8; save the file as 'CSV UTF-8' "
-        "(Excel: Save as > CSV UTF-8; LibreOffice: character set Unicode (UTF-8))"
+        "byte 0x{byte} is neither UTF-8 nor Windows-1252; save the file as an Excel workbook (.xlsx) or as "
+        "'CSV UTF-8' (Excel: Save as > CSV UTF-8; LibreOffice: character set Unicode (UTF-8))"
+    ),
+    "old_excel": "is an Excel 97-2003 workbook (.xls); save it as an Excel workbook (.xlsx) or as CSV",
+    "not_xlsx": (
+        "cannot be read as an Excel workbook ({reason}); save it as an Excel workbook (.xlsx, Excel 2007 or later) "
+        "or as CSV"
     ),
     "not_csv": (
         "is not valid CSV from here on ({reason}); a cell that holds the delimiter {delimiter!r}, a line "
@@ -90,7 +102,8 @@ MESSAGES: dict[str, str] = {
     "nul_byte": "contains a NUL byte (0x00); remove it",
     "no_rows": "has no rows below the header; one row per change: {accepted}",
     "code_empty": "is empty; accepted: a pledge code such as 8.2-4",
-    "source_missing": "is empty; every change needs a source: source_url (http:// or https://) and source_title",
+    "source_missing": "is empty; every change needs a source: {url} (http:// or https://) and {title}",
+    "template_example": "the example row of the template ({code}) was left in; delete it",
     # accounts and permissions
     "sign_in_required": "Sign in to make changes.",
     "actor_role_unknown": "Unknown role {role!r}.",
@@ -103,6 +116,7 @@ MESSAGES: dict[str, str] = {
     "account_name": "1 to 100 characters without spaces, e.g. anna.schmidt",
     "password_length": "must have {min} to {max} characters; a few words work well",
     "no_account": "No account named {name!r}.",
+    "account_disabled": "The account {name!r} is disabled; it can no longer sign in or record changes.",
     "account_exists": "an account named {name!r} exists already",
 }
 
@@ -113,6 +127,7 @@ FIELD_NAMES: dict[str, str] = {
     "source.kind": "source {index} kind",
     "source.published_on": "source {index} publication date",
     "success_criterion": "success criterion",
+    "display_name": "display name",
 }
 
 

@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.formulas import neutralise_formula
-from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
+from tracker.formulas import neutralise_formula, spreadsheet_csv
+from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange, precedence
 from tracker.search import search_text
+from tracker.services import spreadsheets
 from tracker.services.audit_log import record_event
-from tracker.services.auth import Actor, require
+from tracker.services.auth import Actor, public_names, require
 from tracker.services.errors import InvalidInput
 from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.unit_of_work import unit_of_work
-from tracker.statuses import STATUS_KEYS, Role
+from tracker.statuses import STATUS_KEYS, STATUS_LABELS, Role
 
 FORMAT = "pledge-tracker/1"
 SCHEMA_NAME = "pledge-tracker.schema.json"
@@ -36,14 +37,22 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _source(evidence: Evidence) -> dict[str, Any]:
+def _source(
+    url: str,
+    title: str,
+    kind: str,
+    published_on: dt.date | None,
+    added_by: str,
+    added_at: dt.datetime,
+    names: dict[str, str],
+) -> dict[str, Any]:
     return {
-        "url": evidence.url,
-        "title": evidence.title,
-        "kind": evidence.kind,
-        "published_on": _date(evidence.published_on),
-        "added_by": evidence.added_by,
-        "added_at": clock.as_utc(evidence.added_at).isoformat(),
+        "url": url,
+        "title": title,
+        "kind": kind,
+        "published_on": _date(published_on),
+        "added_by": names.get(added_by, added_by),
+        "added_at": clock.as_utc(added_at).isoformat(),
     }
 
 
@@ -58,26 +67,12 @@ def _export(session: Session, programme: Programme) -> dict[str, Any]:
     goals = session.scalars(
         select(Goal).where(Goal.programme_id == programme.id).order_by(Goal.area_id, Goal.position)
     ).all()
-    pledges = session.scalars(
-        select(Pledge)
-        .where(Pledge.programme_id == programme.id)
-        .order_by(Pledge.position)
-        .options(selectinload(Pledge.changes).selectinload(StatusChange.sources))
-    ).all()
-    loose = session.scalars(
-        select(Evidence)
-        .where(Evidence.programme_id == programme.id, Evidence.status_change_id.is_(None))
-        .order_by(Evidence.id)
-    ).all()
-    loose_by_pledge: dict[int, list[Evidence]] = {}
-    for evidence in loose:
-        loose_by_pledge.setdefault(evidence.pledge_id, []).append(evidence)
     area_numbers = {a.id: a.number for a in areas}
     goal_codes = {g.id: g.code for g in goals}
     goals_by_area: dict[int, list[Goal]] = {}
     for goal in goals:
         goals_by_area.setdefault(goal.area_id, []).append(goal)
-    last = max((clock.as_utc(c.recorded_at) for p in pledges for c in p.changes), default=None)
+    pledges, last = _pledges(session, programme, area_numbers, goal_codes, public_names(session))
 
     return {
         "format": FORMAT,
@@ -117,41 +112,104 @@ def _export(session: Session, programme: Programme) -> dict[str, Any]:
             }
             for area in areas
         ],
-        "pledges": [_pledge(p, area_numbers, goal_codes, loose_by_pledge.get(p.id, [])) for p in pledges],
+        "pledges": pledges,
     }
 
 
-def _pledge(pledge: Pledge, area_numbers: dict, goal_codes: dict, loose: list[Evidence]) -> dict[str, Any]:
-    by_id = {c.id: c.sequence for c in pledge.changes}
-    return {
-        "code": pledge.code,
-        "area": area_numbers[pledge.area_id],
-        "goal": goal_codes.get(pledge.goal_id) if pledge.goal_id else None,
-        "position": pledge.position,
-        "text": pledge.text,
-        "success_criterion": pledge.success_criterion,
-        "retired_on": _date(pledge.retired_on),
-        "status": pledge.current_status,
-        "status_date": _date(pledge.status_date),
-        "history": [
+def _pledges(
+    session: Session, programme: Programme, area_numbers: dict, goal_codes: dict, names: dict[str, str]
+) -> tuple[list[dict[str, Any]], dt.datetime | None]:
+    """Every pledge with its history and sources, and the newest recording time: one plain query per table
+    (100,000 pledges export in seconds, not the half minute the ORM's objects took); authors by their public
+    names (``auth.public_names``)."""
+    connection = session.connection()
+    sources: dict[int, list[dict[str, Any]]] = {}  # by status change
+    loose: dict[int, list[dict[str, Any]]] = {}  # by pledge: sources added without a status change
+    for change_id, pledge_id, *fields in connection.execute(
+        select(
+            Evidence.status_change_id,
+            Evidence.pledge_id,
+            Evidence.url,
+            Evidence.title,
+            Evidence.kind,
+            Evidence.published_on,
+            Evidence.added_by,
+            Evidence.added_at,
+        )
+        .where(Evidence.programme_id == programme.id)
+        .order_by(Evidence.id)
+    ):
+        target = loose.setdefault(pledge_id, []) if change_id is None else sources.setdefault(change_id, [])
+        target.append(_source(*fields, names))
+    changes: dict[int, list] = {}
+    for row in connection.execute(
+        select(
+            StatusChange.pledge_id,
+            StatusChange.id,
+            StatusChange.sequence,
+            StatusChange.status,
+            StatusChange.effective_date,
+            StatusChange.rationale,
+            StatusChange.author,
+            StatusChange.recorded_at,
+            StatusChange.corrects_id,
+        ).where(StatusChange.programme_id == programme.id)
+    ):
+        changes.setdefault(row.pledge_id, []).append(row)
+    last = max((clock.as_utc(row.recorded_at) for rows in changes.values() for row in rows), default=None)
+    pledges = []
+    for pledge in connection.execute(
+        select(
+            Pledge.id,
+            Pledge.code,
+            Pledge.area_id,
+            Pledge.goal_id,
+            Pledge.position,
+            Pledge.text,
+            Pledge.success_criterion,
+            Pledge.retired_on,
+            Pledge.current_status,
+            Pledge.status_date,
+        )
+        .where(Pledge.programme_id == programme.id)
+        .order_by(Pledge.position)
+    ):
+        history = changes.get(pledge.id, [])
+        by_id = {change.id: change.sequence for change in history}
+        pledges.append(
             {
-                "sequence": change.sequence,
-                "status": change.status,
-                "effective_date": _date(change.effective_date),
-                "rationale": change.rationale,
-                "author": change.author,
-                "recorded_at": clock.as_utc(change.recorded_at).isoformat(),
-                "corrects": by_id.get(change.corrects_id) if change.corrects_id else None,
-                "sources": [_source(s) for s in change.sources],
+                "code": pledge.code,
+                "area": area_numbers[pledge.area_id],
+                "goal": goal_codes.get(pledge.goal_id) if pledge.goal_id else None,
+                "position": pledge.position,
+                "text": pledge.text,
+                "success_criterion": pledge.success_criterion,
+                "retired_on": _date(pledge.retired_on),
+                "status": pledge.current_status,
+                "status_date": _date(pledge.status_date),
+                "history": [
+                    {
+                        "sequence": change.sequence,
+                        "status": change.status,
+                        "effective_date": _date(change.effective_date),
+                        "rationale": change.rationale,
+                        "author": names.get(change.author, change.author),
+                        "recorded_at": clock.as_utc(change.recorded_at).isoformat(),
+                        "corrects": by_id.get(change.corrects_id) if change.corrects_id else None,
+                        "sources": sources.get(change.id, []),
+                    }
+                    for change in sorted(history, key=precedence, reverse=True)  # the one that counts first
+                ],
+                "evidence": loose.get(pledge.id, []),
             }
-            for change in pledge.history()
-        ],
-        "evidence": [_source(e) for e in loose],
-    }
+        )
+    return pledges, last
 
 
-def export_json(programme: str | None) -> str:
-    return json.dumps(export_programme(programme), ensure_ascii=False, indent=2) + "\n"
+def export_json(programme: str | None, exported: dict[str, Any] | None = None) -> str:
+    """The JSON export; ``exported`` is ``export_programme(programme)`` when the caller has read it already."""
+    data = exported if exported is not None else export_programme(programme)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 CSV_COLUMNS = (
@@ -169,37 +227,94 @@ CSV_COLUMNS = (
     "source_urls",
     "retired_on",
 )
+# The same columns as a German office reads them, for the spreadsheet exports.
+GERMAN_CSV_COLUMNS: dict[str, str] = {
+    "code": "Nummer",
+    "area": "Bereich",
+    "area_title": "Titel des Bereichs",
+    "goal": "Ziel",
+    "goal_title": "Titel des Ziels",
+    "group": "Gruppe",
+    "text": "Maßnahme",
+    "status": "Bewertung",
+    "status_date": "Stichtag",
+    "changes": "Anzahl der Bewertungen",
+    "last_rationale": "Letzte Begründung",
+    "source_urls": "Quellen",
+    "retired_on": "Nicht mehr im Programm seit",
+}
+EXCEL_SHEET = "Maßnahmen"
 
 
-def export_csv(programme: str | None) -> str:
-    """One row per pledge, in programme order; formula-like cells are neutralised."""
-    data = export_programme(programme)
+def _table(data: dict[str, Any]) -> list[list[Any]]:
+    """One row per pledge (``CSV_COLUMNS``), in programme order, with its values as they are: numbers,
+    dates (or None), the status key."""
     areas = {a["number"]: a for a in data["areas"]}
     goals = {g["code"]: g for a in data["areas"] for g in a["goals"]}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for pledge in data["pledges"]:
         goal = goals.get(pledge["goal"]) if pledge["goal"] else None
         latest = pledge["history"][0] if pledge["history"] else None
         urls = [s["url"] for change in pledge["history"] for s in change["sources"]]
-        row = [
-            pledge["code"],
-            pledge["area"],
-            areas[pledge["area"]]["title"],
-            goal["code"] if goal else "",
-            goal["title"] if goal else "",
-            (goal or {}).get("group") or "",
-            pledge["text"],
-            pledge["status"],
-            pledge["status_date"] or "",
-            len(pledge["history"]),
-            latest["rationale"] if latest else "",
-            " ".join(urls),
-            pledge["retired_on"] or "",
-        ]
-        writer.writerow([neutralise_formula(str(cell)) for cell in row])
+        rows.append(
+            [
+                pledge["code"],
+                pledge["area"],
+                areas[pledge["area"]]["title"],
+                goal["code"] if goal else "",
+                goal["title"] if goal else "",
+                (goal or {}).get("group") or "",
+                pledge["text"],
+                pledge["status"],
+                _parse_date(pledge["status_date"]),
+                len(pledge["history"]),
+                latest["rationale"] if latest else "",
+                " ".join(urls),
+                _parse_date(pledge["retired_on"]),
+            ]
+        )
+    return rows
+
+
+def export_csv(programme: str | None, exported: dict[str, Any] | None = None) -> str:
+    """One row per pledge, in programme order, for machines: ISO dates, status keys; formula-like cells are
+    neutralised. (``exported``: as for ``export_json``.)"""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in _table(exported if exported is not None else export_programme(programme)):
+        writer.writerow([neutralise_formula(_machine_cell(cell)) for cell in row])
     return out.getvalue()
+
+
+def _machine_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _german_table(programme: str | None, exported: dict[str, Any] | None = None) -> list[list[Any]]:
+    status = CSV_COLUMNS.index("status")
+    rows = _table(exported if exported is not None else export_programme(programme))
+    for row in rows:
+        row[status] = STATUS_LABELS[row[status]]["de"]
+    return rows
+
+
+def export_excel_csv(programme: str | None, exported: dict[str, Any] | None = None) -> bytes:
+    """The CSV export for German Excel: semicolons, a byte order mark, German headers and status labels,
+    dates as DD.MM.YYYY; formula-like cells are neutralised. (``exported``: as for ``export_json``.)"""
+    rows = _german_table(programme, exported)
+    return spreadsheet_csv(list(GERMAN_CSV_COLUMNS.values()), rows).encode("utf-8")
+
+
+def export_xlsx(programme: str | None) -> bytes:
+    """The same table as an Excel workbook: German headers, date cells, a frozen header row with filters."""
+    workbook = spreadsheets.new_workbook()
+    sheet = workbook.active
+    sheet.title = EXCEL_SHEET
+    spreadsheets.fill_table(sheet, list(GERMAN_CSV_COLUMNS.values()), _german_table(programme))
+    return spreadsheets.workbook_bytes(workbook)
 
 
 def _parse_date(value: str | None) -> dt.date | None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from tracker import clock
+from tracker import clock, settings
 from tracker.models import Area, Goal, Pledge, Programme, StatusChange
 from tracker.programme import ParsedProgramme, parse_programme_bytes, short_area_title
 from tracker.search import search_text
@@ -145,6 +145,25 @@ def get_programme(slug: str | None = None) -> ProgrammeInfo:
     """The programme with that slug; without a slug, the only programme in the database."""
     with unit_of_work() as session:
         return ProgrammeInfo.of(find_programme(session, slug))
+
+
+def default_programme() -> ProgrammeInfo:
+    """The programme a reader gets without naming one (a permalink without ``?programme=``): the one
+    ``TRACKER_PROGRAMME`` names; else the only one; else the first-imported real programme; a demo
+    programme only while there is no real one."""
+    with unit_of_work() as session:
+        programmes = list(session.scalars(select(Programme).order_by(Programme.id)))
+        if not programmes:
+            raise NotFound("no_programmes")
+        configured = settings.get("TRACKER_PROGRAMME")
+        if configured:
+            chosen = next((p for p in programmes if p.slug == configured), None)
+            if chosen is None:
+                known = ", ".join(sorted(p.slug for p in programmes))
+                raise NotFound("no_programme", slug=configured, known=known)
+            return ProgrammeInfo.of(chosen)
+        real = [p for p in programmes if not p.is_demo]
+        return ProgrammeInfo.of((real or programmes)[0])
 
 
 def find_programme(session: Session, slug: str | None = None) -> Programme:

@@ -20,12 +20,14 @@ from tracker.services.auth import Actor, require
 from tracker.services.errors import AlreadyRecorded, Conflict, InvalidInput, RowError, RowErrors
 from tracker.services.inputs import (
     MAX_RATIONALE,
+    Problems,
     SourceInput,
     StatusChangeInput,
     check_effective_date,
     check_source,
     check_status,
     check_text,
+    checked_source,
 )
 from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
@@ -62,14 +64,28 @@ class BulkItem:
 
 
 def validate_change(programme: Programme, change: StatusChangeInput, today: dt.date) -> ValidChange:
-    """Check every field of a change without touching the database; ``InvalidInput`` names the field."""
-    status = check_status(change.status)
-    rationale = check_text(change.rationale, "rationale", MAX_RATIONALE)
-    effective = check_effective_date(change.effective_date or today, programme.election_date, today)
+    """Check every field of a change without touching the database; ``InvalidInput`` names the first field that
+    is wrong (``checked_change`` names them all)."""
+    valid, problems = checked_change(programme, change, today)
+    if valid is None:
+        raise problems[0]
+    return valid
+
+
+def checked_change(
+    programme: Programme, change: StatusChangeInput, today: dt.date
+) -> tuple[ValidChange | None, list[InvalidInput]]:
+    """The checked change, or None and the problem of every field that is wrong (each field checked on its own)."""
+    problems = Problems()
+    status = problems.check(check_status, change.status)
+    rationale = problems.check(check_text, change.rationale, "rationale", MAX_RATIONALE)
+    effective = problems.check(check_effective_date, change.effective_date or today, programme.election_date, today)
     if not change.sources:
-        raise InvalidInput("sources", "no_sources")
-    sources = [check_source(s, i, today) for i, s in enumerate(change.sources, start=1)]
-    return ValidChange(status, rationale, effective, sources, change.corrects_sequence)
+        problems.found.append(InvalidInput("sources", "no_sources"))
+    sources = [checked_source(s, i, today, problems) for i, s in enumerate(change.sources, start=1)]
+    if problems.found:
+        return None, problems.found
+    return ValidChange(status, rationale, effective, sources, change.corrects_sequence), []
 
 
 def next_sequence(pledge: Pledge) -> int:
@@ -150,10 +166,9 @@ def check_items(
             other = seen[item.code]
             errors.append(RowError("code", "listed_twice", {"pledge": item.code, "other": _row_name(other)}, **where))
         seen[item.code] = item
-        try:
-            change = validate_change(programme, item.change, today)
-        except InvalidInput as error:
-            errors.append(RowError(error.field, error.code, error.params, index=error.index, **where))
+        change, problems = checked_change(programme, item.change, today)
+        errors.extend(RowError(p.field, p.code, p.params, index=p.index, **where) for p in problems)
+        if change is None:
             continue
         existing = find_identical(find_pledge(session, programme, item.code), change)
         if existing is not None:

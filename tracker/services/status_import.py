@@ -1,51 +1,79 @@
-"""Importing a spreadsheet (CSV) of status changes: every row is checked first, then all are written in one go.
+"""Importing a spreadsheet of status changes: every row is checked first, then the new ones are written in one go.
 
-The file is what campaign staff export from Excel or LibreOffice: UTF-8 with or without a byte order mark,
-comma- or semicolon-separated (a German locale writes ``;``), CRLF or LF line ends, quoted cells that may
-hold delimiters and line breaks. Cells are text only: nothing in them is evaluated, a cell starting with
-``=`` stays exactly that text.
+The file is an Excel workbook or a CSV (see ``spreadsheets``) with one row per change. Its columns are named
+by their keys (``code``, ``status`` ...) or by the German headers of the template (``Nummer``, ``Bewertung``
+...), in any order and case; statuses and kinds of source by their keys or their German or English labels;
+dates as 2026-10-01 or 01.10.2026, or as date cells.
+
+What happens to each row is decided before anything is written, with the rule the save uses
+(``Pledge.current_change``): it becomes the pledge's current status, or it only extends the history because a
+rating with a later effective date stays current, or it repeats a change on record (``find_identical``) and is
+skipped. A row that cannot be recorded is refused, naming its line, its column as the file names it, and what
+is accepted. All or nothing: while any row is refused, nothing is written; skipped rows do not block the
+rest, so importing the same file again records nothing and says so.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.models import Pledge, Programme
+from tracker.formulas import spreadsheet_csv
+from tracker.models import Programme, StatusChange
+from tracker.services import spreadsheets
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
 from tracker.services.errors import InvalidInput, RowError, RowErrors
-from tracker.services.inputs import SourceInput, StatusChangeInput, parse_date
+from tracker.services.inputs import SourceInput, StatusChangeInput, parse_sheet_date
+from tracker.services.pledges import find_pledge
 from tracker.services.programmes import find_programme
-from tracker.services.status_changes import BulkItem, ValidChange, append_changes, check_items
-from tracker.services.unit_of_work import unit_of_work
-from tracker.textfiles import NotUtf8, decode_utf8
-
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
-
-STATUS_CSV_COLUMNS: tuple[str, ...] = (
-    "code",
-    "status",
-    "date",
-    "rationale",
-    "source_url",
-    "source_title",
-    "source_kind",
+from tracker.services.status_changes import (
+    BulkItem,
+    ValidChange,
+    append_changes,
+    check_items,
+    find_identical,
+    next_sequence,
+    validate_change,
 )
-DELIMITERS = (",", ";", "\t")  # tried in this order; the one that splits the header into known columns wins
+from tracker.services.unit_of_work import unit_of_work
+from tracker.statuses import SOURCE_KIND_LABELS, STATUS_LABELS, SourceKind, Status
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_ACCEPTED = ", ".join(STATUS_CSV_COLUMNS)
-# The field keys of a status change's checks, and the column the person sees in the file.
+
+@dataclass(frozen=True)
+class SheetColumn:
+    key: str  # the column's name in English, as the CSV files of earlier versions name it
+    german: str  # its header in the template
+
+
+STATUS_SHEET_COLUMNS: tuple[SheetColumn, ...] = (
+    SheetColumn("code", "Nummer"),
+    SheetColumn("status", "Bewertung"),
+    SheetColumn("date", "Stichtag"),
+    SheetColumn("rationale", "Begründung"),
+    SheetColumn("source_url", "Adresse der Quelle"),
+    SheetColumn("source_title", "Titel der Quelle"),
+    SheetColumn("source_kind", "Art der Quelle"),
+)
+STATUS_CSV_COLUMNS: tuple[str, ...] = tuple(column.key for column in STATUS_SHEET_COLUMNS)
+GERMAN_HEADERS: dict[str, str] = {column.key: column.german for column in STATUS_SHEET_COLUMNS}
+ACCEPTED_COLUMNS = f"{', '.join(STATUS_CSV_COLUMNS)} (or the German headers: {', '.join(GERMAN_HEADERS.values())})"
+
+# The code of the template's example row: the programme parser numbers measures from 1 (``<area>-<k>``,
+# ``<goal>-<k>``, k >= 1), so no measure can have it, and a file that still holds it is answered with a
+# note to delete the row rather than with "no such measure".
+TEMPLATE_EXAMPLE_CODE = "0-0"
+
+# The field keys of a status change's checks, and the column they are about.
 _FIELD_COLUMNS = {
+    "status": "status",
+    "rationale": "rationale",
+    "date": "date",
+    "code": "code",
     "sources": "source_url",
     "source.url": "source_url",
     "source.title": "source_title",
@@ -57,7 +85,7 @@ _FIELD_COLUMNS = {
 class StatusRow:
     """One data row of the file, cells stripped of surrounding spaces and otherwise verbatim."""
 
-    line: int  # the physical line of the file where the row starts; the header is line 1
+    line: int  # the line of the file (the row of the sheet) where the row starts; the header is line 1
     code: str
     status: str
     date: str
@@ -68,263 +96,354 @@ class StatusRow:
 
 
 @dataclass(frozen=True)
-class PlannedChange:
+class StatusSheet:
+    """A status spreadsheet as read: its rows, the problems of rows it could not read, and how it was read."""
+
+    rows: tuple[StatusRow, ...]
+    problems: tuple[RowError, ...]
+    headers: dict[str, str]  # column key -> its header as the file writes it
+    file_format: str  # "csv" or "xlsx"
+    converted_from: str | None  # "windows-1252" when a CSV was not UTF-8
+
+
+class RowOutcome(StrEnum):
+    """What a row does to its pledge."""
+
+    CURRENT = "current"  # recorded, and its status becomes the pledge's current (public) status
+    HISTORY = "history"  # recorded in the history; a rating with a later effective date stays current
+    ALREADY_RECORDED = "already_recorded"  # the same change is on record: skipped
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A row that can be imported, and what it does."""
+
     line: int
     code: str
-    old_status: str
-    new_status: str
+    outcome: RowOutcome
+    status: str  # the status the row records
     effective_date: dt.date
+    status_before: str  # the pledge's current status now
+    status_after: str  # its current status after the import
+    current_date: dt.date | None  # the effective date of the rating that is current after the import
+    recorded_as: int | None  # ALREADY_RECORDED: the number of the change on record
     rationale: str
     source_url: str
     source_title: str
     source_kind: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportPlan:
-    changes: list[PlannedChange] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    """What importing a file does, row by row, and every problem of the rows that are refused.
+
+    ``written`` is True once the new rows are recorded (``import_statuses``), False for a preview.
+    """
+
+    rows: tuple[PlannedRow, ...]
+    errors: tuple[RowError, ...]
+    file_format: str
+    converted_from: str | None
+    written: bool = False
+
+    @property
+    def new(self) -> tuple[PlannedRow, ...]:
+        """The rows that are (or would be) recorded."""
+        return tuple(row for row in self.rows if row.outcome is not RowOutcome.ALREADY_RECORDED)
+
+    @property
+    def skipped(self) -> tuple[PlannedRow, ...]:
+        """The rows that repeat a change on record."""
+        return tuple(row for row in self.rows if row.outcome is RowOutcome.ALREADY_RECORDED)
+
+    @property
+    def refused(self) -> int:
+        """How many rows (lines) of the file are refused."""
+        return len({error.line for error in self.errors})
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def status_csv_template() -> str:
-    """The header and one example row: a file to download, fill in and import."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(STATUS_CSV_COLUMNS)
-    writer.writerow(
-        [
-            "8.2-4",
-            "in_progress",
-            "2026-01-15",
-            "Der Rat hat am 15.01.2026 beschlossen, Schülerinnen und Schüler mit Leihgeräten auszustatten.",
-            "https://www.herne.de/rat/2026-01-15",
-            "Ratsbeschluss vom 15.01.2026",
-            "council",
-        ]
-    )
-    return out.getvalue()
+# --------------------------------------------------------------------------- the template
 
 
-def parse_status_csv(data: bytes, source: str = "upload") -> list[StatusRow]:
-    """The rows of a status CSV; ``RowErrors`` names the line (and column) of every problem in the file.
+TEMPLATE_SHEET = "Bewertungen"
+TEMPLATE_NOTES_SHEET = "Erläuterung"
+TEMPLATE_ROWS = 500  # rows of the template's sheet that offer the dropdowns and keep codes as text
 
-    Too large a file or too many rows raise ``InvalidInput`` naming the limit. Nothing is checked
-    against the database here; see :func:`plan_status_import`.
-    """
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(source, "file_too_large", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024), max=MAX_UPLOAD_BYTES)
-    text = _decode(data)
-    header_line = _LINE_BREAK.split(text, maxsplit=1)[0]
-    delimiter = _detect_delimiter(header_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[StatusRow] = []
-    errors: list[RowError] = []
-    consumed = 0  # physical lines read so far: the next row starts on the line after
-    count = 0  # data rows (not counting empty ones)
-    try:
-        header = next(reader, [])
-        positions = _check_header(header)
-        consumed = reader.line_num
-        for cells in reader:
-            line, consumed = consumed + 1, reader.line_num
-            if all(not cell.strip() for cell in cells):
-                continue
-            count += 1
-            if count > MAX_ROWS:
-                raise InvalidInput(source, "too_many_rows", max=MAX_ROWS)
-            problem = _check_cells(cells, header, line)
-            if problem:
-                errors.append(problem)
-                continue
-            values = {name: _clean(cells[i]) for name, i in positions.items()}
-            nul = [name for name in STATUS_CSV_COLUMNS if "\x00" in values[name]]
-            if nul:
-                errors.extend(RowError(name, "nul_byte", line=line) for name in nul)
-                continue
-            rows.append(StatusRow(line=line, **values))
-    except csv.Error as error:
-        errors.append(RowError("file", "not_csv", {"reason": str(error), "delimiter": delimiter}, line=consumed + 1))
-    if errors:
-        raise RowErrors(errors)
-    if not rows:
-        raise RowErrors([RowError("file", "no_rows", {"accepted": _ACCEPTED}, line=2)])
-    return rows
+_EXAMPLE = (
+    TEMPLATE_EXAMPLE_CODE,
+    STATUS_LABELS[Status.IN_PROGRESS]["de"],
+    dt.date(2026, 1, 15),
+    "Beispielzeile, bitte löschen: Der Rat hat am 15.01.2026 beschlossen, alle Schulen mit WLAN auszustatten.",
+    "https://www.example.org/ratsbeschluss-2026-01-15",
+    "Ratsbeschluss vom 15.01.2026",
+    SOURCE_KIND_LABELS[SourceKind.COUNCIL]["de"],
+)
+_NOTES = (
+    ("Nummer", "code", "Die Nummer der Maßnahme, wie der Tracker sie zeigt, z. B. 8.2-4 oder 13.5b-1."),
+    (
+        "Bewertung",
+        "status",
+        "Die neue Bewertung: " + ", ".join(labels["de"] for labels in STATUS_LABELS.values()) + ".",
+    ),
+    (
+        "Stichtag",
+        "date",
+        "Ab wann die Bewertung gilt: 01.10.2026 oder 2026-10-01 (auch als Datumszelle); leer bedeutet heute.",
+    ),
+    ("Begründung", "rationale", "Warum die Maßnahme so bewertet wird; öffentlich sichtbar."),
+    ("Adresse der Quelle", "source_url", "Die Internetadresse der Quelle, beginnend mit https:// oder http://."),
+    ("Titel der Quelle", "source_title", "Wie die Quelle heißt, z. B. Ratsbeschluss vom 15.01.2026."),
+    (
+        "Art der Quelle",
+        "source_kind",
+        "Eine von: " + ", ".join(labels["de"] for labels in SOURCE_KIND_LABELS.values()) + "; leer bedeutet Sonstiges.",
+    ),
+)
+_NOTES_TEXT = (
+    f"Eine Zeile pro Bewertung. Die Beispielzeile (Nummer {TEMPLATE_EXAMPLE_CODE}) bitte löschen.",
+    "Jede Maßnahme darf einmal pro Datei vorkommen. Zeilen, die genau so schon erfasst sind, werden übersprungen.",
+    "Bewertungen und Arten der Quelle gehen auch auf Englisch oder als Schlüssel (z. B. in_progress); "
+    "Groß- und Kleinschreibung ist egal.",
+    "Als Excel-Datei (.xlsx) oder als CSV (UTF-8 oder Windows-1252, Komma oder Semikolon) hochladen.",
+)
 
 
-def plan_status_import(programme: str | None, rows: list[StatusRow], today: dt.date | None = None) -> ImportPlan:
-    """What importing ``rows`` would change, or every problem of every row; nothing is written."""
-    with unit_of_work() as session:
-        plan, _items, _valid = _plan(session, find_programme(session, programme), rows, today or clock.today())
-        return plan
+def status_template_xlsx() -> bytes:
+    """The template as an Excel workbook: German headers, the example row, dropdowns for the status and the
+    kind of source, codes kept as text; a second sheet explains the columns."""
+    from openpyxl.worksheet.datavalidation import DataValidation
 
-
-def import_statuses(
-    programme: str | None,
-    data: bytes,
-    actor: Actor,
-    *,
-    source: str = "upload",
-    dry_run: bool = False,
-    today: dt.date | None = None,
-) -> ImportPlan:
-    """Import a status CSV in one transaction: all rows or none.
-
-    Any problem raises ``RowErrors`` (or ``InvalidInput`` for a file that is too large) and writes
-    nothing; with ``dry_run`` the plan is returned and nothing is written either.
-    """
-    require(actor)
-    today = today or clock.today()
-    rows = parse_status_csv(data, source)
-    with unit_of_work() as session:
-        prog = find_programme(session, programme)
-        plan, items, valid = _plan(session, prog, rows, today)
-        if not plan.ok:
-            raise RowErrors(plan.errors)
-        if dry_run:
-            return plan
-        append_changes(session, prog, items, valid, actor)
-        record_event(
-            session,
-            actor,
-            "statuses.import",
-            prog.id,
-            detail={"source": source, "rows": len(items), "codes": [item.code for item in items]},
+    workbook = spreadsheets.new_workbook()
+    sheet = workbook.active
+    sheet.title = TEMPLATE_SHEET
+    spreadsheets.fill_table(sheet, list(GERMAN_HEADERS.values()), [_EXAMPLE], max_width=40)
+    sheet.column_dimensions["D"].width = 60
+    last = TEMPLATE_ROWS + 1
+    for row in range(2, last + 1):  # typed codes such as 1-1 stay text instead of becoming a date
+        sheet.cell(row, 1).number_format = "@"
+        sheet.cell(row, 3).number_format = spreadsheets.DATE_FORMAT
+    for column, labels, what in (
+        ("B", STATUS_LABELS, "Bewertung"),
+        ("G", SOURCE_KIND_LABELS, "Art der Quelle"),
+    ):
+        choices = ",".join(names["de"] for names in labels.values())
+        validation = DataValidation(
+            type="list",
+            formula1=f'"{choices}"',
+            allow_blank=True,
+            showErrorMessage=False,  # other spellings (English, keys) are accepted too; the import checks them
+            promptTitle=what,
+            prompt="Bitte aus der Liste wählen.",
         )
-    return plan
+        validation.add(f"{column}2:{column}{last}")
+        sheet.add_data_validation(validation)
+    sheet.auto_filter.ref = None
+    notes = workbook.create_sheet(TEMPLATE_NOTES_SHEET)
+    spreadsheets.fill_table(notes, ["Spalte", "Auch möglich", "Was hineingehört"], _NOTES, max_width=100)
+    notes.auto_filter.ref = None
+    notes.append([])
+    for text in _NOTES_TEXT:
+        notes.append([text])
+    return spreadsheets.workbook_bytes(workbook)
+
+
+def status_template_csv() -> bytes:
+    """The template as a CSV for German Excel: semicolons, a byte order mark, German headers and labels."""
+    return spreadsheet_csv(list(GERMAN_HEADERS.values()), [_EXAMPLE]).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- reading the file
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return decode_utf8(data)
-    except NotUtf8 as error:
-        if error.utf16:
-            raise RowErrors([RowError("file", "utf16", line=1)]) from None
-        raise RowErrors([RowError("file", "not_utf8", {"byte": f"{error.byte:02x}"}, line=error.line)]) from None
+def read_status_sheet(data: bytes, name: str = "upload") -> StatusSheet:
+    """The rows of a status spreadsheet (``name`` is its file name); ``RowErrors`` for a file that cannot be
+    read or a header that does not name the columns, ``InvalidInput`` for a file over the limits."""
+    sheet = spreadsheets.read_sheet(data, name, _is_column, ACCEPTED_COLUMNS)
+    positions = _check_header(sheet.header)
+    headers = {key: sheet.header[i] for key, i in positions.items()}
+    rows = tuple(StatusRow(row.line, **{key: row.cells[i] for key, i in positions.items()}) for row in sheet.rows)
+    if not rows and not sheet.problems:
+        raise RowErrors([RowError("file", "no_rows", {"accepted": ACCEPTED_COLUMNS}, line=2)])
+    return StatusSheet(rows, sheet.problems, headers, sheet.file_format, sheet.converted_from)
 
 
-def _detect_delimiter(header_line: str) -> str:
-    """The delimiter that splits the header into the most known column names (a tie keeps the earlier one).
-
-    ``code;status;...`` read with ``,`` is one unknown column and with ``;`` seven known ones. When no
-    delimiter finds a known column, a header with ``;`` and without ``,`` is taken as ``;``-separated,
-    so that the error lists the columns as the person wrote them.
-    """
-    best, best_known = ",", 0
-    for delimiter in DELIMITERS:
-        cells = next(csv.reader([header_line], delimiter=delimiter), [])
-        known = len({c.strip().lower() for c in cells} & set(STATUS_CSV_COLUMNS))
-        if known > best_known:
-            best, best_known = delimiter, known
-    if best_known == 0 and ";" in header_line and "," not in header_line:
-        return ";"
-    return best
+def _column_key(header: str) -> str | None:
+    name = " ".join(header.split()).casefold()
+    for column in STATUS_SHEET_COLUMNS:
+        if name in (column.key, column.german.casefold()):
+            return column.key
+    return None
 
 
-def _check_header(header: list[str]) -> dict[str, int]:
+def _is_column(header: str) -> bool:
+    return _column_key(header) is not None
+
+
+def _check_header(header: tuple[str, ...]) -> dict[str, int]:
     """The position of each column; ``RowErrors`` for unknown, repeated or missing columns."""
-    names = [cell.strip().lower() for cell in header]
-    if not any(names):
-        raise RowErrors([RowError("header", "header_empty", {"accepted": _ACCEPTED}, line=1)])
     errors: list[RowError] = []
     positions: dict[str, int] = {}
-    for i, name in enumerate(names):
+    german = False
+    for i, name in enumerate(header):
         if not name:  # an empty column (spreadsheets sometimes add one at the end): its cells must stay empty
             continue
-        if name not in STATUS_CSV_COLUMNS:
-            errors.append(RowError(header[i].strip(), "unknown_column", {"accepted": _ACCEPTED}, line=1))
-        elif name in positions:
+        key = _column_key(name)
+        if key is None:
+            errors.append(RowError(name, "unknown_column", {"accepted": ACCEPTED_COLUMNS}, line=1))
+        elif key in positions:
             errors.append(RowError(name, "column_twice", line=1))
         else:
-            positions[name] = i
+            positions[key] = i
+            german = german or " ".join(name.split()).casefold() != key  # named by its German header
     errors.extend(
-        RowError(name, "column_missing", {"accepted": _ACCEPTED}, line=1)
-        for name in STATUS_CSV_COLUMNS
-        if name not in positions
+        RowError(GERMAN_HEADERS[key] if german else key, "column_missing", {"accepted": ACCEPTED_COLUMNS}, line=1)
+        for key in STATUS_CSV_COLUMNS
+        if key not in positions
     )
     if errors:
         raise RowErrors(errors)
     return positions
 
 
-def _check_cells(cells: list[str], header: list[str], line: int) -> RowError | None:
-    if len(cells) != len(header):
-        return RowError("cells", "cell_count", {"cells": len(cells), "columns": len(header)}, line=line)
-    unnamed = [i + 1 for i, name in enumerate(header) if not name.strip() and cells[i].strip()]
-    if unnamed:
-        return RowError("cells", "unnamed_cell", {"column": unnamed[0], "accepted": _ACCEPTED}, line=line)
-    return None
-
-
-def _clean(cell: str) -> str:
-    """Surrounding spaces removed and line breaks made ``\\n``; nothing else changes (no formulas, no quotes)."""
-    return _LINE_BREAK.sub("\n", cell).strip()
-
-
 # --------------------------------------------------------------------------- checking against the database
 
 
+def preview_status_import(
+    programme: str | None, data: bytes, actor: Actor, *, source: str = "upload", today: dt.date | None = None
+) -> ImportPlan:
+    """What importing the file would do, row by row, and every problem of every row; nothing is written.
+
+    A file that cannot be read at all (or whose header is wrong) raises ``RowErrors``; problems of rows are in
+    the plan's ``errors``.
+    """
+    require(actor)
+    sheet = read_status_sheet(data, source)
+    with unit_of_work() as session:
+        plan, _items = _plan(session, find_programme(session, programme), sheet, today or clock.today())
+        return plan
+
+
+def import_statuses(
+    programme: str | None, data: bytes, actor: Actor, *, source: str = "upload", today: dt.date | None = None
+) -> ImportPlan:
+    """Import a status spreadsheet in one transaction: every new row, or none.
+
+    Any refused row raises ``RowErrors`` (or ``InvalidInput`` for a file over the limits) and writes nothing.
+    Rows already on record are skipped; when every row is, nothing is written and the plan says so
+    (``new`` is empty).
+    """
+    require(actor)
+    today = today or clock.today()
+    sheet = read_status_sheet(data, source)
+    with unit_of_work() as session:
+        prog = find_programme(session, programme)
+        plan, items = _plan(session, prog, sheet, today)
+        if not plan.ok:
+            raise RowErrors(list(plan.errors))
+        if not plan.new:
+            return plan
+        new = [items[row.line] for row in plan.new]
+        append_changes(session, prog, [item for item, _ in new], [change for _, change in new], actor)
+        record_event(
+            session,
+            actor,
+            "statuses.import",
+            prog.id,
+            detail={
+                "source": source,
+                "rows": len(new),
+                "codes": [row.code for row in plan.new],
+                "skipped": [row.code for row in plan.skipped],
+            },
+        )
+    return replace(plan, written=True)
+
+
 def _plan(
-    session: Session, programme: Programme, rows: list[StatusRow], today: dt.date
-) -> tuple[ImportPlan, list[BulkItem], list[ValidChange]]:
-    """The plan of the import, its items and their checked changes (each row is checked once)."""
-    errors: list[RowError] = []
+    session: Session, programme: Programme, sheet: StatusSheet, today: dt.date
+) -> tuple[ImportPlan, dict[int, tuple[BulkItem, ValidChange]]]:
+    """The plan of the import, and the item and checked change of each row that can be imported, by line."""
+    headers = sheet.headers
+    errors: list[RowError] = list(sheet.problems)
     items: list[BulkItem] = []
-    for row in rows:
+    for row in sheet.rows:
         if not row.code:
-            errors.append(RowError("code", "code_empty", line=row.line))
+            errors.append(RowError(headers["code"], "code_empty", line=row.line))
+            continue
+        if row.code == TEMPLATE_EXAMPLE_CODE:
+            errors.append(RowError(headers["code"], "template_example", {"code": row.code}, line=row.line))
             continue
         effective = None
         if row.date:
             try:
-                effective = parse_date(row.date, "date")
+                effective = parse_sheet_date(row.date, "date")
             except InvalidInput as error:
-                errors.append(RowError("date", error.code, error.params, line=row.line))
+                errors.append(RowError(headers["date"], error.code, error.params, line=row.line))
         has_source = row.source_url or row.source_title or row.source_kind
         sources = [SourceInput(row.source_url, row.source_title, row.source_kind or "other")] if has_source else []
         items.append(
             BulkItem(row.code, StatusChangeInput(row.status, row.rationale, sources, effective), line=row.line)
         )
-    item_errors, valid = check_items(session, programme, items, today)
-    errors.extend(_column_error(e) for e in item_errors)
-    if errors:
-        errors.sort(key=lambda e: (e.line or 0, _column_index(e.field)))
-        return ImportPlan(changes=[], errors=errors), items, []
+    item_errors, _valid = check_items(session, programme, items, today)
+    # A change on record already is not a problem of an import: the row is skipped (see below).
+    errors.extend(_column_error(e, headers) for e in item_errors if e.code != "already_recorded")
+    refused = {error.line for error in errors}
 
-    current = dict(
-        session.execute(select(Pledge.code, Pledge.current_status).where(Pledge.programme_id == programme.id)).all()
-    )
-    changes = []
-    for item, change in zip(items, valid, strict=True):
-        [source] = change.sources
-        changes.append(
-            PlannedChange(
-                line=item.line,
-                code=item.code,
-                old_status=current[item.code],
-                new_status=change.status,
-                effective_date=change.effective_date,
-                rationale=change.rationale,
-                source_url=source.url,
-                source_title=source.title,
-                source_kind=source.kind,
-            )
+    planned: list[PlannedRow] = []
+    checked: dict[int, tuple[BulkItem, ValidChange]] = {}
+    for item in items:
+        if item.line in refused:
+            continue
+        change = validate_change(programme, item.change, today)  # passes: check_items found no problem
+        planned.append(_planned_row(find_pledge(session, programme, item.code), item, change))
+        checked[item.line] = (item, change)
+    errors.sort(key=lambda e: (e.line or 0, _column_index(e.field, headers)))
+    return ImportPlan(tuple(planned), tuple(errors), sheet.file_format, sheet.converted_from), checked
+
+
+def _planned_row(pledge, item: BulkItem, change: ValidChange) -> PlannedRow:
+    """What the row does to ``pledge``, decided by the rule the save applies (``Pledge.current_change``)."""
+    [source] = change.sources
+    existing = find_identical(pledge, change)
+    if existing is not None:
+        outcome, after, recorded_as = RowOutcome.ALREADY_RECORDED, pledge.current_change(), existing.sequence
+    else:
+        candidate = StatusChange(
+            status=change.status, effective_date=change.effective_date, sequence=next_sequence(pledge)
         )
-    return ImportPlan(changes=changes, errors=[]), items, valid
+        after, recorded_as = pledge.current_change(candidate), None
+        outcome = RowOutcome.CURRENT if after is candidate else RowOutcome.HISTORY
+    return PlannedRow(
+        line=item.line,
+        code=item.code,
+        outcome=outcome,
+        status=change.status,
+        effective_date=change.effective_date,
+        status_before=pledge.current_status,
+        status_after=after.status if after else pledge.current_status,
+        current_date=after.effective_date if after else None,
+        recorded_as=recorded_as,
+        rationale=change.rationale,
+        source_url=source.url,
+        source_title=source.title,
+        source_kind=source.kind,
+    )
 
 
-def _column_error(error: RowError) -> RowError:
-    """The error with the field named as the column the person sees in the file."""
-    column = _FIELD_COLUMNS.get(error.field, error.field)
-    code = "source_missing" if error.field == "sources" else error.code
-    return RowError(column, code, {} if code == "source_missing" else error.params, line=error.line)
+def _column_error(error: RowError, headers: dict[str, str]) -> RowError:
+    """The error with the field named as the file names its column."""
+    key = _FIELD_COLUMNS.get(error.field, error.field)
+    column = headers.get(key, key)
+    if error.field == "sources":
+        params = {"url": headers["source_url"], "title": headers["source_title"]}
+        return RowError(column, "source_missing", params, line=error.line)
+    return RowError(column, error.code, error.params, line=error.line)
 
 
-def _column_index(column: str) -> int:
-    return STATUS_CSV_COLUMNS.index(column) if column in STATUS_CSV_COLUMNS else len(STATUS_CSV_COLUMNS)
+def _column_index(column: str, headers: dict[str, str]) -> int:
+    names = list(headers.values())
+    return names.index(column) if column in names else len(names)

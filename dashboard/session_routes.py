@@ -1,0 +1,220 @@
+"""Signing staff in and out over plain HTTP, beside the Streamlit app (``dashboard.server`` mounts these).
+
+A successful sign-in sets the session cookie: a random token (``tracker.services.sessions`` keeps only its
+hash and the account), ``HttpOnly``, ``SameSite=Lax``, ``Secure`` over https, path ``/``. The Streamlit
+pages read it from ``st.context.cookies`` on every run (``dashboard.auth``). Sign-in and sign-out posts
+are accepted only from this site: the ``Origin`` (or ``Referer``) must be this host, and the form must
+carry the token of the page's own CSRF cookie.
+
+``StaffGate`` sends a browser that opens a staff page's address without a live session to the sign-in
+page, and from there back to the address it asked for.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import URL
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from dashboard.errors import error_text
+from dashboard.i18n import LANG_KEY, LANGUAGES, _, language_of, speaking
+from tracker import services
+from tracker.services import sessions
+
+SESSION_COOKIE = "tracker_session"
+CSRF_COOKIE = "tracker_csrf"
+SIGN_IN_PATH = "/staff/sign-in"
+SIGN_OUT_PATH = "/staff/sign-out"
+STAFF_HOME = "/staff"
+# The single sign-on button lives on the Streamlit staff page; this marks the way there past the gate.
+SSO_QUERY = "sso"
+# Streamlit's own cookie for a single-sign-on user (st.login).
+STREAMLIT_USER_COOKIE = "_streamlit_user"
+
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+)
+
+
+def _is_https(request: Request) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
+
+
+def _same_origin(request: Request) -> bool:
+    """Whether a post comes from a page of this site (browsers send ``Origin`` with every form post)."""
+    claimed = request.headers.get("origin") or request.headers.get("referer")
+    if not claimed or claimed == "null":
+        return False
+    own_hosts = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "")} - {""}
+    return urlsplit(claimed).netloc in own_hosts
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: only an address on this site (never ``//elsewhere`` or a scheme)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or "\n" in target:
+        return STAFF_HOME
+    return target
+
+
+def sign_in_url(next_path: str, language: str, **extra: str) -> str:
+    return f"{SIGN_IN_PATH}?{urlencode({'next': next_path, LANG_KEY: language, **extra})}"
+
+
+def _render(request: Request, language: str, status_code: int = 200, **values) -> Response:
+    """The sign-in page in ``language`` with a fresh CSRF token (also set as its cookie)."""
+    csrf = secrets.token_urlsafe(32)
+    other = next(code for code in LANGUAGES if code != language)
+    with speaking(language):
+        page = _templates.get_template("sign_in.html").render(
+            lang=language,
+            app_name=_("Pledge tracker"),
+            title=_("Sign in for the editorial team"),
+            intro=_("Only for the people who keep this tracker up to date. Voters need no account."),
+            back_label=_("To the public tracker"),
+            lang_query=f"?{LANG_KEY}={language}",
+            other_language=other,
+            other_language_name=LANGUAGES[other],
+            other_language_url=str(request.url.include_query_params(**{LANG_KEY: other})),
+            name_label=_("Name"),
+            password_label=_("Password"),
+            sign_in_label=_("Sign in"),
+            sign_out_label=_("Sign out"),
+            staff_label=_("To the editorial pages"),
+            sign_in_url=SIGN_IN_PATH,
+            sign_out_url=SIGN_OUT_PATH,
+            staff_url=f"{STAFF_HOME}?{LANG_KEY}={language}",
+            sso_label=_("Sign in with single sign-on"),
+            csrf=csrf,
+            **values,
+        )
+    response = HTMLResponse(page, status_code=status_code, headers={"Cache-Control": "no-store"})
+    response.headers["X-Frame-Options"] = "DENY"
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=_is_https(request), path="/")
+    return response
+
+
+def _page_values(request: Request, language: str, actor: services.Actor | None) -> dict:
+    from dashboard.auth import sso_configured
+
+    values = {
+        "next": safe_next(request.query_params.get("next")),
+        "name": "",
+        "signed_in": None,
+        "sso_url": f"{STAFF_HOME}?{urlencode({SSO_QUERY: '1', LANG_KEY: language})}" if sso_configured() else None,
+    }
+    if actor is not None:
+        with speaking(language):
+            values["signed_in"] = _("Signed in as {name}.").format(name=actor.signature)
+    return values
+
+
+async def sign_in(request: Request) -> Response:
+    """GET: the form (or who is signed in); POST: check the password, start a session, go on to ``next``."""
+    language = language_of(request.query_params.get(LANG_KEY))
+    token = request.cookies.get(SESSION_COOKIE)
+    actor = await run_in_threadpool(sessions.resolve_session, token) if token else None
+    values = _page_values(request, language, actor)
+    if request.method == "GET":
+        if token and actor is None and not request.query_params.get("signed_out"):
+            with speaking(language):
+                values.update(message=_("Your session has ended. Please sign in again."), message_kind="info")
+        elif request.query_params.get("signed_out"):
+            with speaking(language):
+                values.update(message=_("You are signed out."), message_kind="info")
+        return _render(request, language, **values)
+
+    form = await request.form()
+    values.update(next=safe_next(str(form.get("next") or "")), name=str(form.get("name") or "")[:100])
+    if not _csrf_ok(request, form.get("csrf")):
+        with speaking(language):
+            message = _("The sign-in did not come from this page. Please try again.")
+        return _render(request, language, 403, **values, message=message, message_kind="error")
+    try:
+        started = await run_in_threadpool(services.start_session, values["name"], str(form.get("password") or ""))
+    except services.SignInFailed as error:
+        with speaking(language):
+            message = error_text(error)
+        return _render(request, language, 401, **values, message=message, message_kind="error")
+    response = RedirectResponse(_with_language(values["next"], language), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.token,
+        max_age=int(sessions.MAX_AGE.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=_is_https(request),
+        path="/",
+    )
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    """POST: end the session in the database (its cookie then opens nothing, anywhere) and forget the cookie."""
+    language = language_of(request.query_params.get(LANG_KEY))
+    form = await request.form()
+    if not _csrf_ok(request, form.get("csrf")):
+        return RedirectResponse(sign_in_url(STAFF_HOME, language), status_code=303)
+    await run_in_threadpool(services.end_session, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse(sign_in_url(STAFF_HOME, language, signed_out="1"), status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_is_https(request))
+    return response
+
+
+def _csrf_ok(request: Request, submitted) -> bool:
+    expected = request.cookies.get(CSRF_COOKIE)
+    return (
+        _same_origin(request)
+        and bool(expected)
+        and isinstance(submitted, str)
+        and hmac.compare_digest(expected.encode(), submitted.encode())
+    )
+
+
+def _with_language(target: str, language: str) -> str:
+    url = URL(target)
+    return str(url if LANG_KEY in url.query else url.include_query_params(**{LANG_KEY: language}))
+
+
+ROUTES = [
+    Route(SIGN_IN_PATH, sign_in, methods=["GET", "POST"]),
+    Route(SIGN_OUT_PATH, sign_out, methods=["POST"]),
+]
+
+
+class StaffGate:
+    """ASGI middleware: a request for a staff page's address without a live session is sent to the sign-in.
+
+    The Streamlit pages check the session again on every run; this only spares a browser the empty staff
+    page and Streamlit's dialogs, and gives it the plain sign-in form (which password managers fill).
+    """
+
+    def __init__(self, app: ASGIApp, staff_paths: frozenset[str]):
+        self.app = app
+        self.staff_paths = staff_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].rstrip("/") not in self.staff_paths:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        if (
+            request.query_params.get(SSO_QUERY)
+            or STREAMLIT_USER_COOKIE in request.cookies
+            or await run_in_threadpool(sessions.resolve_session, request.cookies.get(SESSION_COOKIE))
+        ):
+            await self.app(scope, receive, send)
+            return
+        asked = scope["path"] + (f"?{request.url.query}" if request.url.query else "")
+        language = language_of(request.query_params.get(LANG_KEY))
+        await RedirectResponse(sign_in_url(asked, language), status_code=303)(scope, receive, send)
