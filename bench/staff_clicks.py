@@ -18,7 +18,8 @@ database with the Herne programme; flows use different measures.
 
 Counted by the script itself, as it drives the page: clicks (every mouse click, also opening a dropdown
 and choosing in it), fields (every text field or cell typed into, including the filter text typed to pick
-a measure), keys (other keys: Enter and Tab in the table, a sideways scroll of the table). Seconds: wall
+a measure), typed (the characters typed into them: what a person types by hand), keys (other keys: Enter
+in the table, a sideways scroll of the table). Seconds: wall
 clock from the first interaction until the page confirms the save, one run on a shared machine, so they
 are indicative; the counts are exact. Each flow ends by reading the database: what was really recorded.
 """
@@ -74,6 +75,7 @@ class Result:
     app: str
     clicks: int = 0
     fields: int = 0
+    chars: int = 0
     keys: int = 0
     seconds: float | None = None
     recorded: int = 0
@@ -118,6 +120,7 @@ class Editor:
         locator.fill(text)
         locator.press("Tab")  # leave the field, as a person moving on does: its value is sent
         self.result.fields += 1
+        self.result.chars += len(text)
         self.settle(locator)
 
     @staticmethod
@@ -128,6 +131,7 @@ class Editor:
     def type(self, text: str) -> None:
         self.page.keyboard.type(text)
         self.result.fields += 1
+        self.result.chars += len(text)
 
     def press(self, key: str) -> None:
         self.page.keyboard.press(key)
@@ -320,9 +324,9 @@ def measure(browser, app: str, base: str, url: str) -> list[Result]:
 
 
 def print_results(results: list[Result]) -> None:
-    header = ["flow", "app", "clicks", "fields", "keys", "seconds", "recorded", "note"]
+    header = ["flow", "app", "clicks", "fields", "typed", "keys", "seconds", "recorded", "note"]
     rows = [
-        [r.flow, r.app, str(r.clicks), str(r.fields), str(r.keys),
+        [r.flow, r.app, str(r.clicks), str(r.fields), str(r.chars), str(r.keys),
          f"{r.seconds:.1f}" if r.seconds is not None else "-", f"{r.recorded}/{r.wanted}", r.note]
         for r in results
     ]  # fmt: skip
