@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.formulas import spreadsheet_csv
-from tracker.models import Programme, StatusChange
+from tracker.models import Programme
 from tracker.services import spreadsheets
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
+from tracker.services.change_preview import Effect, preview_change
 from tracker.services.errors import InvalidInput, RowError, RowErrors
 from tracker.services.inputs import SourceInput, StatusChangeInput, parse_sheet_date
 from tracker.services.pledges import find_pledge
@@ -36,8 +37,6 @@ from tracker.services.status_changes import (
     ValidChange,
     append_changes,
     check_items,
-    find_identical,
-    next_sequence,
     validate_change,
 )
 from tracker.services.unit_of_work import unit_of_work
@@ -112,6 +111,13 @@ class RowOutcome(StrEnum):
     CURRENT = "current"  # recorded, and its status becomes the pledge's current (public) status
     HISTORY = "history"  # recorded in the history; a rating with a later effective date stays current
     ALREADY_RECORDED = "already_recorded"  # the same change is on record: skipped
+
+
+_OUTCOMES = {
+    Effect.NEW_CURRENT: RowOutcome.CURRENT,
+    Effect.HISTORY_ONLY: RowOutcome.HISTORY,
+    Effect.ALREADY_RECORDED: RowOutcome.ALREADY_RECORDED,
+}
 
 
 @dataclass(frozen=True)
@@ -406,17 +412,11 @@ def _plan(
 
 
 def _planned_row(pledge, item: BulkItem, change: ValidChange) -> PlannedRow:
-    """What the row does to ``pledge``, decided by the rule the save applies (``Pledge.current_change``)."""
+    """What the row does to ``pledge``: the preview of the one-decision page, by the rule the save applies."""
     [source] = change.sources
-    existing = find_identical(pledge, change)
-    if existing is not None:
-        outcome, after, recorded_as = RowOutcome.ALREADY_RECORDED, pledge.current_change(), existing.sequence
-    else:
-        candidate = StatusChange(
-            status=change.status, effective_date=change.effective_date, sequence=next_sequence(pledge)
-        )
-        after, recorded_as = pledge.current_change(candidate), None
-        outcome = RowOutcome.CURRENT if after is candidate else RowOutcome.HISTORY
+    preview = preview_change(pledge, change.status, change.effective_date, change)
+    outcome = _OUTCOMES[preview.effect]
+    recorded_as = preview.identical.sequence if preview.identical is not None else None
     return PlannedRow(
         line=item.line,
         code=item.code,
@@ -424,8 +424,8 @@ def _planned_row(pledge, item: BulkItem, change: ValidChange) -> PlannedRow:
         status=change.status,
         effective_date=change.effective_date,
         status_before=pledge.current_status,
-        status_after=after.status if after else pledge.current_status,
-        current_date=after.effective_date if after else None,
+        status_after=preview.public_status,
+        current_date=preview.public_date,
         recorded_as=recorded_as,
         rationale=change.rationale,
         source_url=source.url,
