@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,8 +16,8 @@ from functools import cache
 from pathlib import Path
 
 import streamlit as st
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+
+from tracker.catalogues import compile_catalogue
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "dashboard"
@@ -34,12 +33,7 @@ def catalogue_path(language: str) -> Path:
 @cache
 def translations(language: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``language`` (compiled in memory from the .po file, once per process)."""
-    with catalogue_path(language).open("rb") as po:
-        catalog = read_po(po, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return compile_catalogue(catalogue_path(language), language)
 
 
 # The language of a request served outside a Streamlit run (the sign-in page of ``dashboard.server``).

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-import io
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -17,11 +16,11 @@ import jinja2
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.dates import get_datetime_format, get_timezone
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.numbers import format_percent as babel_format_percent
 from markupsafe import Markup
+
+from tracker.catalogues import compile_catalogue
 
 PACKAGE = Path(__file__).resolve().parent
 LOCALE_DIR = PACKAGE / "locale"
@@ -38,12 +37,7 @@ def catalogue_path(language: str) -> Path:
 @cache
 def translations(language: str) -> gettext.GNUTranslations:
     """The compiled catalogue of ``language`` (compiled in memory from the .po file, once per process)."""
-    with catalogue_path(language).open("rb") as po:
-        catalog = read_po(po, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return compile_catalogue(catalogue_path(language), language)
 
 
 def gettext_in(language: str):
