@@ -89,16 +89,16 @@ def describe(path: str, params: dict[str, str], base_url: str) -> ShellMeta:
                     (measure_feed, *feeds),
                 )  # fmt: skip
         page = routes.PAGE_TITLES.get(path.strip("/") or "overview")
-        overview = services.overview(programme.slug, recent=0)
-        kept_count = overview.counts[Status.KEPT] + overview.counts[Status.PARTIALLY_KEPT]
+        counts = services.status_counts(programme.slug)  # the figures only: no per-area table for a page head
+        kept_count = counts[Status.KEPT] + counts[Status.PARTIALLY_KEPT]
         description = _(
             "{programme}: {kept} of {total} measures have been put into practice fully or in part so far; "
             "{in_progress} are in the works. Every rating with its sources."
         ).format(
             programme=programme.title,
             kept=kept_count,
-            total=overview.total,
-            in_progress=overview.counts[Status.IN_PROGRESS],
+            total=sum(counts.values()),
+            in_progress=counts[Status.IN_PROGRESS],
         )
         title = f"{page()} · {programme.title}" if page else programme.title
         return ShellMeta(language, f"{title} · {app_name}", description, canonical, image, image_alt, feeds)

@@ -18,12 +18,17 @@ from tracker import settings
 LOG_NAME = ".publish.log"
 
 
+def _folder() -> Path | None:
+    folder = settings.get("TRACKER_PUBLISH_DIR").strip()
+    return Path(folder) if folder else None
+
+
 def command(slug: str) -> list[str] | None:
     """The publish command for ``slug`` as configured, or None when no publish folder is set."""
-    folder = settings.get("TRACKER_PUBLISH_DIR").strip()
-    if not folder:
+    folder = _folder()
+    if folder is None:
         return None
-    args = [sys.executable, "-m", "tracker.cli", "publish", folder, "--programme", slug]
+    args = [sys.executable, "-m", "tracker.cli", "publish", str(folder), "--programme", slug]
     for option, name in (("--base-url", "TRACKER_PUBLISH_BASE_URL"), ("--app-url", "TRACKER_PUBLISH_APP_URL")):
         if value := settings.get(name).strip():
             args += [option, value]
@@ -32,10 +37,9 @@ def command(slug: str) -> list[str] | None:
 
 def republish(slug: str) -> subprocess.Popen | None:
     """Start publishing ``slug`` again in the background (when configured); the process, or None."""
-    args = command(slug)
-    if args is None:
+    args, folder = command(slug), _folder()
+    if args is None or folder is None:
         return None
-    folder = Path(args[4])
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / LOG_NAME).open("ab") as log:
         return subprocess.Popen(
