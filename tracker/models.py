@@ -152,6 +152,8 @@ class StatusChange(Base):
         CheckConstraint(_in("status", STATUS_KEYS), name="status_known"),
         Index("ix_status_change_programme_effective", "programme_id", "effective_date"),
         Index("ix_status_change_programme_recorded", "programme_id", "recorded_at"),
+        # a correction finds what it corrects, and deleting a programme finds the corrections, by this index
+        Index("ix_status_change_corrects", "corrects_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
