@@ -15,7 +15,6 @@ from tracker.services.auth import (
     Actor,
     account_actor,
     add_user,
-    authenticate,
     disable_user,
     list_users,
     set_display_name,
@@ -90,6 +89,7 @@ from tracker.services.programmes import (
     load_metadata,
 )
 from tracker.services.sessions import SessionStarted, end_session, resolve_session, start_session
+from tracker.services.sign_in import authenticate
 from tracker.services.spreadsheets import MAX_ROWS, MAX_UPLOAD_BYTES
 from tracker.services.statistics import AreaCount, area_status_counts, last_update, status_counts
 from tracker.services.status_changes import (

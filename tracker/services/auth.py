@@ -1,4 +1,4 @@
-"""Who may write: staff actors, roles, local accounts with argon2id, sign-in with lockout.
+"""Who may write: staff actors, roles, local accounts with argon2id passwords (signing in: ``sign_in``).
 
 Every write service takes an ``Actor`` and calls ``require`` before touching anything, so that
 hiding a page in the app is never the only protection.
@@ -6,7 +6,6 @@ hiding a page in the app is never the only protection.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -17,19 +16,15 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.models import StaffSession, User
 from tracker.services.audit_log import record_event
-from tracker.services.errors import InvalidInput, NotFound, PermissionDenied, SignInFailed
+from tracker.services.errors import InvalidInput, NotFound, PermissionDenied
 from tracker.services.inputs import check_text
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import ROLES, Role
 
-MAX_FAILED_ATTEMPTS = 5
-LOCK_DURATION = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 MAX_DISPLAY_NAME = 200  # the public signature of a change (StatusChange.author holds 200 characters)
-NAME_TRIED_SHOWN = 40  # how much of a name tried at a failed sign-in the audit trail keeps
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("a password nobody has")
 
 
 @dataclass(frozen=True)
@@ -120,7 +115,7 @@ def add_user(actor: Actor, name: str, password: str, role: str, display_name: st
             User(
                 name=name,
                 display_name=display_name,
-                password_hash=_hasher.hash(password),
+                password_hash=hash_password(password),
                 role=role,
                 created_at=clock.now_utc(),
             )
@@ -162,7 +157,7 @@ def set_password(actor: Actor, name: str, password: str) -> None:
     _check_password(password)
     with unit_of_work() as session:
         user = _find_user(session, name)
-        user.password_hash = _hasher.hash(password)
+        user.password_hash = hash_password(password)
         user.failed_attempts = 0
         user.locked_until = None
         _revoke_sessions(session, user)
@@ -207,75 +202,20 @@ def public_names(session: Session) -> dict[str, str]:
     return {name: display_name for name, display_name in rows}
 
 
-def authenticate(name: str, password: str, now: dt.datetime | None = None) -> Actor:
-    """Check a name and password; count failures and lock the account after too many.
-
-    The failure count is committed before ``SignInFailed`` is raised, so it is kept.
-    """
-    with unit_of_work() as session:
-        actor = _check_credentials(session, name, password, now or clock.now_utc())
-    if actor is None:
-        raise SignInFailed(
-            "sign_in_failed", attempts=MAX_FAILED_ATTEMPTS, minutes=int(LOCK_DURATION.total_seconds() // 60)
-        )
-    return actor
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
 
 
-def _check_credentials(session: Session, name: str, password: str, now: dt.datetime) -> Actor | None:
-    """The actor for a right name and password, or None (after counting the failure against the account
-    and recording it in the audit trail, with the reason that the sign-in form never tells)."""
-    user = session.scalar(select(User).where(User.name == (name or "").strip()))
-    if user is None:
-        _verify(_DUMMY_HASH, password)  # the same work as for a real account: timing reveals nothing
-        _record_failure(session, name, password, "unknown_account")
-        return None
-    if user.disabled:
-        _record_failure(session, name, password, "disabled")
-        return None
-    if user.locked_until is not None and clock.as_utc(user.locked_until) > now:
-        _record_failure(session, name, password, "locked", locked_until=clock.as_utc(user.locked_until))
-        return None
-    if not _verify(user.password_hash, password):
-        session.execute(update(User).where(User.id == user.id).values(failed_attempts=User.failed_attempts + 1))
-        session.refresh(user)
-        attempts, locked_until = user.failed_attempts, None
-        if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            user.locked_until = locked_until = now + LOCK_DURATION
-            user.failed_attempts = 0
-        _record_failure(session, name, password, "wrong_password", attempts=attempts, locked_until=locked_until)
-        return None
-    user.failed_attempts = 0
-    user.locked_until = None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    return Actor(user.name, user.role, "app", user.display_name)
-
-
-def _record_failure(session: Session, name: str, password: str, reason: str, **detail: object) -> None:
-    """A failed sign-in in the audit trail: the name tried (shortened), the reason; never the password.
-
-    A name that holds the password (typed into the wrong field) is not kept at all.
-    """
-    tried = " ".join((name or "").split())
-    withheld = bool(password) and (tried == password or (len(password) >= 4 and password in tried))
-    if withheld:
-        tried = "?"
-    elif len(tried) > NAME_TRIED_SHOWN:
-        tried = tried[: NAME_TRIED_SHOWN - 1] + "…"
-    detail = {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in detail.items() if v is not None}
-    record_event(
-        session,
-        Actor(tried, "", "app"),
-        "sign_in.failed",
-        detail={"reason": reason, **({"name_withheld": True} if withheld else {}), **detail},
-    )
-
-
-def _verify(password_hash: str, password: str) -> bool:
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (one argon2 hash computation, right or wrong)."""
     try:
         return _hasher.verify(password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
 
 
 def sso_actor(email: str | None, allowed: dict[str, str], full_name: str | None = None) -> Actor:
