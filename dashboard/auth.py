@@ -34,12 +34,22 @@ def sso_configured() -> bool:
         return False
 
 
+def sso_allow_list() -> dict[str, str]:
+    """The e-mail addresses single sign-on admits, with their roles (``[tracker.sso_roles]`` in the secrets)."""
+    if not sso_configured():
+        return {}
+    return dict(st.secrets.get("tracker", {}).get("sso_roles", {}))
+
+
+# Every write of a single-sign-on user is checked against the list as it is then, not as it was at sign-in.
+services.use_sso_allow_list(sso_allow_list)
+
+
 def _sso_actor() -> Actor | None:
     if not sso_configured() or not getattr(st.user, "is_logged_in", False):
         return None
-    allowed = dict(st.secrets.get("tracker", {}).get("sso_roles", {}))
     try:
-        return services.sso_actor(st.user.get("email"), allowed, st.user.get("name"))
+        return services.sso_actor(st.user.get("email"), sso_allow_list(), st.user.get("name"))
     except services.PermissionDenied:
         return None
 

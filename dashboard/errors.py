@@ -111,6 +111,7 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "account_name": lambda: _("1 to 100 characters without spaces, e.g. anna.schmidt"),
     "password_length": lambda: _("must have {min} to {max} characters; a few words work well"),
     "no_account": lambda: _("There is no account named “{name}”."),
+    "account_unknown": lambda: _("There is no account named “{name}” (any more); sign in with an existing account."),
     "account_disabled": lambda: _("The account “{name}” is disabled; it can no longer sign in or record changes."),
     "account_exists": lambda: _("an account named “{name}” exists already"),
 }

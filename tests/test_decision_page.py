@@ -152,7 +152,7 @@ def test_a_change_by_someone_else_since_the_preview_is_refused_and_named(staff):
     app = decision_page(area=2)
     pick(app, "2-1", "2-4")
     decide(app)  # the preview shows both measures as not rated: that is what erika saw
-    services.record_status_change(None, "2-4", make_change("stalled"), services.Actor("bert", "editor"))
+    services.record_status_change(None, "2-4", make_change("stalled"), services.Actor("bert", "editor", "cli"))
     save_button(app).click().run()
     assert "Nicht gespeichert: bert hat während Ihrer Bearbeitung um " in page_text(app)
     assert "„Blockiert“ für die Maßnahme 2-4 eingetragen." in page_text(app)

@@ -20,6 +20,7 @@ from tracker.services.auth import (
     set_display_name,
     set_password,
     sso_actor,
+    use_sso_allow_list,
 )
 from tracker.services.browse import (
     ChangeView,
@@ -234,4 +235,5 @@ __all__ = [
     "term_years",
     "today",
     "upgrade_schema",
+    "use_sso_allow_list",
 ]

@@ -1,11 +1,15 @@
-"""Who may write: staff actors, roles, local accounts with argon2id passwords (signing in: ``sign_in``).
+"""Who may write: staff actors, roles, local accounts with argon2id passwords.
 
-Every write service takes an ``Actor`` and calls ``require`` before touching anything, so that
-hiding a page in the app is never the only protection.
+Every write service (and every staff-only read) takes an ``Actor`` and calls ``require`` in its own unit of
+work before touching anything: the actor is a claim (held in a browser's session, built by the CLI), and
+``require`` checks it against the database as it is at that moment, so that hiding a page in the app is never
+the only protection, and a disabled, deleted or demoted account writes nothing more. Signing in is in
+``tracker.services.sign_in``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -29,16 +33,27 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 
 @dataclass(frozen=True)
 class Actor:
-    """Someone who writes: a signed-in account, a single-sign-on user, or the operator at the CLI."""
+    """Someone who writes: a signed-in account, a single-sign-on user, or the operator at the CLI.
+
+    Only a claim: every service checks it again with ``require`` (see there for the rule of each channel).
+    """
 
     name: str
     role: str
     channel: str = "app"  # app, sso or cli
     display_name: str = ""  # the person's full name; the login name is never shown publicly
+    # At the CLI: an account's actor (``--as NAME``, see ``account_actor``), checked like a signed-in one.
+    # A CLI actor without it is the operator at the terminal.
+    account: bool = False
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_operator(self) -> bool:
+        """The person at the terminal (``tracker`` without ``--as``), who can reach the database anyway."""
+        return self.channel == "cli" and not self.account
 
     @property
     def signature(self) -> str:
@@ -56,15 +71,49 @@ class Account:
     display_name: str = ""
 
 
-def require(actor: Actor | None, role: str = Role.EDITOR) -> Actor:
-    """The actor, if it may act with ``role`` (admins may do everything editors may)."""
+SsoAllowList = Callable[[], Mapping[str, str]]
+_sso: dict[str, SsoAllowList] = {"allow_list": dict}  # no front end with single sign-on: nobody is allowed
+
+
+def use_sso_allow_list(allow_list: SsoAllowList) -> None:
+    """Where the front end that offers single sign-on keeps its allow list (e-mail address -> role), read
+    again at every check of an ``sso`` actor: an address taken off the list writes nothing more."""
+    _sso["allow_list"] = allow_list
+
+
+def require(session: Session, actor: Actor | None, role: str = Role.EDITOR) -> Actor:
+    """The actor as it stands now, if it may act with ``role`` (admins may do everything editors may).
+
+    The one rule of every write and of every staff-only read, checked in the caller's unit of work:
+    - ``app`` (a signed-in account) and an account at the CLI (``--as``): the account must exist and be
+      enabled, and its role *now* counts, not the role the actor claims (a demoted admin is an editor);
+    - ``sso``: the e-mail address must be on the single-sign-on allow list now, with the role listed there;
+    - the operator at the CLI acts with the role it claims: whoever runs ``tracker`` reaches the database.
+    The actor returned carries the current role and full name; the caller signs and audits with it.
+    """
     if actor is None or not actor.name:
         raise PermissionDenied("sign_in_required")
-    if actor.role not in ROLES:
-        raise PermissionDenied("actor_role_unknown", role=actor.role)
-    if role == Role.ADMIN and not actor.is_admin:
+    current = _current(session, actor)
+    if current.role not in ROLES:
+        raise PermissionDenied("actor_role_unknown", role=current.role)
+    if role == Role.ADMIN and not current.is_admin:
         raise PermissionDenied("admin_only")
-    return actor
+    return current
+
+
+def _current(session: Session, actor: Actor) -> Actor:
+    if actor.is_operator:
+        return actor
+    if actor.channel == "sso":
+        return sso_actor(actor.name, _sso["allow_list"](), actor.display_name)
+    if actor.channel not in ("app", "cli"):
+        raise PermissionDenied("sign_in_required")
+    user = session.scalar(select(User).where(User.name == actor.name))
+    if user is None:
+        raise PermissionDenied("account_unknown", name=actor.name)
+    if user.disabled:
+        raise PermissionDenied("account_disabled", name=user.name)
+    return Actor(user.name, user.role, actor.channel, user.display_name, actor.account)
 
 
 def _check_name(name: str) -> str:
@@ -104,11 +153,11 @@ def _find_user(session: Session, name: str) -> User:
 
 
 def add_user(actor: Actor, name: str, password: str, role: str, display_name: str = "") -> Account:
-    require(actor, Role.ADMIN)
-    name, role = _check_name(name), _check_role(role)
-    display_name = _check_display_name(display_name)
-    _check_password(password)
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
+        name, role = _check_name(name), _check_role(role)
+        display_name = _check_display_name(display_name)
+        _check_password(password)
         if session.scalar(select(User.id).where(User.name == name)) is not None:
             raise InvalidInput("name", "account_exists", name=name)
         session.add(
@@ -128,9 +177,9 @@ def add_user(actor: Actor, name: str, password: str, role: str, display_name: st
 
 def set_display_name(actor: Actor, name: str, display_name: str) -> None:
     """Set the full name an account signs its changes with, publicly (admins only)."""
-    require(actor, Role.ADMIN)
-    display_name = _check_display_name(display_name, required=True)
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
+        display_name = _check_display_name(display_name, required=True)
         user = _find_user(session, name)
         previous = user.display_name
         if previous == display_name:
@@ -142,8 +191,8 @@ def set_display_name(actor: Actor, name: str, display_name: str) -> None:
 
 
 def disable_user(actor: Actor, name: str) -> None:
-    require(actor, Role.ADMIN)
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
         user = _find_user(session, name)
         user.disabled = True
         _revoke_sessions(session, user)
@@ -151,17 +200,23 @@ def disable_user(actor: Actor, name: str) -> None:
 
 
 def set_password(actor: Actor, name: str, password: str) -> None:
-    """Admins set anyone's password; everyone may set their own. Also lifts a lock."""
-    if actor is None or actor.name != name:
-        require(actor, Role.ADMIN)
-    _check_password(password)
+    """Admins set anyone's password; every account may set its own. Also lifts a lock.
+
+    Every session of the account ends, the one of a person who changes their own password included: each of
+    its browsers shows the sign-in at its next request (whoever knew the old password is out, and the owner
+    signs in again with the new one). No page of the app changes passwords; ``tracker user set-password`` does.
+    """
     with unit_of_work() as session:
+        current = require(session, actor)
+        if not (current.name == name and (current.channel == "app" or current.account)):  # not their own
+            current = require(session, actor, Role.ADMIN)
+        _check_password(password)
         user = _find_user(session, name)
         user.password_hash = hash_password(password)
         user.failed_attempts = 0
         user.locked_until = None
         _revoke_sessions(session, user)
-        record_event(session, actor, "account.password", detail={"account": name})
+        record_event(session, current, "account.password", detail={"account": name})
 
 
 def _revoke_sessions(session: Session, user: User) -> None:
@@ -175,8 +230,8 @@ def _revoke_sessions(session: Session, user: User) -> None:
 
 
 def list_users(actor: Actor) -> list[Account]:
-    require(actor, Role.ADMIN)
     with unit_of_work() as session:
+        require(session, actor, Role.ADMIN)
         return [
             Account(u.name, u.role, u.disabled, u.display_name)
             for u in session.scalars(select(User).order_by(User.name))
@@ -185,14 +240,15 @@ def list_users(actor: Actor) -> list[Account]:
 
 def account_actor(name: str, channel: str = "cli") -> Actor:
     """The actor of an existing, enabled account, as whom someone at ``channel`` records changes
-    (``tracker set-status --as NAME``): its role, and its full name as the public signature."""
+    (``tracker set-status --as NAME``): its role, and its full name as the public signature. Every service
+    checks the account again when it writes."""
     with unit_of_work() as session:
         user = session.scalar(select(User).where(User.name == (name or "").strip()))
         if user is None:
             raise NotFound("no_account", name=name)
         if user.disabled:
             raise PermissionDenied("account_disabled", name=user.name)
-        return Actor(user.name, user.role, channel, user.display_name)
+        return Actor(user.name, user.role, channel, user.display_name, account=True)
 
 
 def public_names(session: Session) -> dict[str, str]:
@@ -218,7 +274,7 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def sso_actor(email: str | None, allowed: dict[str, str], full_name: str | None = None) -> Actor:
+def sso_actor(email: str | None, allowed: Mapping[str, str], full_name: str | None = None) -> Actor:
     """The actor for a single-sign-on user: only e-mail addresses listed in ``allowed`` get a role. What
     they record is signed with the identity provider's ``full_name``, never with the e-mail address."""
     address = (email or "").strip().lower()

@@ -116,6 +116,7 @@ MESSAGES: dict[str, str] = {
     "account_name": "1 to 100 characters without spaces, e.g. anna.schmidt",
     "password_length": "must have {min} to {max} characters; a few words work well",
     "no_account": "No account named {name!r}.",
+    "account_unknown": "There is no account named {name!r} (any more); sign in with an existing account.",
     "account_disabled": "The account {name!r} is disabled; it can no longer sign in or record changes.",
     "account_exists": "an account named {name!r} exists already",
 }

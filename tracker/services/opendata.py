@@ -340,10 +340,10 @@ def _evidence(programme: Programme, pledge: Pledge, source: dict) -> Evidence:
 
 def restore_programme(data: dict[str, Any], actor: Actor) -> ProgrammeInfo:
     """Load a JSON export (already checked against the schema) as a new programme, in one transaction."""
-    require(actor, Role.ADMIN)
-    if data.get("format") != FORMAT:
-        raise InvalidInput("format", "wrong_format", expected=FORMAT, found=data.get("format"))
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
+        if data.get("format") != FORMAT:
+            raise InvalidInput("format", "wrong_format", expected=FORMAT, found=data.get("format"))
         return ProgrammeInfo.of(_restore(session, data, actor))
 
 

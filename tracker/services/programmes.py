@@ -219,11 +219,11 @@ def import_programme(
     history make the import refuse unless ``on_removed="retire"``, which keeps them (and their
     history) marked as retired. The text is parsed completely before anything is written.
     """
-    require(actor, Role.ADMIN)
-    if on_removed not in REMOVED_POLICIES:
-        raise InvalidInput("on_removed", "unknown_choice", value=on_removed, accepted=", ".join(REMOVED_POLICIES))
-    parsed = parse_programme_bytes(data, source_name)
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
+        if on_removed not in REMOVED_POLICIES:
+            raise InvalidInput("on_removed", "unknown_choice", value=on_removed, accepted=", ".join(REMOVED_POLICIES))
+        parsed = parse_programme_bytes(data, source_name)
         return _import(session, parsed, data, metadata, source_name, actor, on_removed, today or clock.today())
 
 

@@ -118,9 +118,9 @@ def record_status_change(
     checked against the state read in this transaction, so a change committed concurrently by
     someone else still makes this one fail loudly instead of silently winning or losing.
     """
-    require(actor)
     today = today or clock.today()
     with unit_of_work() as session:
+        actor = require(session, actor)
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
         valid = validate_change(prog, change, today)
@@ -134,9 +134,9 @@ def record_status_changes(
 
     Any invalid item raises ``RowErrors`` listing every problem, and nothing is written.
     """
-    require(actor)
     today = today or clock.today()
     with unit_of_work() as session:
+        actor = require(session, actor)
         prog = find_programme(session, programme)
         errors, valid = check_items(session, prog, items, today)
         if errors:
@@ -309,9 +309,9 @@ def add_evidence(
     programme: str | None, code: str, source: SourceInput, actor: Actor, today: dt.date | None = None
 ) -> None:
     """Add a source to a pledge without changing its status."""
-    require(actor)
-    valid = check_source(source, 1, today or clock.today())
     with unit_of_work() as session:
+        actor = require(session, actor)
+        valid = check_source(source, 1, today or clock.today())
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
         session.add(_evidence(prog, pledge, valid, actor.signature, clock.now_utc()))
@@ -326,11 +326,11 @@ def set_success_criterion(
     expected_version: int | None = None,
 ) -> None:
     """Set (or with empty text, clear) what would count as kept for a pledge."""
-    require(actor)
     value = (text or "").strip() or None
-    if value:
-        check_text(value, "success_criterion", MAX_RATIONALE)
     with unit_of_work() as session:
+        actor = require(session, actor)
+        if value:
+            check_text(value, "success_criterion", MAX_RATIONALE)
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
         if expected_version is not None and pledge.version != expected_version:
