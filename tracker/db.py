@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from tracker import settings
 
@@ -26,11 +27,11 @@ def database_url() -> str:
     return settings.get("TRACKER_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, foreign_keys: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # pragma: no cover - exercised by every test
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
@@ -78,6 +79,53 @@ def _new_engine(url: str) -> Engine:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions on ``engine``; only ``tracker.services.unit_of_work`` opens them."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def migration_engine(engine: Engine) -> Engine:
+    """The engine the migrations run on: ``engine`` itself, except for an SQLite file, where a second engine
+    on the same file makes each revision one transaction, its DDL included.
+
+    pysqlite begins a transaction only before INSERT, UPDATE or DELETE, so every CREATE or ALTER before the
+    first of those was committed at once, and a crash in the middle of a revision left it half applied for
+    ever ("duplicate column name" at every later ``tracker init``). This engine turns pysqlite's own
+    transaction handling off and begins every transaction itself (SQLAlchemy's recipe for transactional DDL
+    on pysqlite), with ``BEGIN IMMEDIATE``: it waits for the write lock up front instead of failing on a
+    write that another process made after this transaction's first read. The app's engine keeps pysqlite's
+    default.
+
+    Foreign keys are off here, as SQLite's procedure for schema changes asks: a batch migration copies a
+    table and drops the old one, and with foreign keys on, that drop deletes every row that refers to the
+    table through ON DELETE CASCADE (a downgrade of revision 0002 emptied the history that way).
+    ``check_foreign_keys`` checks them before each revision commits instead."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return engine
+    migrating = create_engine(engine.url, poolclass=NullPool)
+    _configure_sqlite(migrating, foreign_keys=False)
+
+    @event.listens_for(migrating, "connect")
+    def _no_implicit_transactions(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(migrating, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return migrating
+
+
+def check_foreign_keys(ctx, **_about_the_step) -> None:
+    """Refuse to commit a revision that left a row referring to a row that does not exist (SQLite only: with
+    foreign keys off during migrations nothing else would notice). An Alembic ``on_version_apply`` callback."""
+    connection = ctx.connection
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, row, parent, _ = broken[0]
+        raise RuntimeError(
+            f"revision {ctx.get_current_revision()} left {len(broken)} row(s) referring to missing rows, "
+            f"e.g. row {row} of {table} to {parent}; nothing of it was committed"
+        )
 
 
 def alembic_config(engine: Engine):
