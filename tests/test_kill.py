@@ -125,15 +125,20 @@ def _row_counts(database: Path) -> dict[str, int]:
 
 
 def _all_or_nothing(base: Path, work: Path, *args: str) -> None:
-    """Kill ``tracker ARGS`` in the middle of its writes and right before its commit: then the database holds
-    everything the command writes or nothing of it, and the same command run again completes."""
+    """Kill ``tracker ARGS`` after its first DROP TABLE (if any), in the middle of its inserts and right before
+    its commit: then the database holds everything the command writes or nothing of it (what it held before),
+    and the same command run again completes."""
     before = _row_counts(base)
     reference = copy_database(base, work / "reference.sqlite3")
     steps = run_tracker(reference, *args).steps
     complete = _row_counts(reference)
     assert complete != before
     inserts = [i + 1 for i, name in enumerate(steps) if name == "INSERT"]
-    points = [inserts[len(inserts) // 2], *_before_commits(steps)[-1:]]
+    points = [
+        *_steps_after(steps, ("DROP",), first_only=True),
+        inserts[len(inserts) // 2],
+        *_before_commits(steps)[-1:],
+    ]
     for point in points:
         database = copy_database(base, work / f"killed-{point}.sqlite3")
         assert run_tracker(database, *args, stop_at=point).killed
@@ -159,3 +164,13 @@ def test_a_killed_restore_writes_all_or_nothing(populated, tmp_path):
     empty = tmp_path / "empty.sqlite3"
     assert run_tracker(empty, "init").exit_code == 0
     _all_or_nothing(empty, tmp_path, "restore", str(export))
+
+
+def test_a_killed_restore_of_a_backup_writes_all_or_nothing(populated, tmp_path):
+    source = copy_database(populated, tmp_path / "source.sqlite3")
+    backup = tmp_path / "tracker.json.gz"
+    assert run_tracker(source, "init").exit_code == 0
+    assert run_tracker(source, "backup", str(backup)).exit_code == 0
+    other = tmp_path / "other.sqlite3"
+    assert run_tracker(other, "import-programme", HERNE_TEXT).exit_code == 0  # without the ratings of the backup
+    _all_or_nothing(other, tmp_path, "restore-backup", str(backup), "--replace")
