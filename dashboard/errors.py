@@ -69,6 +69,13 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "slug_taken": lambda: _("“{slug}” is already in this database"),
     "unknown_reference": lambda: _("refers to an area or goal that the file does not contain"),
     "corrects_later_change": lambda: _("corrects a rating that does not precede it"),
+    "unwritable": lambda: _("cannot be written: {reason}"),
+    "backup_damaged": lambda: _("is not a complete backup: {reason}; nothing was restored"),
+    "backup_newer": lambda: _(
+        "was written by a newer version of the tracker ({found}; this version reads up to {known}); restore it "
+        "with that version or a newer one"
+    ),
+    "database_not_empty": lambda: _("holds {holds} already; a backup is restored only into an empty database"),
     "file_too_large": lambda: _(
         "the file is larger than {megabytes} MB, the most one import accepts; split it into several files"
     ),

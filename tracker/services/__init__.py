@@ -22,6 +22,7 @@ from tracker.services.auth import (
     set_password,
     sso_actor,
 )
+from tracker.services.backup import BackupReport, restore_backup, write_backup
 from tracker.services.browse import (
     ChangeView,
     Option,
@@ -133,6 +134,7 @@ __all__ = [
     "AreaInfo",
     "AuditRow",
     "AuditSpan",
+    "BackupReport",
     "BulkItem",
     "ChangePreview",
     "ChangeView",
@@ -213,6 +215,7 @@ __all__ = [
     "record_status_change",
     "record_status_changes",
     "remove_demo_data",
+    "restore_backup",
     "restore_programme",
     "schema_is_current",
     "search_pledges",
@@ -234,4 +237,5 @@ __all__ = [
     "term_years",
     "today",
     "upgrade_schema",
+    "write_backup",
 ]

@@ -68,6 +68,16 @@ MESSAGES: dict[str, str] = {
     "slug_taken": "{slug!r} is already in this database; restore needs an empty one",
     "unknown_reference": "refers to an area or goal that the export does not contain",
     "corrects_later_change": "corrects a change that does not precede it",
+    "unwritable": "cannot be written: {reason}",
+    # backups (tracker backup, tracker restore-backup)
+    "backup_damaged": "is not a complete backup: {reason}; nothing was restored",
+    "backup_newer": (
+        "was written by a newer version of the tracker ({found}; this version reads up to {known}); restore it "
+        "with that version or a newer one"
+    ),
+    "database_not_empty": (
+        "holds {holds} already; restore-backup needs an empty database, or --replace to delete all of it first"
+    ),
     # spreadsheets (Excel or CSV) of status changes
     "file_too_large": (
         "the file is larger than {megabytes} MB ({max} bytes), the most one import accepts; split it into several files"
