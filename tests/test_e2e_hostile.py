@@ -1,13 +1,16 @@
 """Hostile text in real Chromium against the app started with ``tracker serve`` (issue #11): a phishing link,
 a remote image and a colour in the address and in an editor's name render as text, nothing is fetched from
-the attacker's host, the known triggers of tracebacks answer with messages."""
+the attacker's host, the known triggers of tracebacks answer with messages; and Streamlit's upload route
+refuses visitors without a staff session and files larger than the import accepts."""
 
 from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
 import pytest
+import requests
 
+from dashboard.session_routes import SESSION_COOKIE
 from tests.browser import running_app, sign_in_staff, wait_until_rendered
 from tests.helpers import ADMIN, EDITOR, HERNE, make_change
 from tests.hostile import MARKUP
@@ -101,3 +104,37 @@ def test_the_known_triggers_of_tracebacks_answer_with_a_message(page, base, addr
     text = rendered(page, base + address)
     assert says in text and "Traceback" not in text
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def _upload_request(page, base: str, tmp_path) -> dict:
+    """The upload of a small file from the import page, as a signed-in editor's browser makes it."""
+    sign_in_staff(page, base, "anna", PASSWORD, path="/import")
+    with page.expect_request(lambda r: "/_stcore/upload_file/" in r.url and r.method == "PUT") as upload:
+        small = tmp_path / "klein.csv"
+        small.write_text("Nummer;Bewertung\n", encoding="utf-8")
+        page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(small))
+    request = upload.value
+    return {"url": request.url, "xsrf": request.headers.get("x-xsrftoken", "")}
+
+
+def test_only_a_signed_in_editor_may_upload_and_no_more_than_the_import_accepts(page, base, tmp_path):
+    upload = _upload_request(page, base, tmp_path)
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    xsrf = {name: value for name, value in cookies.items() if "xsrf" in name}
+    small = {"files": ("a.csv", b"Nummer;Bewertung\n", "text/csv")}
+    large = {"files": ("a.csv", b"x" * (3 * 1024 * 1024), "text/csv")}  # 3 MB: more than the import's 2 MB
+    headers = {"X-Xsrftoken": upload["xsrf"], "Origin": base}
+
+    # A visitor without a staff session, with everything else a browser would send: refused before a byte is read.
+    refused = [requests.put(upload["url"], files=body, headers=headers, cookies=xsrf, timeout=30) for body in
+               (small, large)]  # fmt: skip
+    assert [r.status_code for r in refused] == [403, 403]
+    assert all(r.text == "Dateien hochladen kann nur die angemeldete Redaktion." for r in refused)
+    forged = {**xsrf, SESSION_COOKIE: "forged"}
+    assert requests.put(upload["url"], files=small, headers=headers, cookies=forged, timeout=30).status_code == 403
+
+    # The editor's own browser session: a small file is taken, one larger than the import accepts is not.
+    taken = requests.put(upload["url"], files=small, headers=headers, cookies=cookies, timeout=30)
+    too_large = requests.put(upload["url"], files=large, headers=headers, cookies=cookies, timeout=30)
+    assert (taken.status_code, too_large.status_code) == (204, 413)
+    print(f"\nuploads: {len(refused) + 1} without a staff session refused (403), 1 taken, 1 of 3 MB refused (413)")
