@@ -9,6 +9,7 @@ ends need nothing else from ``tracker``.
 from tracker import settings
 from tracker.clock import LOCAL_TIMEZONE, today
 from tracker.formulas import spreadsheet_csv
+from tracker.search import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS
 from tracker.services.audit import AuditRow, AuditSpan, audit_span, list_events
 from tracker.services.auth import (
     Account,
@@ -122,6 +123,8 @@ from tracker.services.status_import import (
 __all__ = [
     "GERMAN_CSV_COLUMNS",
     "LOCAL_TIMEZONE",
+    "MAX_QUERY_CHARACTERS",
+    "MAX_QUERY_WORDS",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "SCHEMA_NAME",

@@ -31,6 +31,11 @@ MESSAGES: dict[str, str] = {
     "no_such_change": "pledge {pledge} has no change #{sequence}; it has: {known}",
     "at_least": "must be at least {min}",
     "row_errors": "{count} problem(s); nothing was saved",
+    # what a person searched for
+    "search_too_long": "is {length} characters long; a search takes at most {max} characters and {words} words",
+    "search_too_many_words": (
+        "has {count} different words; a search takes at most {max} words and {characters} characters"
+    ),
     # pledges and programmes
     "no_pledge": "No pledge with code {pledge!r} in {programme}.",
     "row_no_pledge": "no pledge {pledge!r} in {programme}",
@@ -138,6 +143,7 @@ FIELD_NAMES: dict[str, str] = {
     "source.published_on": "source {index} publication date",
     "success_criterion": "success criterion",
     "display_name": "display name",
+    "query": "search",
 }
 
 
