@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard.i18n import _, current_language
 from dashboard.session_routes import SESSION_COOKIE, sign_in_url
+from dashboard.text import plain
 from tracker import services
 from tracker.services import Actor
 
@@ -101,7 +102,7 @@ def signed_in_bar(actor: Actor) -> None:
     """Who is signed in, with a way to sign out."""
     columns = st.columns([4, 1], vertical_alignment="center")
     role = _("admin") if actor.is_admin else _("editor")
-    columns[0].caption(_("Signed in as {name} ({role})").format(name=actor.signature, role=role))
+    columns[0].caption(plain(_("Signed in as {name} ({role})").format(name=actor.signature, role=role)))
     if columns[1].button(_("Sign out"), key="sign_out"):
         sign_out(actor)
         st.rerun()

@@ -7,6 +7,7 @@ The tests reach the database through ``tracker.services`` like the front ends do
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -84,6 +85,12 @@ def stored_scalars(statement) -> list:
 def count(model, *where) -> int:
     """How many rows of ``model`` (matching ``where``) the database holds."""
     return stored(select(func.count()).select_from(model).where(*where))[0][0]
+
+
+def as_read(markdown: str) -> str:
+    """A Markdown body or label as a reader sees it, for text the dashboard escaped (``dashboard.text.plain``):
+    without the backslashes before punctuation and the invisible word joiners."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "").replace("  \n", "\n")
 
 
 def open_app(page: str | None = None, **params: str):

@@ -5,6 +5,8 @@ role the actor claims; the open browser of a disabled account saves nothing."""
 from __future__ import annotations
 
 import inspect
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +18,7 @@ from tracker.models import AuditEvent, Base
 from tracker.services import Actor, auth
 
 PASSWORD = "korrekt pferd batterie"
+BACKUP = Path("backup.json")  # a backup of the test database (the fixture ``accounts`` writes one)
 STATUS_CSV = (
     b"code,status,date,rationale,source_url,source_title,source_kind\n"
     b"8.2-4,kept,2026-01-15,Beschlossen.,https://www.herne.de/x,Beschluss,council\n"
@@ -45,10 +48,13 @@ CALLS = {
     "restore_programme": lambda a, slug: services.restore_programme(services.export_programme(slug), a),
     "generate_demo_data": lambda a, slug: services.generate_demo_data(a, 1, 10, 5),
     "remove_demo_data": lambda a, slug: services.remove_demo_data(a),
+    "write_backup": lambda a, slug: services.write_backup(BACKUP, a),
+    "restore_backup": lambda a, slug: services.restore_backup(BACKUP, a, replace=True),
 }
 ADMIN_ONLY = {
     "add_user", "set_display_name", "disable_user", "set_password", "list_users", "list_events", "audit_span",
     "import_programme", "import_programme_file", "restore_programme", "generate_demo_data", "remove_demo_data",
+    "write_backup", "restore_backup",
 }  # fmt: skip
 
 
@@ -63,9 +69,11 @@ def test_every_use_case_that_takes_an_actor_is_checked_here():
 
 
 @pytest.fixture
-def accounts(herne):
+def accounts(herne, tmp_path, monkeypatch):
     services.add_user(ADMIN, "erika", PASSWORD, "editor")
     services.add_user(ADMIN, "bert", PASSWORD, "admin")
+    monkeypatch.setattr(sys.modules[__name__], "BACKUP", tmp_path / "backup.json")
+    services.write_backup(BACKUP, ADMIN)  # for the calls of restore_backup
     return herne
 
 

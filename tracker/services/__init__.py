@@ -9,6 +9,7 @@ ends need nothing else from ``tracker``.
 from tracker import settings
 from tracker.clock import LOCAL_TIMEZONE, today
 from tracker.formulas import spreadsheet_csv
+from tracker.search import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS
 from tracker.services.audit import AuditRow, AuditSpan, audit_span, list_events
 from tracker.services.auth import (
     Account,
@@ -22,6 +23,7 @@ from tracker.services.auth import (
     sso_actor,
     use_sso_allow_list,
 )
+from tracker.services.backup import BackupReport, restore_backup, write_backup
 from tracker.services.browse import (
     ChangeView,
     Option,
@@ -122,6 +124,8 @@ from tracker.services.status_import import (
 __all__ = [
     "GERMAN_CSV_COLUMNS",
     "LOCAL_TIMEZONE",
+    "MAX_QUERY_CHARACTERS",
+    "MAX_QUERY_WORDS",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "SCHEMA_NAME",
@@ -134,6 +138,7 @@ __all__ = [
     "AreaInfo",
     "AuditRow",
     "AuditSpan",
+    "BackupReport",
     "BulkItem",
     "ChangePreview",
     "ChangeView",
@@ -214,6 +219,7 @@ __all__ = [
     "record_status_change",
     "record_status_changes",
     "remove_demo_data",
+    "restore_backup",
     "restore_programme",
     "schema_is_current",
     "search_pledges",
@@ -236,4 +242,5 @@ __all__ = [
     "today",
     "upgrade_schema",
     "use_sso_allow_list",
+    "write_backup",
 ]

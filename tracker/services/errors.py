@@ -31,6 +31,11 @@ MESSAGES: dict[str, str] = {
     "no_such_change": "pledge {pledge} has no change #{sequence}; it has: {known}",
     "at_least": "must be at least {min}",
     "row_errors": "{count} problem(s); nothing was saved",
+    # what a person searched for
+    "search_too_long": "is {length} characters long; a search takes at most {max} characters and {words} words",
+    "search_too_many_words": (
+        "has {count} different words; a search takes at most {max} words and {characters} characters"
+    ),
     # pledges and programmes
     "no_pledge": "No pledge with code {pledge!r} in {programme}.",
     "row_no_pledge": "no pledge {pledge!r} in {programme}",
@@ -68,6 +73,16 @@ MESSAGES: dict[str, str] = {
     "slug_taken": "{slug!r} is already in this database; restore needs an empty one",
     "unknown_reference": "refers to an area or goal that the export does not contain",
     "corrects_later_change": "corrects a change that does not precede it",
+    "unwritable": "cannot be written: {reason}",
+    # backups (tracker backup, tracker restore-backup)
+    "backup_damaged": "is not a complete backup: {reason}; nothing was restored",
+    "backup_newer": (
+        "was written by a newer version of the tracker ({found}; this version reads up to {known}); restore it "
+        "with that version or a newer one"
+    ),
+    "database_not_empty": (
+        "holds {holds} already; restore-backup needs an empty database, or --replace to delete all of it first"
+    ),
     # spreadsheets (Excel or CSV) of status changes
     "file_too_large": (
         "the file is larger than {megabytes} MB ({max} bytes), the most one import accepts; split it into several files"
@@ -129,6 +144,7 @@ FIELD_NAMES: dict[str, str] = {
     "source.published_on": "source {index} publication date",
     "success_criterion": "success criterion",
     "display_name": "display name",
+    "query": "search",
 }
 
 
