@@ -6,6 +6,7 @@ the editorial team (``dashboard.upload_gate``).
 serve ``app`` too (``uvicorn dashboard.server:app``).
 """
 
+import logging
 from pathlib import Path
 
 import streamlit as st
@@ -17,6 +18,21 @@ from dashboard.session_routes import ROUTES, StaffGate
 from dashboard.upload_gate import UploadGate
 
 APP_SCRIPT = Path(__file__).resolve().parent / "app.py"
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"  # the format of Streamlit's own log lines
+
+
+def log_with_time_and_level() -> None:
+    """Our log lines (a page's failure with the reference its visitor saw, a refused sign-in) with the time and
+    the level, as Streamlit writes its own; without this they came out as bare messages."""
+    logger = logging.getLogger("dashboard")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+log_with_time_and_level()
 
 app = st.App(
     APP_SCRIPT,
