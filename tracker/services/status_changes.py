@@ -23,6 +23,7 @@ from tracker.services.inputs import (
     Problems,
     SourceInput,
     StatusChangeInput,
+    check_author,
     check_effective_date,
     check_source,
     check_status,
@@ -78,7 +79,7 @@ def checked_change(
     """The checked change, or None and the problem of every field that is wrong (each field checked on its own)."""
     problems = Problems()
     status = problems.check(check_status, change.status)
-    rationale = problems.check(check_text, change.rationale, "rationale", MAX_RATIONALE)
+    rationale = problems.check(check_text, change.rationale, "rationale", MAX_RATIONALE, multiline=True)
     effective = problems.check(check_effective_date, change.effective_date or today, programme.election_date, today)
     if not change.sources:
         problems.found.append(InvalidInput("sources", "no_sources"))
@@ -226,6 +227,7 @@ def _append(
     actor: Actor,
     expected_version: int | None,
 ) -> RecordedChange:
+    author = check_author(actor.signature)
     corrects_id = None
     if valid.corrects_sequence is not None:
         target = next((c for c in pledge.changes if c.sequence == valid.corrects_sequence), None)
@@ -250,7 +252,7 @@ def _append(
         status=valid.status,
         effective_date=valid.effective_date,
         rationale=valid.rationale,
-        author=actor.signature,
+        author=author,
         recorded_at=recorded_at,
         corrects_id=corrects_id,
     )
@@ -258,7 +260,7 @@ def _append(
     _claim(session, programme, pledge, valid, current_status=current.status, status_date=current.effective_date)
     session.add(new)
     for source in valid.sources:
-        new.sources.append(_evidence(programme, pledge, source, actor.signature, recorded_at))
+        new.sources.append(_evidence(programme, pledge, source, author, recorded_at))
     try:
         session.flush()
     except IntegrityError:
@@ -311,10 +313,11 @@ def add_evidence(
     """Add a source to a pledge without changing its status."""
     require(actor)
     valid = check_source(source, 1, today or clock.today())
+    author = check_author(actor.signature)
     with unit_of_work() as session:
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
-        session.add(_evidence(prog, pledge, valid, actor.signature, clock.now_utc()))
+        session.add(_evidence(prog, pledge, valid, author, clock.now_utc()))
         record_event(session, actor, "evidence.add", prog.id, pledge.code, {"url": valid.url, "title": valid.title})
 
 
@@ -327,9 +330,7 @@ def set_success_criterion(
 ) -> None:
     """Set (or with empty text, clear) what would count as kept for a pledge."""
     require(actor)
-    value = (text or "").strip() or None
-    if value:
-        check_text(value, "success_criterion", MAX_RATIONALE)
+    value = check_text(text, "success_criterion", MAX_RATIONALE, multiline=True) if (text or "").strip() else None
     with unit_of_work() as session:
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
