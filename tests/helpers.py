@@ -96,3 +96,19 @@ def open_app(page: str | None = None, **params: str):
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+def run_cli(*args: str, input: str | None = None):
+    """Run a ``tracker`` command in this process (Typer's CliRunner: fast, the same code as the installed command
+    but for decoding the real argv) on the configured database; the result has ``exit_code``, ``stdout`` and
+    ``stderr``. An exception other than the exit the command chose (a traceback a person would see) fails."""
+    from typer.testing import CliRunner
+
+    from tracker.cli import app
+
+    result = CliRunner().invoke(app, list(args), input=input)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"tracker {' '.join(a[:40] for a in args)} raised instead of saying what is wrong") from (
+            result.exception
+        )
+    return result

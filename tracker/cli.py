@@ -253,7 +253,7 @@ def show(
             f"  #{change.sequence} {change.effective_date} {change.status}{corrects}, "
             f"recorded by {change.author} at {change.recorded_at:%Y-%m-%d %H:%M}"
         )
-        lines.append(f"     {change.rationale}")
+        lines.extend(f"     {line}" for line in change.rationale.split("\n"))
         lines.extend(f"     [{s.kind}] {s.title} <{s.url}>" for s in change.sources)
     say("\n".join(lines))
 
