@@ -327,7 +327,10 @@ def publish(
     base_url = services.check_web_address(base_url, "--base-url") if base_url else None
     app_url = services.check_web_address(app_url, "--app-url") if app_url else None
     _require_schema()
-    report = publish_edition(outdir, programme, base_url=base_url, app_url=app_url)
+    try:
+        report = publish_edition(outdir, programme, base_url=base_url, app_url=app_url)
+    except OSError as error:  # the folder cannot be made or written: a name too long, no permission, a full disk
+        fail(f"cannot write into {outdir}: {error.strerror or error}")
     say(report.summary())
 
 
@@ -390,13 +393,13 @@ def import_statuses(
 ) -> None:
     """Record many status changes from a spreadsheet: every row is checked first, then all new rows or none are
     saved; rows recorded already are skipped."""
-    if not path.is_file():
-        fail(f"{path} is not a file")
     try:
+        if not path.is_file():
+            fail(f"{shortened(path, 300)} is not a file")
         with path.open("rb") as file:
             data = file.read(services.MAX_UPLOAD_BYTES + 1)  # one byte more is enough to refuse a file too large
-    except OSError as error:
-        fail(f"cannot read {path}: {error.strerror}")
+    except OSError as error:  # a name too long, no permission
+        fail(f"cannot read {shortened(path, 300)}: {error.strerror}")
     _require_schema()
     actor = account(as_)
     plan = services.preview_status_import(programme, data, actor, source=path.name)
@@ -457,7 +460,12 @@ app.add_typer(user_app, name="user")
 def _read_password(from_stdin: bool) -> str:
     """A new password from standard input (one line) or typed twice at a hidden prompt; never an argument."""
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        line = sys.stdin.buffer.readline().rstrip(b"\r\n")
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            byte = f"0x{line[error.start]:02X}"
+            raise services.InvalidInput("password", "not_utf8_text", char=byte, position=error.start + 1) from None
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 

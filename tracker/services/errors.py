@@ -154,7 +154,8 @@ def english(code: str, params: dict[str, Any]) -> str:
 
 def field_name(key: str, index: int | None = None) -> str:
     """The English name of a field key (``source.url`` with index 1 is "source 1 URL")."""
-    return FIELD_NAMES.get(key, key).format(index=index)
+    name = FIELD_NAMES.get(key)
+    return key if name is None else name.format(index=index)  # a key of our own, or a path or column as given
 
 
 class TrackerError(Exception):

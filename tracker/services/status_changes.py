@@ -29,8 +29,9 @@ from tracker.services.inputs import (
     check_status,
     check_text,
     checked_source,
+    shown,
 )
-from tracker.services.pledges import close_codes, find_pledge
+from tracker.services.pledges import close_codes, could_be_code, find_pledge
 from tracker.services.programmes import find_programme
 from tracker.services.unit_of_work import unit_of_work
 
@@ -156,8 +157,8 @@ def check_items(
     for item in items:
         where = {"line": item.line} if item.line is not None else {"pledge": item.code}
         if item.code not in codes:
-            close = close_codes(session, programme, item.code)
-            params = {"pledge": item.code, "programme": programme.slug}
+            close = close_codes(session, programme, item.code) if could_be_code(item.code) else []
+            params = {"pledge": shown(item.code), "programme": programme.slug}
             if close:
                 errors.append(RowError("code", "row_no_pledge_close", {**params, "close": ", ".join(close)}, **where))
             else:
