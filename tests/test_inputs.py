@@ -251,3 +251,29 @@ def test_dates_cannot_be_left_empty_to_mean_today():
         services.parse_date("", "--date")
     assert refused.value.field == "--date" and refused.value.code == "not_date"
     assert services.parse_date(" 2026-01-15 ", "--date") == dt.date(2026, 1, 15)
+
+
+def test_the_rating_page_words_the_refusal_in_german_naming_field_and_position(app_env, rated):
+    from dashboard.auth import TOKEN_KEY
+    from tests.helpers import open_app
+
+    services.add_user(ADMIN, "erika", "korrekt pferd batterie", "editor")
+    app = open_app("views/edit.py", pledge="3-1")
+    app.session_state[TOKEN_KEY] = services.start_session("erika", "korrekt pferd batterie").token
+    app.run()
+    next(s for s in app.selectbox if s.label == "Neue Bewertung").set_value("kept")
+    next(t for t in app.text_area if t.label.startswith("Begründung")).input("Beschlossen.\x1b]0;x\x07")
+    next(t for t in app.text_input if t.label == "Adresse der Quelle").input("HTTPS://www.herne.de/rat")
+    next(t for t in app.text_input if t.label == "Titel der Quelle").input("Beschluss \u202eztaseG")
+    next(b for b in app.button if b.label == "Bewertung speichern").click().run()
+    assert not app.exception, app.exception
+    assert [e.value for e in app.error] == [
+        "Nicht gespeichert. Begründung: enthält an Stelle 13 das Steuerzeichen U+001B; bitte entfernen"
+    ]
+    next(t for t in app.text_area if t.label.startswith("Begründung")).input("Beschlossen.")
+    next(b for b in app.button if b.label == "Bewertung speichern").click().run()
+    assert [e.value for e in app.error] == [
+        "Nicht gespeichert. Titel der Quelle 1: enthält an Stelle 11 das unsichtbare Zeichen U+202E, das die "
+        "Leserichtung umkehrt; bitte entfernen"
+    ]
+    assert services.pledge_view(None, "3-1").history == ()
