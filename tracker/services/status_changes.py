@@ -264,8 +264,10 @@ def _append(
         new.sources.append(_evidence(programme, pledge, source, author, recorded_at))
     try:
         session.flush()
-    except IntegrityError:
-        code = pledge.code
+    except IntegrityError as error:
+        if not _is_unique_violation(error):  # a check the input rules missed: never worded as someone else's change
+            raise
+        code = pledge.code  # another change took this sequence number meanwhile
         session.rollback()
         raise _refusal(find_pledge(session, programme, code), valid) from None
     record_event(
@@ -286,6 +288,12 @@ def _append(
     return RecordedChange(
         pledge.code, new.sequence, new.status, new.effective_date, current.status, current.effective_date
     )
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    """Whether the database refused a row because another one has the same key (not a failed check)."""
+    sqlstate = getattr(error.orig, "sqlstate", None)  # PostgreSQL (psycopg)
+    return sqlstate == "23505" if sqlstate is not None else "UNIQUE constraint failed" in str(error.orig)
 
 
 def _claim(session: Session, programme: Programme, pledge: Pledge, valid: ValidChange | None, **values) -> None:
