@@ -408,6 +408,7 @@ RESTORE_FIELDS = {
 
 
 def test_restore(engine, tmp_path):
+    add_account("anna", "Anna Schmidt")
     services.import_programme(b"Klein\n1. Wohnen\n- Leerstand vermitteln\n", ProgrammeMetadata(**METADATA), "k", ADMIN)
     source = services.SourceInput(URL, "Ratsbeschluss")
     services.record_status_change(SLUG, "1-1", services.StatusChangeInput("kept", "Weil", [source], DATE_), EDITOR)

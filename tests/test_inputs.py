@@ -12,12 +12,17 @@ import json
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import ADMIN, EDITOR, HERNE, TODAY, count, make_change, stored_scalars
+from tests.helpers import ADMIN, EDITOR, HERNE, TODAY, add_account, count, make_change, run_cli, stored_scalars
 from tracker import services
 from tracker.models import Evidence, Pledge, Programme, StatusChange, User
 from tracker.programme import ProgrammeParseError, parse_programme
 from tracker.services import STATUS_CSV_COLUMNS, InvalidInput, RowErrors, SourceInput
 from tracker.textfiles import printable, unsafe_character
+
+CLI_CHANGE = [
+    "set-status", "8.2-4", "kept", "--rationale", "Beschlossen.", "--date", "2026-01-15",
+    "--source-url", "https://www.herne.de/rat", "--source-title", "Ratsbeschluss",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -113,13 +118,19 @@ def test_web_addresses_are_http_or_https_with_the_scheme_in_lower_case(url, acce
         assert services.check_web_address(url, "--base-url") == accepted
 
 
-def test_the_author_must_fit_its_column(herne):
-    long_name = "Anna " + "S" * 300
-    with pytest.raises(InvalidInput) as refused:
-        services.record_status_change(herne, "8.2-4", make_change(), services.Actor("anna", "editor", "app", long_name))
-    assert (refused.value.field, refused.value.code, refused.value.params["max"]) == ("author", "too_long", 200)
-    with pytest.raises(InvalidInput):
-        services.add_evidence(herne, "8.2-4", SourceInput("https://x.de", "t"), services.Actor("a" * 201, "editor"))
+def test_an_author_longer_than_its_column_is_refused_before_the_database_sees_it(herne):
+    add_account("anna", "Anna Schmidt")
+    result = run_cli(*CLI_CHANGE, "--as", "a" * 300)  # the CLI's --as: no account can have such a name
+    assert result.exit_code == 2 and "No account named" in result.stderr
+    # A signature that does not fit StatusChange.author (a session holding a name from elsewhere) is refused, by
+    # the input rule or by the check of the actor, never by the database (PostgreSQL raised, SQLite stored it).
+    long_name = services.Actor("anna", "editor", "app", "Anna " + "S" * 300)
+    with pytest.raises((InvalidInput, services.PermissionDenied)) as refused:
+        services.record_status_change(herne, "8.2-4", make_change(), long_name, today=TODAY)
+    if isinstance(refused.value, InvalidInput):
+        assert (refused.value.field, refused.value.code, refused.value.params["max"]) == ("author", "too_long", 200)
+    with pytest.raises((InvalidInput, services.PermissionDenied)):
+        services.add_evidence(herne, "8.2-4", SourceInput("https://x.de", "t"), long_name)
     assert count(StatusChange) == 0 and count(Evidence) == 0
 
 
