@@ -1,32 +1,37 @@
 """The dashboard's single router: ``st.navigation`` over the pages of ``dashboard.routes``.
 
-A permalink ``?pledge=<code>`` opens the pledge's page directly; ``?lang=en`` switches to English.
+A permalink ``?pledge=<code>`` opens the pledge's page directly; ``?lang=en`` switches to English. Whatever
+goes wrong while a page runs ends in a message in the page's language, never in a traceback
+(``errors.show_unexpected``; ``client.showErrorDetails = "none"`` in .streamlit/config.toml is the backstop).
 """
 
 import streamlit as st
 
-from dashboard import routes
+from dashboard import errors, routes
 from dashboard.auth import current_actor
 from dashboard.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES, _
 from dashboard.urlstate import one_of, url_widget
 
 st.set_page_config(page_title=_("Pledge tracker"), page_icon=":material/fact_check:", layout="wide")
-page = routes.navigation(current_actor(), permalink=bool(st.query_params.get("pledge")))
-# Our own static style: long measure texts in links wrap instead of being cut off on a phone.
-st.html(
-    "<style>[data-testid='stPageLink'] a, [data-testid='stPageLink'] a * "
-    "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;"
-    " height: auto !important;}</style>"
-)
-url_widget(
-    st.segmented_control,
-    LANG_KEY,
-    default=DEFAULT_LANGUAGE,
-    parse=one_of(list(LANGUAGES), DEFAULT_LANGUAGE),
-    label=_("Language"),
-    options=list(LANGUAGES),
-    format_func=LANGUAGES.get,
-    required=True,
-    label_visibility="collapsed",
-)
-page.run()
+try:
+    page = routes.navigation(current_actor(), permalink=bool(st.query_params.get("pledge")))
+    # Our own static style: long measure texts in links wrap instead of being cut off on a phone.
+    st.html(
+        "<style>[data-testid='stPageLink'] a, [data-testid='stPageLink'] a * "
+        "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;"
+        " height: auto !important;}</style>"
+    )
+    url_widget(
+        st.segmented_control,
+        LANG_KEY,
+        default=DEFAULT_LANGUAGE,
+        parse=one_of(list(LANGUAGES), DEFAULT_LANGUAGE),
+        label=_("Language"),
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        required=True,
+        label_visibility="collapsed",
+    )
+    page.run()
+except Exception as error:  # noqa: BLE001 - st.stop and st.rerun are no Exceptions and pass through
+    errors.show_unexpected(error)

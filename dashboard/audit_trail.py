@@ -134,8 +134,14 @@ def _sign_in_failed(d: dict) -> str:
         )
     elif reason == "disabled":
         text = _("Account is disabled")
+    elif reason == "address_limited":
+        text = _("Too many failed sign-ins from this address; refused without a check")
+    elif reason == "account_changed":
+        text = _("The password was changed or the account disabled during the sign-in")
     else:
         text = str(reason)
+    if d.get("address"):
+        text += _("; from {address}").format(address=d["address"])
     if d.get("name_withheld"):
         text += _("; the name typed is not kept because it contained the password")
     return text

@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard.i18n import _, current_language
 from dashboard.session_routes import SESSION_COOKIE, sign_in_url
+from dashboard.text import plain
 from tracker import services
 from tracker.services import Actor
 
@@ -34,12 +35,22 @@ def sso_configured() -> bool:
         return False
 
 
+def sso_allow_list() -> dict[str, str]:
+    """The e-mail addresses single sign-on admits, with their roles (``[tracker.sso_roles]`` in the secrets)."""
+    if not sso_configured():
+        return {}
+    return dict(st.secrets.get("tracker", {}).get("sso_roles", {}))
+
+
+# Every write of a single-sign-on user is checked against the list as it is then, not as it was at sign-in.
+services.use_sso_allow_list(sso_allow_list)
+
+
 def _sso_actor() -> Actor | None:
     if not sso_configured() or not getattr(st.user, "is_logged_in", False):
         return None
-    allowed = dict(st.secrets.get("tracker", {}).get("sso_roles", {}))
     try:
-        return services.sso_actor(st.user.get("email"), allowed, st.user.get("name"))
+        return services.sso_actor(st.user.get("email"), sso_allow_list(), st.user.get("name"))
     except services.PermissionDenied:
         return None
 
@@ -91,7 +102,7 @@ def signed_in_bar(actor: Actor) -> None:
     """Who is signed in, with a way to sign out."""
     columns = st.columns([4, 1], vertical_alignment="center")
     role = _("admin") if actor.is_admin else _("editor")
-    columns[0].caption(_("Signed in as {name} ({role})").format(name=actor.signature, role=role))
+    columns[0].caption(plain(_("Signed in as {name} ({role})").format(name=actor.signature, role=role)))
     if columns[1].button(_("Sign out"), key="sign_out"):
         sign_out(actor)
         st.rerun()

@@ -13,7 +13,8 @@ import streamlit as st
 from dashboard import components, routes
 from dashboard.drafts import Draft
 from dashboard.i18n import _, format_date
-from dashboard.statuses import DISPLAY_ORDER, label
+from dashboard.statuses import DISPLAY_ORDER, label, source_kind_label
+from dashboard.text import plain
 from tracker import services
 from tracker.statuses import SOURCE_KINDS
 
@@ -74,7 +75,7 @@ def source_fields(draft: Draft) -> list[services.SourceInput]:
     """One source, and more on request; a further source left empty is left out."""
     today = services.today()
     count = draft.get("source_count", 1)
-    kinds = {kind: components.source_kind_label(kind) for kind in SOURCE_KINDS}
+    kinds = {kind: source_kind_label(kind) for kind in SOURCE_KINDS}
     sources = []
     for number in range(1, count + 1):
         suffix = "" if number == 1 else f" {number}"
@@ -133,7 +134,7 @@ def status_after(change: services.RecordedChange) -> str:
 def saved_change(change: services.RecordedChange, text: str | None = None) -> None:
     """One saved change: its number, status and date, what it did to the public status, a link to the measure."""
     st.markdown(
-        components.md_escape(
+        plain(
             _("{code}: rating no. {n}, “{status}” as of {date}.").format(
                 code=change.code,
                 n=change.sequence,
@@ -142,11 +143,11 @@ def saved_change(change: services.RecordedChange, text: str | None = None) -> No
             )
         )
         + "  \n"
-        + components.md_escape(status_after(change))
+        + plain(status_after(change))
     )
     st.page_link(
         routes.pledge(),
-        label=f"{change.code}: {text}" if text else _("Open the public page"),
+        label=plain(f"{change.code}: {text}") if text else _("Open the public page"),
         icon=":material/open_in_new:",
         query_params=components.link_params(pledge=change.code),
     )

@@ -7,6 +7,7 @@ and hover text, so colour is never the only carrier of meaning.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from collections.abc import Callable
 
@@ -26,7 +27,8 @@ def area_progress_figure(counts: pd.DataFrame, labels: dict[str, str], axis_titl
     carries its area number in ``customdata`` so that a click can open the pledge list of that area.
     """
     areas = counts[["area_number", "area_short_title"]].drop_duplicates().sort_values("area_number")
-    names = [f"{n}. {t}" for n, t in zip(areas["area_number"], areas["area_short_title"], strict=True)]
+    # Plotly reads tags (<a href>, <b>) and entities in its texts: an area's name is escaped to stay text.
+    names = [html.escape(f"{n}. {t}") for n, t in zip(areas["area_number"], areas["area_short_title"], strict=True)]
     totals = counts.groupby("area_number")["count"].sum()
     figure = go.Figure()
     for status in DISPLAY_ORDER:

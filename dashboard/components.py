@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -12,8 +11,8 @@ import streamlit as st
 from dashboard import charts, data, errors, routes
 from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext
 from dashboard.statuses import DISPLAY_ORDER, badge_html, label
+from dashboard.text import excerpt, link, plain
 from tracker import services
-from tracker.statuses import SOURCE_KIND_LABELS
 
 
 def status_labels() -> dict[str, str]:
@@ -64,7 +63,7 @@ def current_programme() -> services.ProgrammeInfo | None:
     by_slug = {p.slug: p for p in available}
     wanted = st.query_params.get(PROGRAMME_KEY)
     if wanted and wanted not in by_slug:
-        st.warning(errors.message("no_programme", {"slug": wanted, "known": ", ".join(by_slug)}))
+        st.warning(plain(errors.message("no_programme", {"slug": excerpt(wanted), "known": ", ".join(by_slug)})))
     if wanted not in by_slug:
         wanted = st.session_state.get(IN_VIEW_KEY)
     if wanted not in by_slug:
@@ -99,7 +98,7 @@ def history_entry(change, heading: str) -> None:
     """One dated rating: its badge, a heading line, the rationale as plain text, its sources."""
     with st.container(border=True):
         status_badge(change.status)
-        st.caption(md_escape(heading))
+        st.caption(plain(heading))
         if change.corrects:
             st.caption(_("Corrects change no. {n}").format(n=change.corrects))
         st.text(change.rationale)
@@ -119,7 +118,7 @@ def status_badge(status: str) -> None:
 
 
 def pledge_link(code: str, text: str) -> None:
-    st.page_link(routes.pledge(), label=f"{code}: {text}", query_params=link_params(pledge=code))
+    st.page_link(routes.pledge(), label=plain(f"{code}: {text}"), query_params=link_params(pledge=code))
 
 
 def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) -> None:
@@ -176,7 +175,7 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
             n = int(areas[areas["area_number"] == number]["count"].sum())
             st.page_link(
                 routes.measures(),
-                label=f"{number}. {title} ({ngettext('{n} measure', '{n} measures', n).format(n=n)})",
+                label=plain(f"{number}. {title} ({ngettext('{n} measure', '{n} measures', n).format(n=n)})"),
                 query_params=link_params(area=str(number)),
             )
     with st.expander(_("Show as a table")):
@@ -190,8 +189,10 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
             status_badge(change.status)
             pledge_link(change.code, change.text)
             st.caption(
-                _("{date} · {area} · recorded by {author}").format(
-                    date=format_date(change.effective_date), area=change.area_short_title, author=change.author
+                plain(
+                    _("{date} · {area} · recorded by {author}").format(
+                        date=format_date(change.effective_date), area=change.area_short_title, author=change.author
+                    )
                 )
             )
     if view.last_update:
@@ -209,34 +210,11 @@ def area_table(areas: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def md_escape(text: str) -> str:
-    """Text a person typed, made inert for Streamlit's Markdown: every ASCII punctuation mark escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
-
-
-def md_link(title: str, url: str) -> str:
-    """A Markdown link that only ever points to http(s); anything else is shown as plain text."""
-    if not url.lower().startswith(("http://", "https://")):
-        return md_escape(title)
-    safe_url = url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20").replace("\n", "")
-    return f"[{md_escape(title)}](<{safe_url}>)"
-
-
 def sources_markdown(sources) -> str:
     """A Markdown list of sources: each a safe link, with its publication date when known."""
     return "\n".join(
-        f"- {md_link(s.title, s.url)}" + (f" ({format_date(s.published_on)})" if s.published_on else "")
-        for s in sources
+        f"- {link(s.title, s.url)}" + (f" ({format_date(s.published_on)})" if s.published_on else "") for s in sources
     )
-
-
-def source_kind_label(kind: str) -> str:
-    """The kind of a source in the reader's language (from ``tracker.statuses``, like the status names)."""
-    names = SOURCE_KIND_LABELS.get(kind)
-    return names[current_language()] if names else kind
 
 
 def _css_text(text: str) -> str:

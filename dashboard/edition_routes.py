@@ -27,6 +27,7 @@ from starlette.routing import Route
 from dashboard import routes
 from dashboard.errors import error_text
 from dashboard.i18n import LANG_KEY, LANGUAGES, _, language_of, speaking
+from dashboard.urlstate import name_like, programme_slug
 from tracker import services
 from tracker.edition import live
 
@@ -34,6 +35,7 @@ CACHE_CONTROL = "public, max-age=60"  # a change reaches readers behind a cache 
 # Embed pages: framed by any site; inline styles, the chart inline, no scripts, nothing from elsewhere.
 EMBED_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors *"
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"  # an SVG opened on its own runs nothing
+MAX_NAME_LENGTH = 100  # characters of a file name in an address (measure-8.2-4.atom)
 
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
@@ -68,6 +70,8 @@ async def embed(request: Request) -> Response:
 
 async def _serve(request: Request, render: Callable[[str, str, str, str], live.LiveFile]) -> Response:
     programme, language, name = (request.path_params[key] for key in ("programme", "lang", "name"))
+    if programme_slug(programme) is None or name_like(name, MAX_NAME_LENGTH) is None:
+        return await unknown_address(request)  # a NUL byte, an escape or a kilobyte names nothing here
     try:
         file = await run_in_threadpool(render, programme, language, name, public_base_url(request))
     except live.NotServed as error:

@@ -4,21 +4,29 @@
 ``MESSAGES`` holds one template per code of ``tracker.services.errors.MESSAGES`` but those in
 ``WORDED_APART`` (a test keeps the two tables in step); field keys are named with the labels of the
 forms ("Adresse der Quelle 1").
+
+Anything else that goes wrong while a page runs (a bug, a database that does not answer) is not shown:
+``show_unexpected`` says in the page's language that the page could not be shown, with a short reference,
+and logs the details under that reference for whoever runs the server.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import secrets
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import source_kind_label
 from dashboard.i18n import _, current_language, format_date, format_datetime, ngettext
-from dashboard.statuses import label
+from dashboard.statuses import label, source_kind_label
+from dashboard.text import plain
 from tracker import services
 from tracker.statuses import SOURCE_KINDS, STATUS_KEYS
+
+log = logging.getLogger(__name__)
 
 # code -> the template in the reader's language; called when shown, so it follows the chosen language.
 MESSAGES: dict[str, Callable[[], str]] = {
@@ -48,6 +56,12 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "no_such_change": lambda: _("measure {pledge} has no rating no. {sequence}; it has: {known}"),
     "at_least": lambda: _("must be at least {min}"),
     "out_of_range": lambda: _("{value} is out of range; accepted: {min} to {max}"),
+    "search_too_long": lambda: _(
+        "is {length} characters long; a search takes at most {max} characters and {words} words"
+    ),
+    "search_too_many_words": lambda: _(
+        "has {count} different words; a search takes at most {max} words and {characters} characters"
+    ),
     "no_pledge": lambda: _("There is no measure with the code “{pledge}” in this programme."),
     "row_no_pledge": lambda: _("there is no measure “{pledge}” in this programme"),
     "row_no_pledge_close": lambda: _("there is no measure “{pledge}” in this programme; did you mean {close}?"),
@@ -84,6 +98,13 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "corrects_later_change": lambda: _("corrects a rating that does not precede it"),
     "not_time": lambda: _("“{value}” is not a time; accepted: as the export writes it, e.g. 2026-03-15T10:30:00+00:00"),
     "twice": lambda: _("“{value}” is in the file more than once; each must be there once"),
+    "unwritable": lambda: _("cannot be written: {reason}"),
+    "backup_damaged": lambda: _("is not a complete backup: {reason}; nothing was restored"),
+    "backup_newer": lambda: _(
+        "was written by a newer version of the tracker ({found}; this version reads up to {known}); restore it "
+        "with that version or a newer one"
+    ),
+    "database_not_empty": lambda: _("holds {holds} already; a backup is restored only into an empty database"),
     "file_too_large": lambda: _(
         "the file is larger than {megabytes} MB, the most one import accepts; split it into several files"
     ),
@@ -126,6 +147,7 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "account_name": lambda: _("1 to 100 characters without spaces, e.g. anna.schmidt"),
     "password_length": lambda: _("must have {min} to {max} characters; a few words work well"),
     "no_account": lambda: _("There is no account named “{name}”."),
+    "account_unknown": lambda: _("There is no account named “{name}” (any more); sign in with an existing account."),
     "account_disabled": lambda: _("The account “{name}” is disabled; it can no longer sign in or record changes."),
     "account_exists": lambda: _("an account named “{name}” exists already"),
 }
@@ -149,7 +171,11 @@ FIELDS: dict[str, Callable[[], str]] = {
     "code": lambda: _("Code"),
     "name": lambda: _("Name"),
     "password": lambda: _("Password"),
+    "query": lambda: _("Search"),
 }
+
+# Fields of a search, not of a form that saves: their errors do not begin with "Not saved."
+SEARCH_FIELDS = frozenset({"query"})
 
 # Places in a file that are not one of its columns (a file's columns keep the names the file gives them).
 FILE_PLACES: dict[str, Callable[[], str]] = {
@@ -236,7 +262,8 @@ def error_text(error: services.TrackerError) -> str:
     if isinstance(error, services.NotFound) and error.suggestions:
         text += " " + _("Did you mean: {codes}?").format(codes=", ".join(error.suggestions))
     if isinstance(error, services.InvalidInput):
-        return _("Not saved. {field}: {message}").format(field=field_label(error.field, error.index), message=text)
+        template = _("{field}: {message}") if error.field in SEARCH_FIELDS else _("Not saved. {field}: {message}")
+        return template.format(field=field_label(error.field, error.index), message=text)
     return text
 
 
@@ -258,6 +285,25 @@ def row_table(errors: list[services.RowError]) -> pd.DataFrame:
 
 def show_error(error: services.TrackerError, where=st) -> None:
     """Show any error of the services on the page (in ``where``, e.g. a tab): its message, and the rows."""
-    where.error(error_text(error), icon=":material/error:")
+    where.error(plain(error_text(error)), icon=":material/error:")
     if isinstance(error, services.RowErrors):
         where.dataframe(row_table(error.errors), hide_index=True, width="stretch")
+
+
+def show_unexpected(error: Exception) -> None:
+    """A page that failed: an error of the services in words; anything else as "could not be shown" with a
+    reference, its details (the traceback, with the address) logged under that reference, never shown."""
+    if isinstance(error, services.TrackerError):
+        show_error(error)
+        return
+    reference = secrets.token_hex(4)
+    log.error("page %s failed (reference %s)", st.context.url, reference, exc_info=error)
+    st.error(
+        plain(
+            _(
+                "This page could not be shown. The error has been logged; if you write to us about it, quote the "
+                "reference {reference}. Reload the page or try again later."
+            ).format(reference=reference)
+        ),
+        icon=":material/error:",
+    )

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dashboard.edition_routes import chart_url, feed_url, public_base_url
 from dashboard.i18n import LANG_KEY, _, format_date, language_of, speaking
 from dashboard.statuses import label
+from dashboard.urlstate import pledge_code, programme_slug
 from tracker import services
 from tracker.statuses import Status
 
@@ -51,24 +52,34 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+def _programme(asked: str | None) -> services.ProgrammeInfo | None:
+    """The programme the address names (without one, the default programme); None if there is no such."""
+    slug = programme_slug(asked)
+    if asked and slug is None:  # no programme's slug looks like that: nothing to look up
+        return None
+    try:
+        return services.get_programme(slug) if slug else services.default_programme()
+    except services.TrackerError:
+        return None
+
+
 def describe(path: str, params: dict[str, str], base_url: str) -> ShellMeta:
     """What the page at ``path`` with ``params`` is, in its language (German unless ``?lang=`` says else)."""
     from dashboard import routes
 
     language = language_of(params.get(LANG_KEY))
-    slug = params.get("programme") or None
-    kept = {k: v for k, v in params.items() if k in ("programme", "pledge", LANG_KEY) and v}
+    slug, code = programme_slug(params.get("programme")), pledge_code(params.get("pledge"))
+    given = {"programme": slug, "pledge": code, LANG_KEY: params.get(LANG_KEY) and language}
+    kept = {key: value for key, value in given.items() if value}  # as parsed: nothing else of the address
     canonical = f"{base_url}{path}" + (f"?{urlencode(kept)}" if kept else "")
     with speaking(language):
         app_name = _("Pledge tracker")
-        try:
-            programme = services.get_programme(slug) if slug else services.default_programme()
-        except services.TrackerError:
+        programme = _programme(params.get("programme"))
+        if programme is None:
             return ShellMeta(language, app_name, _("Which election pledges have been kept?"), canonical)
         image = chart_url(base_url, programme.slug, language)
         image_alt = _("Progress by policy area") + f" · {programme.title}"
         feeds = ((f"{programme.title}: " + _("All status changes"), feed_url(base_url, programme.slug, language)),)
-        code = params.get("pledge")
         if code and path.strip("/") in ("", "pledge"):
             try:
                 pledge = services.pledge_view(programme.slug, code)

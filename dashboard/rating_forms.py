@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from dashboard import change_form, components, editing
+from dashboard import change_form, editing
 from dashboard.drafts import Draft
 from dashboard.errors import show_error
 from dashboard.i18n import _
+from dashboard.statuses import source_kind_label
 from tracker import services
 from tracker.statuses import SOURCE_KINDS
 
@@ -109,7 +110,7 @@ def add_source(form: Form) -> None:
     press of the button does not add the same source again."""
     today = services.today()
     draft = Draft(f"evidence:{form.code}")
-    kinds = {kind: components.source_kind_label(kind) for kind in SOURCE_KINDS}
+    kinds = {kind: source_kind_label(kind) for kind in SOURCE_KINDS}
     with st.form(draft.key("form"), clear_on_submit=True):
         url = st.text_input(_("Source URL"), placeholder="https://", max_chars=2000, key=draft.key("url"))
         title = st.text_input(_("Source title"), max_chars=500, key=draft.key("title"))

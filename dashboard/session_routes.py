@@ -13,7 +13,10 @@ page, and from there back to the address it asked for.
 from __future__ import annotations
 
 import hmac
+import ipaddress
+import logging
 import secrets
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -57,6 +60,43 @@ def _same_origin(request: Request) -> bool:
         return False
     own_hosts = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "")} - {""}
     return urlsplit(claimed).netloc in own_hosts
+
+
+def client_address(request: Request) -> str | None:
+    """The address of the browser that sent ``request``, which the limit of failed sign-ins counts against:
+    the connection's, or, when that is a trusted proxy (``TRACKER_TRUSTED_PROXIES``), the last address in
+    ``X-Forwarded-For`` that is not one (what came before it, a client may have written itself)."""
+    peer = request.client.host if request.client else None
+    proxies = _trusted_proxies(services.settings.get("TRACKER_TRUSTED_PROXIES"))
+    if not proxies or not _among(peer, proxies):
+        return peer
+    forwarded = [hop.strip() for hop in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+    forwarded = [hop for hop in forwarded if hop]
+    untrusted = [hop for hop in forwarded if not _among(hop, proxies)]
+    return untrusted[-1] if untrusted else (forwarded[0] if forwarded else peer)
+
+
+@cache
+def _trusted_proxies(setting: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for entry in filter(None, (part.strip() for part in setting.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            logging.getLogger(__name__).warning(
+                "TRACKER_TRUSTED_PROXIES: %r is neither an IP address nor a network (such as 10.0.0.0/8); ignored",
+                entry,
+            )
+    return tuple(networks)
+
+
+def _among(address: str | None, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address((address or "").split("%", 1)[0])
+    except ValueError:
+        return False
+    ip = ip.ipv4_mapped or ip if ip.version == 6 else ip
+    return any(ip.version == network.version and ip in network for network in networks)
 
 
 def safe_next(target: str | None) -> str:
@@ -140,7 +180,9 @@ async def sign_in(request: Request) -> Response:
             message = _("The sign-in did not come from this page. Please try again.")
         return _render(request, language, 403, **values, message=message, message_kind="error")
     try:
-        started = await run_in_threadpool(services.start_session, values["name"], str(form.get("password") or ""))
+        started = await run_in_threadpool(
+            services.start_session, values["name"], str(form.get("password") or ""), address=client_address(request)
+        )
     except services.SignInFailed as error:
         with speaking(language):
             message = error_text(error)

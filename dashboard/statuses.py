@@ -1,4 +1,5 @@
-"""Status names, meanings and badges in the reader's language (colours: ``dashboard.palette``)."""
+"""Status names, meanings and badges, and the kinds of source, in the reader's language (colours:
+``dashboard.palette``)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,21 @@ import html
 
 from dashboard.i18n import _, current_language
 from dashboard.palette import COLORS, DISPLAY_ORDER, TEXT_COLORS
-from tracker.statuses import STATUS_LABELS, Status
+from tracker.statuses import SOURCE_KIND_LABELS, STATUS_LABELS, Status
 
-__all__ = ["COLORS", "DISPLAY_ORDER", "TEXT_COLORS", "badge_html", "description", "label"]
+__all__ = ["COLORS", "DISPLAY_ORDER", "TEXT_COLORS", "badge_html", "description", "label", "source_kind_label"]
 
 
 def label(status: str) -> str:
     """The status name in the reader's language (from ``tracker.statuses``, which the imports and exports of
     spreadsheets use too)."""
     return STATUS_LABELS[Status(status)][current_language()]
+
+
+def source_kind_label(kind: str) -> str:
+    """The kind of a source in the reader's language (from ``tracker.statuses``, like the status names)."""
+    names = SOURCE_KIND_LABELS.get(kind)
+    return names[current_language()] if names else kind
 
 
 def description(status: str) -> str:

@@ -1,17 +1,28 @@
-"""Widgets whose value lives in the URL, so that a filtered view can be shared as a link.
+"""Widgets whose value lives in the URL, so that a filtered view can be shared as a link, and the parsers
+that read every URL parameter before it reaches a query.
 
 Streamlit's own ``bind="query-params"`` writes a widget's *formatted* label into the URL when it has
 a ``format_func``; these helpers keep the stable keys there instead (``?area=8&status=kept``) and
 put a value back into the URL after a page switch dropped it.
+
+An address can hold anything: a NUL byte, "²" where a page number belongs, a megabyte of text. Each kind
+of parameter has one parser here (a code, a programme, a page number, a date, one of some choices, the
+search words), which returns a valid value or None; nothing else reaches the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
+
+MAX_CODE_LENGTH = 40  # characters of a measure code (the longest of the Herne programme has 7)
+MAX_SLUG_LENGTH = 100  # characters of a programme's slug (as the programme's metadata allows)
+_PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only: int() would also take "²" or "١"
 
 
 def _write(key: str, value: Any, default: Any) -> None:
@@ -69,3 +80,37 @@ def iso_date(first: dt.date, last: dt.date) -> Callable[[str], dt.date | None]:
         return value if first <= value <= last else None
 
     return parse
+
+
+def name_like(raw: str | None, limit: int) -> str | None:
+    """``raw`` stripped, if it could name something: not empty, at most ``limit`` characters, and no control,
+    format or unassigned character (NUL, escapes, direction overrides, zero-width marks); else None."""
+    text = (raw or "").strip()
+    if not text or len(text) > limit or any(unicodedata.category(ch).startswith("C") for ch in text):
+        return None
+    return text
+
+
+def pledge_code(raw: str | None) -> str | None:
+    """A measure's code as an address gives it (``?pledge=8.2-4``); None if no code looks like that."""
+    return name_like(raw, MAX_CODE_LENGTH)
+
+
+def programme_slug(raw: str | None) -> str | None:
+    """A programme's slug as an address gives it (``?programme=``, ``/feeds/<slug>/...``); None if no slug looks
+    like that."""
+    return name_like(raw, MAX_SLUG_LENGTH)
+
+
+def page_number(raw: str | None, pages: int) -> int:
+    """A page number from 1 to ``pages``; 1 for anything that is not a number written in ASCII digits."""
+    if raw is None or not _PAGE_NUMBER.fullmatch(raw):
+        return 1
+    return min(max(int(raw), 1), pages)
+
+
+def search_query(raw: str | None) -> str:
+    """Search words as an address gives them (``?q=``): control characters become spaces. How many
+    characters and words a search takes is the services' rule (``services.search_pledges``), which says
+    so on the page."""
+    return "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in raw or "")

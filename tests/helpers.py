@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -22,8 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 HERNE = ROOT / "data" / "programmes" / "hak-herne-2025.txt"
 HERNE_SLUG = "hak-herne-2025"
-EDITOR = Actor("anna", "editor")
-ADMIN = Actor("admin", "admin")
+# The operator at the terminal (an actor of channel "cli" that is no account): the services take its role as
+# claimed, so these need no account. Signed-in accounts (channel "app") and ``--as`` actors are checked
+# against their account at every write (``tracker.services.auth.require``).
+EDITOR = Actor("anna", "editor", "cli")
+ADMIN = Actor("admin", "admin", "cli")
 TODAY = dt.date(2026, 11, 25)
 
 KNOWN_STATUSES = [  # code, status, effective date: what the dashboard tests expect to see
@@ -39,7 +43,7 @@ KNOWN_STATUSES = [  # code, status, effective date: what the dashboard tests exp
 def add_account(name: str = "anna", display_name: str = "Anna Schmidt", role: str = "editor") -> Actor:
     """A staff account (for ``--as`` at the CLI, or to sign in), created by an admin; its actor at the CLI."""
     services.add_user(ADMIN, name, "ein langes passwort", role, display_name)
-    return Actor(name, role, "cli", display_name)
+    return services.account_actor(name)
 
 
 def tracker_command() -> list[str]:
@@ -83,6 +87,12 @@ def stored_scalars(statement) -> list:
 def count(model, *where) -> int:
     """How many rows of ``model`` (matching ``where``) the database holds."""
     return stored(select(func.count()).select_from(model).where(*where))[0][0]
+
+
+def as_read(markdown: str) -> str:
+    """A Markdown body or label as a reader sees it, for text the dashboard escaped (``dashboard.text.plain``):
+    without the backslashes before punctuation and the invisible word joiners."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "").replace("  \n", "\n")
 
 
 def open_app(page: str | None = None, **params: str):

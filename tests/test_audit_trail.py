@@ -73,9 +73,9 @@ def test_failed_sign_ins_are_recorded_with_the_reason_but_never_the_password(acc
     assert error.value.code == "sign_in_failed"
 
 
-def test_the_days_of_the_audit_trail_are_local_days(herne, monkeypatch):
+def test_the_days_of_the_audit_trail_are_local_days(accounts, monkeypatch):
     monkeypatch.setattr(clock, "now_utc", lambda: dt.datetime(2026, 6, 30, 22, 30, tzinfo=dt.UTC))  # 00:30, 1 July
-    services.record_status_change(herne, "1-1", make_change("kept"), ERIKA, today=TODAY)
+    services.record_status_change(accounts, "1-1", make_change("kept"), ERIKA, today=TODAY)
     july, june = dt.date(2026, 7, 1), dt.date(2026, 6, 30)
     assert len(services.list_events(ADMIN, since=july, until=july, action="status.change")) == 1
     assert services.list_events(ADMIN, since=june, until=june, action="status.change") == []

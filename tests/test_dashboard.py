@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import EDITOR, HERNE, TODAY, make_change, open_app
+from tests.helpers import EDITOR, HERNE, TODAY, as_read, make_change, open_app
 from tracker import services
 
 
@@ -71,7 +71,7 @@ def independent_search(*words: str) -> set[str]:
 
 
 def listed_codes(app: AppTest) -> set[str]:
-    return {link.proto.label.split(":")[0] for link in app.get("page_link")} - {"Alle Maßnahmen"}
+    return {as_read(link.proto.label).split(":")[0] for link in app.get("page_link")} - {"Alle Maßnahmen"}
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_search_works_the_way_people_type(app_env, herne, query, words, must_fin
 def test_filters_come_from_the_url(app_env, rated):
     app = open_app("views/measures.py", area="1", status="kept")
     assert "1 Maßnahme gefunden" in texts(app)
-    labels = [link.proto.label for link in app.get("page_link")]
+    labels = [as_read(link.proto.label) for link in app.get("page_link")]
     assert "1-1: Zweckentfremdung von Wohnraum eindämmen." in labels
     by_goal = open_app("views/measures.py", goal="13.5b")
     assert "3 Maßnahmen gefunden" in texts(by_goal)
@@ -121,7 +121,7 @@ def test_permalink_for_an_area_measure_shows_why_and_focus(app_env, rated):
 def test_unknown_code_is_a_friendly_not_found_with_close_matches(app_env, herne):
     app = open_app(pledge="8.2-44")
     assert "Maßnahme nicht gefunden" in texts(app)
-    labels = [link.proto.label for link in app.get("page_link")]
+    labels = [as_read(link.proto.label) for link in app.get("page_link")]
     assert "8.2-4" in labels and "Alle Maßnahmen" in labels
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import ADMIN, EDITOR, make_change, open_app
+from tests.helpers import ADMIN, EDITOR, as_read, make_change, open_app
 from tests.test_staff_pages import PASSWORD, page_text, sign_in
 from tracker import services
 
@@ -28,7 +26,7 @@ def widget(items, label: str):
 
 def pick(app: AppTest, *codes: str) -> AppTest:
     for code in codes:
-        next(c for c in app.checkbox if c.label.startswith(f"**{code}** ")).check()
+        next(c for c in app.checkbox if as_read(c.label).startswith(f"**{code}** ")).check()
     return app.run()
 
 
@@ -47,7 +45,7 @@ def save_button(app: AppTest):
 
 def plain(markdown: str) -> str:
     """Markdown as it reads: without the escapes of typed text and without bold markers."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("**", "")
+    return as_read(markdown).replace("**", "")
 
 
 def preview_text(app: AppTest) -> str:
@@ -63,7 +61,7 @@ def decision_page(area: int | None = 2) -> AppTest:
 
 def test_pick_by_area_and_checkboxes_preview_then_save_all_in_one_go(staff):
     app = decision_page(area=2)
-    assert [c.label.split("** ")[0] for c in app.checkbox] == ["**2-1", "**2-2", "**2-3", "**2-4"]
+    assert [as_read(c.label).split("** ")[0] for c in app.checkbox] == ["**2-1", "**2-2", "**2-3", "**2-4"]
     pick(app, "2-1", "2-3", "2-4")
     assert "3 Maßnahmen ausgewählt." in page_text(app)
     decide(app)
@@ -73,7 +71,7 @@ def test_pick_by_area_and_checkboxes_preview_then_save_all_in_one_go(staff):
     save_button(app).click().run()
     assert not app.exception, app.exception
     assert "3 Änderungen gespeichert." in [s.value for s in app.success]
-    assert [link.value for link in app.page_link if link.value.startswith("2-")] == [
+    assert [as_read(link.value) for link in app.page_link if as_read(link.value).startswith("2-")] == [
         "2-1: Kita-Ausbau, kostenfreies Essen & längere Öffnungszeiten.",
         "2-3: Sprachförderung ab dem 1. Lebensjahr.",
         "2-4: Schulpsychologie & Konfliktmediation stärken.",
@@ -94,7 +92,7 @@ def test_pick_by_area_and_checkboxes_preview_then_save_all_in_one_go(staff):
 
 def test_select_all_listed_and_none(staff):
     app = decision_page(area=3)
-    codes = [c.label.split("**")[1] for c in app.checkbox]
+    codes = [as_read(c.label).split("**")[1] for c in app.checkbox]
     widget(app.button, "Alle aufgelisteten auswählen").click().run()
     assert all(c.value for c in app.checkbox) and f"{len(codes)} Maßnahmen ausgewählt." in page_text(app)
     widget(app.button, "Keine auswählen").click().run()
@@ -106,7 +104,7 @@ def test_an_invalid_url_names_the_field_and_saves_nothing(staff):
     pick(app, "2-1", "2-2")
     decide(app, url="www.herne.de/rat")
     save_button(app).click().run()
-    assert [e.value for e in app.error] == [
+    assert [as_read(e.value) for e in app.error] == [
         "Nicht gespeichert. Adresse der Quelle 1: „www.herne.de/rat“ ist keine Webadresse; erlaubt ist eine "
         "vollständige Adresse, die mit http:// oder https:// beginnt"
     ]
@@ -152,7 +150,7 @@ def test_a_change_by_someone_else_since_the_preview_is_refused_and_named(staff):
     app = decision_page(area=2)
     pick(app, "2-1", "2-4")
     decide(app)  # the preview shows both measures as not rated: that is what erika saw
-    services.record_status_change(None, "2-4", make_change("stalled"), services.Actor("bert", "editor"))
+    services.record_status_change(None, "2-4", make_change("stalled"), services.Actor("bert", "editor", "cli"))
     save_button(app).click().run()
     assert "Nicht gespeichert: bert hat während Ihrer Bearbeitung um " in page_text(app)
     assert "„Blockiert“ für die Maßnahme 2-4 eingetragen." in page_text(app)
@@ -173,7 +171,7 @@ def test_a_half_filled_decision_survives_a_language_switch_and_a_visit_to_a_publ
     assert not app.exception, app.exception
     assert widget(app.text_area, "Rationale (shown publicly)").value == RATIONALE
     assert widget(app.selectbox, "Policy area").value == 2
-    assert [c.label.split("**")[1] for c in app.checkbox if c.value] == ["2-2"]
+    assert [as_read(c.label).split("**")[1] for c in app.checkbox if c.value] == ["2-2"]
 
 
 def test_a_half_filled_rating_survives_a_language_switch_and_a_visit_to_a_public_page(staff):
@@ -213,7 +211,7 @@ def test_a_saved_rating_clears_the_form_links_the_measure_and_the_same_one_again
 
     fill_rating(app)  # the same rating entered again
     widget(app.button, "Bewertung speichern").click().run()
-    [refused] = [e.value for e in app.error]
+    [refused] = [as_read(e.value) for e in app.error]
     assert refused.startswith(
         "Nicht erneut gespeichert: Diese Bewertung ist bereits erfasst, als Nr. 1 der Maßnahme 2-1 "
         f"(„Umgesetzt“ seit {services.today():%d.%m.%Y}, erfasst von erika am "
@@ -225,7 +223,7 @@ def test_a_rating_without_a_status_names_the_field(staff):
     app = sign_in(open_app("views/edit.py", pledge="2-1"), "erika")
     widget(app.text_area, "Begründung (öffentlich sichtbar)").input(RATIONALE).run()
     widget(app.button, "Bewertung speichern").click().run()
-    assert [e.value for e in app.error] == ["Nicht gespeichert. Neue Bewertung: darf nicht leer sein"]
+    assert [as_read(e.value) for e in app.error] == ["Nicht gespeichert. Neue Bewertung: darf nicht leer sein"]
 
 
 def test_a_second_source_is_asked_for_on_request_and_saved_with_the_rating(staff):

@@ -237,7 +237,7 @@ def test_a_measure_page_shows_text_context_history_sources_and_corrections(tmp_p
             HERNE_SLUG,
             "8.2-4",
             make_change("kept", "2026-03-01", corrects_sequence=1, rationale="Die Geräte sind da."),
-            services.Actor("bea", "editor", display_name="Bea Beispiel"),
+            services.Actor("bea", "editor", "cli", display_name="Bea Beispiel"),
             today=TODAY,
         )
         publish(tmp_path / "site", today=TODAY)
@@ -324,7 +324,9 @@ def test_hostile_text_is_inert_in_pages_feeds_and_charts(tmp_path):
             rationale=HOSTILE,
             sources=[services.SourceInput("https://example.org/?q=<b>", HOSTILE, "press")],
         )
-        services.record_status_change(HERNE_SLUG, "2-1", change, services.Actor("eve", "editor", display_name=HOSTILE))
+        services.record_status_change(
+            HERNE_SLUG, "2-1", change, services.Actor("eve", "editor", "cli", display_name=HOSTILE)
+        )
         with pytest.raises(services.InvalidInput):
             services.record_status_change(
                 HERNE_SLUG,

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import ADMIN, EDITOR, TODAY, count, make_change, open_app
+from tests.helpers import ADMIN, EDITOR, TODAY, as_read, count, make_change, open_app
 from tests.test_staff_pages import PASSWORD, sign_in
 from tracker import services
 from tracker.models import StatusChange
@@ -56,10 +56,6 @@ def shown(app: AppTest) -> str:
     for table in app.table:
         parts += [str(name) for name in table.value.columns] + [str(v) for v in table.value.to_numpy().ravel()]
     return "\n".join(parts)
-
-
-def unescape(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def workbook(*rows: list) -> bytes:
@@ -157,7 +153,7 @@ def test_problems_are_listed_with_line_and_the_column_as_the_file_names_it_in_ge
         ["1-3", "Umgesetzt", None, "", "https://www.herne.de/x", "T", None],
     )
     app = upload(import_page(), "fehler.xlsx", content)
-    rows = app.table[0].value.map(unescape).to_numpy().tolist()  # the table's cells are inert Markdown
+    rows = app.table[0].value.map(as_read).to_numpy().tolist()  # the table's cells are inert Markdown
     assert rows == [
         ["Zeile 2", "Bewertung", "unbekannte Bewertung „erledigt“; erlaubt: Noch nicht bewertet, In Arbeit, Blockiert, "
          "Teilweise umgesetzt, Umgesetzt, Gebrochen"],

@@ -93,7 +93,7 @@ def test_unknown_code_suggests_close_codes(herne):
 
 def test_stale_version_is_a_conflict_naming_the_other_change(herne):
     seen = services.pledge_view(herne, "2-1").version
-    services.record_status_change(herne, "2-1", make_change("stalled"), Actor("ben", "editor"), today=TODAY)
+    services.record_status_change(herne, "2-1", make_change("stalled"), Actor("ben", "editor", "cli"), today=TODAY)
     with pytest.raises(services.Conflict) as error:
         services.record_status_change(herne, "2-1", make_change("kept"), EDITOR, expected_version=seen, today=TODAY)
     assert "ben" in str(error.value) and error.value.last_recorded["status"] == "stalled"
@@ -106,11 +106,11 @@ def test_two_editors_who_saw_the_same_version_do_not_overwrite_each_other(herne)
     seen_a = services.pledge_view(None, "3-2").version
     seen_b = services.pledge_view(None, "3-2").version
     services.record_status_change(
-        None, "3-2", make_change("kept"), Actor("anna", "editor"), expected_version=seen_a, today=TODAY
+        None, "3-2", make_change("kept"), Actor("anna", "editor", "cli"), expected_version=seen_a, today=TODAY
     )
     with pytest.raises(services.Conflict, match="anna"):
         services.record_status_change(
-            None, "3-2", make_change("broken"), Actor("ben", "editor"), expected_version=seen_b, today=TODAY
+            None, "3-2", make_change("broken"), Actor("ben", "editor", "cli"), expected_version=seen_b, today=TODAY
         )
     view = services.pledge_view(None, "3-2")
     assert [(c.status, c.author) for c in by_sequence(view)] == [("kept", "anna")]
@@ -135,7 +135,7 @@ def test_simultaneous_changes_are_all_kept_or_refused_never_lost(herne, save_wha
                 None,
                 "4-1",
                 make_change("in_progress", rationale=f"Bewertung von {author}"),
-                Actor(author, "editor"),
+                Actor(author, "editor", "cli"),
                 expected_version=seen if save_what_was_read else None,
                 today=TODAY,
             )
@@ -160,7 +160,7 @@ def test_simultaneous_changes_are_all_kept_or_refused_never_lost(herne, save_wha
 
 
 def test_the_same_change_saved_twice_is_recorded_once_and_the_second_save_names_the_first(herne):
-    actor = Actor("redaktion", "editor", display_name="Erika Muster")
+    actor = Actor("redaktion", "editor", "cli", display_name="Erika Muster")
     first = services.record_status_change(
         None, "4-1", make_change("in_progress"), actor, expected_version=0, today=TODAY
     )
@@ -188,7 +188,12 @@ def test_simultaneous_identical_saves_record_one_change(herne):
         barrier.wait()
         try:
             services.record_status_change(
-                None, "4-1", make_change("in_progress"), Actor("redaktion", "editor"), expected_version=0, today=TODAY
+                None,
+                "4-1",
+                make_change("in_progress"),
+                Actor("redaktion", "editor", "cli"),
+                expected_version=0,
+                today=TODAY,
             )
             outcomes.append("saved")
         except services.AlreadyRecorded:

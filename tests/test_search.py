@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.hostile import SIZES
 from tracker import services
 from tracker.search import fold, query_words
 
@@ -37,3 +38,28 @@ def test_pledge_view_and_timeline(rated):
     assert services.period_ends(dt.date(2025, 9, 14), dt.date(2025, 11, 2)) == [
         dt.date(2025, 9, 14), dt.date(2025, 9, 30), dt.date(2025, 10, 31), dt.date(2025, 11, 2),
     ]  # fmt: skip
+
+
+def test_a_search_is_bounded_in_characters_and_words_before_it_runs(herne):
+    """Each word is one condition of the query: 1,000 words broke SQLite ("Expression tree is too large"), a
+    megabyte broke PostgreSQL (65,535 parameters), 10,000 words kept it busy for two minutes."""
+    refused = {}
+    for label, query in SIZES + [("eleven-words", " ".join(f"wort{i}" for i in range(11)))]:
+        try:
+            services.search_pledges(herne, query)
+        except services.InvalidInput as error:
+            assert error.field == "query"
+            refused[label] = (error.code, error.params.get("max"))
+    assert refused == {
+        "long-word": ("search_too_long", 200),
+        "many-words": ("search_too_long", 200),
+        "one-megabyte": ("search_too_long", 200),
+        "eleven-words": ("search_too_many_words", 10),
+    }
+    print(f"\n{len(SIZES) + 1} oversized searches sent, {len(refused)} refused before any query")
+    ten = " ".join(["kita", "plätze", *(f"kita{i}" for i in range(8))])
+    assert services.search_pledges(herne, ten).total == 0  # ten different words: searched
+    assert services.search_pledges(herne, "plätze " + "kita " * 38 + "kit").total == 4  # 200 characters, 3 words
+    assert str(services.InvalidInput("query", "search_too_long", length=201, max=200, words=10)) == (
+        "search: is 201 characters long; a search takes at most 200 characters and 10 words"
+    )

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import ADMIN, HERNE, HERNE_SLUG, open_app
+from tests.helpers import ADMIN, HERNE, HERNE_SLUG, as_read, open_app
 from tracker import services
 
 BOCHUM = "aaa-bochum-2025"  # sorts before Herne: the alphabet must not decide
@@ -56,7 +56,7 @@ def test_the_default_programme_is_configured_or_the_first_imported_real_one(engi
 
 def link_queries(app: AppTest) -> dict[str, dict[str, list[str]]]:
     """Every page link of the page: its label -> its query parameters."""
-    return {link.proto.label: parse_qs(link.proto.query_string) for link in app.get("page_link")}
+    return {as_read(link.proto.label): parse_qs(link.proto.query_string) for link in app.get("page_link")}
 
 
 def page_words(app: AppTest) -> str:

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import TOKEN_KEY
-from tests.helpers import ADMIN, make_change, open_app
+from tests.helpers import ADMIN, as_read, make_change, open_app
 from tracker import services
 
 PASSWORD = "korrekt pferd batterie"
@@ -33,7 +33,7 @@ def sign_in(app: AppTest, name: str, password: str = PASSWORD) -> AppTest:
 def page_text(app: AppTest) -> str:
     parts = [m.value for m in app.markdown] + [e.value for e in app.error] + [t.value for t in app.title]
     parts += [c.value for c in app.caption] + [s.value for s in app.success] + [w.value for w in app.warning]
-    return "\n".join(parts)
+    return as_read("\n".join(parts))
 
 
 @pytest.mark.parametrize("page", ["views/edit.py", "views/decision.py", "views/import_statuses.py", "views/audit.py"])
@@ -135,12 +135,12 @@ def fill_rating(app: AppTest, url: str, rationale: str, status: str = "kept") ->
 
 def test_errors_on_the_rating_page_are_german_and_name_the_form_field(staff):
     app = sign_in(open_app("views/edit.py", pledge="3-1"), "erika")
-    bad_url = [e.value for e in fill_rating(app, "ftp://herne.de/rat", "Beschlossen.").error]
+    bad_url = [as_read(e.value) for e in fill_rating(app, "ftp://herne.de/rat", "Beschlossen.").error]
     assert bad_url == [
         "Nicht gespeichert. Adresse der Quelle 1: „ftp://herne.de/rat“ ist keine Webadresse; erlaubt ist eine "
         "vollständige Adresse, die mit http:// oder https:// beginnt"
     ]
-    empty = [e.value for e in fill_rating(app, "https://www.herne.de/rat", "   ").error]
+    empty = [as_read(e.value) for e in fill_rating(app, "https://www.herne.de/rat", "   ").error]
     assert empty == ["Nicht gespeichert. Begründung: darf nicht leer sein"]
     assert services.pledge_view(None, "3-1").history == ()
 

@@ -126,7 +126,7 @@ def test_one_bad_row_refuses_the_whole_file_and_the_fixed_file_imports_every_row
     [event] = imports_audited()
     assert event.actor == "anna" and event.programme_id == programme_id(herne)
     detail = json.loads(event.detail)
-    assert detail == {"channel": "app", "source": "herne.csv", "rows": 60, "codes": codes, "skipped": []}
+    assert detail == {"channel": "cli", "source": "herne.csv", "rows": 60, "codes": codes, "skipped": []}
     assert count(AuditEvent, AuditEvent.action == "status.change") == 60
 
 

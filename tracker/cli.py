@@ -347,6 +347,33 @@ def restore(path: Annotated[Path, typer.Argument(help="A JSON file written by `t
 
 
 @app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="File to write: JSON, gzip-compressed when the name ends in .gz.")],
+) -> None:
+    """Write everything needed to rebuild the tracker (programmes, histories, sources, accounts with their
+    password hashes, the audit trail; not the sessions) to one file, readable only by you."""
+    _require_schema()
+    report = services.write_backup(path, operator())
+    say(f"Wrote {report.path} (schema revision {report.schema_revision}): {report.counts()}")
+
+
+@app.command("restore-backup")
+def restore_backup(
+    path: Annotated[Path, typer.Argument(help="A file written by `tracker backup`.")],
+    replace: Annotated[
+        bool, typer.Option(help="Delete everything in a database that is not empty first (sessions included).")
+    ] = False,
+) -> None:
+    """Rebuild the tracker from a backup into an empty database, in one transaction (all of it or nothing);
+    a backup of an older version is upgraded to the newest schema. Everyone signs in again afterwards."""
+    report = services.restore_backup(path, operator(), replace=replace)
+    say(
+        f"Restored {report.path} (written {report.written_at}, schema revision {report.schema_revision}) into "
+        f"{services.database_description()}: {report.counts()}"
+    )
+
+
+@app.command()
 def stats(
     as_of: Annotated[str | None, typer.Option(help="Show the figures as they stood on this day (YYYY-MM-DD).")] = None,
     programme: ProgrammeOption = None,

@@ -1,9 +1,12 @@
-"""Writing files so that no one ever finds half of one under its name.
+"""Writing files so that nobody ever finds half of one under its name: not a reader, not the next run after a
+crash.
 
-``write_files`` writes each file's bytes to a temporary file in the same folder, flushes it to the disk and
-only then renames it into place (a rename within one file system replaces the name at once). A kill, a full
-disk or an error on the way leaves the earlier file (or no file) under the name, never a truncated one, and
-no temporary file behind. Several files are renamed into place together once all of them are written.
+``write_files`` (exports) and ``write_atomically`` (backups) write each file's bytes to a temporary file in the
+same folder, flush it to the disk and only then rename it into place (a rename within one file system replaces
+the name at once). A kill, a full disk or an error on the way leaves the earlier file (or no file) under the
+name, never a truncated one; an error leaves no temporary file behind (a kill may leave one, hidden: its name
+starts with a dot and ends in ``.part``). Several files are renamed into place together once all of them are
+written.
 
 A target that is not a regular file (``/dev/stdout``, a named pipe) cannot be replaced; it is written to
 directly.
@@ -20,20 +23,30 @@ from pathlib import Path
 
 
 class WriteFailed(OSError):
-    """A file could not be written; ``path`` names it and ``reason`` says why, in words. Nothing was replaced."""
+    """A file could not be written; ``path`` names it and ``reason`` (also ``strerror``) says why, in words.
+    Nothing was replaced."""
 
     def __init__(self, path: Path, reason: str):
-        self.path = path
-        self.reason = reason
         super().__init__(f"cannot write {path}: {reason}")
+        self.path = path
+        self.reason = self.strerror = reason
 
 
-def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
-    """Write every ``(path, data)``: all of them, or (when one cannot be written) none of them is replaced."""
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write one file readable by its owner only (a backup holds password hashes); ``WriteFailed`` says why it
+    could not be written (a missing folder, a folder of that name, a full disk)."""
+    write_files([(path, data)], private=True)
+
+
+def write_files(files: Sequence[tuple[Path, bytes]], *, private: bool = False) -> None:
+    """Write every ``(path, data)``: all of them, or (when one cannot be written) none of them is replaced.
+
+    A file keeps the permissions of the file it replaces, or gets those of a new file (the umask); ``private``
+    makes each readable by its owner only."""
     written: list[tuple[Path, Path]] = []  # (temporary file, target)
     try:
         for path, data in files:
-            temporary = _write_beside(path, data)
+            temporary = _write_beside(path, data, private)
             if temporary is not None:
                 written.append((temporary, path))
         for temporary, path in written:
@@ -47,7 +60,7 @@ def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
         raise
 
 
-def _write_beside(path: Path, data: bytes) -> Path | None:
+def _write_beside(path: Path, data: bytes, private: bool) -> Path | None:
     """Write ``data`` to a new temporary file beside ``path``; its name, or None when ``path`` is a device or
     a pipe that was written to directly."""
     try:
@@ -76,7 +89,8 @@ def _write_beside(path: Path, data: bytes) -> Path | None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+        if not private:  # mkstemp made it its owner's only
+            os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
     except BaseException as error:
         temporary.unlink(missing_ok=True)
         if isinstance(error, OSError):

@@ -219,9 +219,25 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))
     disabled: Mapped[bool] = mapped_column(default=False)
+    # Sign-ins since the last successful one, counted before the password is checked (so: failed or still
+    # running); the fifth sets ``locked_until`` and starts the count again (``tracker.services.sign_in``).
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignInAddress(Base):
+    """Sign-in attempts from one client address (an IPv6 address by its /64 network) in the current window.
+
+    Counted before the password is checked and given back when it was right, so ``attempts`` is the number
+    of failed (or still running) sign-ins since ``window_start``; a row whose window has passed is deleted.
+    """
+
+    __tablename__ = "sign_in_address"
+
+    address: Mapped[str] = mapped_column(String(100), primary_key=True)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
 
 
 class StaffSession(Base):

@@ -3,12 +3,20 @@
 Text and query go through the same ``fold``; a pledge matches when every folded query word occurs
 in its folded text, so "kita" finds "Kitas", "strasse" finds "Straße" and "schueler" or "schuler"
 finds "Schüler". The folded text is stored beside each pledge, so the search runs in SQL.
+
+Each word is one condition of the query, so a search is bounded before it runs: at most
+``MAX_QUERY_CHARACTERS`` characters and ``MAX_QUERY_WORDS`` different words (``tracker.services`` refuses
+more, with a message naming both). Without the bound, a thousand words broke SQLite's expression tree and
+ten thousand kept PostgreSQL busy for two minutes.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+MAX_QUERY_CHARACTERS = 200
+MAX_QUERY_WORDS = 10
 
 
 def fold(text: str) -> str:

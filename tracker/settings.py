@@ -64,6 +64,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRACKER_PUBLISH_BASE_URL", "", "The --base-url of that automatic publish.", "app, cli"),
     Setting("TRACKER_PUBLISH_APP_URL", "", "The --app-url of that automatic publish.", "app, cli"),
     Setting(
+        "TRACKER_TRUSTED_PROXIES",
+        "",
+        "Addresses or networks (comma-separated, e.g. 10.0.0.2,10.1.0.0/16) of the reverse proxies in front of "
+        "the app. A sign-in that comes through one of them counts against the client address in X-Forwarded-For "
+        "(the last one there that is not such a proxy); empty: against the address the connection comes from. "
+        "At most 20 failed sign-ins per client address in 15 minutes are checked.",
+        "app",
+    ),
+    Setting(
         "TRACKER_TEST_POSTGRES_URL",
         "",
         "A PostgreSQL database the tests may wipe; with it every database test also runs on PostgreSQL.",

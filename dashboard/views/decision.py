@@ -18,6 +18,7 @@ from dashboard.drafts import Draft
 from dashboard.errors import show_error
 from dashboard.i18n import _, ngettext
 from dashboard.statuses import DISPLAY_ORDER, label
+from dashboard.text import plain
 from tracker import services
 
 SHOWN = 60  # measures listed to pick from at once; more are found by narrowing the filters
@@ -65,7 +66,7 @@ def pick_measures(slug: str, filters: Draft, decision: Draft) -> None:
         "",
         label=_("Search"),
         placeholder=_("Type a code or words of the measure"),
-        max_chars=200,
+        max_chars=services.MAX_QUERY_CHARACTERS,
     )
     areas = {ALL: _("All areas")} | {int(o.key): o.label for o in data.area_options(slug)}
     columns = st.columns(3)
@@ -108,7 +109,11 @@ def pick_measures(slug: str, filters: Draft, decision: Draft) -> None:
         st.info(_("Search, or choose a policy area, goal or status, to list the measures to pick from."))
         found = services.SearchResult((), 0)
     else:
-        found = data.search(slug, query or "", area or None, goal or None, tuple(statuses), SHOWN, 0)
+        try:
+            found = data.search(slug, query or "", area or None, goal or None, tuple(statuses), SHOWN, 0)
+        except services.InvalidInput as error:  # more words than a search takes: the message says how many
+            show_error(error)
+            found = services.SearchResult((), 0)
         more = " " + _("The first {limit} are listed; narrow the search down.").format(limit=SHOWN)
         st.caption(
             ngettext("{n} measure found.", "{n} measures found.", found.total).format(n=found.total)
@@ -140,7 +145,7 @@ def pick_measures(slug: str, filters: Draft, decision: Draft) -> None:
                     st.checkbox,
                     PICK + row.code,
                     False,
-                    label=f"**{row.code}** {components.md_escape(row.text)} · {label(row.status)}",
+                    label=f"**{plain(row.code)}** {plain(row.text)} · {plain(label(row.status))}",
                 )
     elif query or area or goal or statuses:
         st.write(_("No measure matches the search and filters."))
@@ -194,22 +199,21 @@ def preview(slug: str, decision: Draft, change: services.StatusChangeInput) -> l
 
 def preview_line(row: services.ChangePreview) -> str:
     """One measure of the preview as Markdown: code, short text, and what will happen to its status."""
-    esc = components.md_escape
     text = row.text if len(row.text) <= SHORT else row.text[:SHORT].rsplit(" ", 1)[0].rstrip(",;:") + " …"
     if row.effect == services.Effect.ALREADY_RECORDED:
-        what = esc(_("already recorded (rating no. {n}); skipped").format(n=row.identical.sequence))
+        what = plain(_("already recorded (rating no. {n}); skipped").format(n=row.identical.sequence))
     elif row.effect == services.Effect.HISTORY_ONLY:
-        what = esc(change_form.status_stays(row.public_status, row.newer.effective_date))
+        what = plain(change_form.status_stays(row.public_status, row.newer.effective_date))
     else:
-        what = f"{esc(label(row.status))} → **{esc(label(row.public_status))}**"
+        what = f"{plain(label(row.status))} → **{plain(label(row.public_status))}**"
     if row.changed_since is not None:
         other = row.changed_since
-        what += " · ⚠ " + esc(
+        what += " · ⚠ " + plain(
             _("changed meanwhile: {author} recorded “{status}” (no. {n})").format(
                 author=other.author, status=label(other.status), n=other.sequence
             )
         )
-    return f"**{esc(row.code)}** {esc(text)} — {what}"
+    return f"**{plain(row.code)}** {plain(text)} — {what}"
 
 
 # --------------------------------------------------------------------------- saving

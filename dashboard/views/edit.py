@@ -6,6 +6,8 @@ import streamlit as st
 from dashboard import auth, components, data, rating_forms, routes
 from dashboard.errors import show_error
 from dashboard.i18n import _, format_date
+from dashboard.text import excerpt, plain
+from dashboard.urlstate import pledge_code
 from tracker import services
 
 PICK_LIMIT = 200  # measures offered at once; more are found by typing
@@ -39,15 +41,22 @@ def edit_page() -> None:
 def pick_measure(slug: str) -> str | None:
     """The measure to rate: searched by code or words, preselected from ``?pledge=`` (or, coming back through the
     menu, the one rated last in this tab, so that its half-filled form is there again), kept in the URL."""
-    wanted = st.query_params.get("pledge") or st.session_state.get(LAST_KEY)
-    query = st.text_input(_("Find a measure"), placeholder=_("Type a code or words of the measure"), max_chars=200)
-    found = data.search(slug, query, None, None, (), PICK_LIMIT, 0)
+    asked = st.query_params.get("pledge")
+    wanted = pledge_code(asked) if asked else st.session_state.get(LAST_KEY)
+    query = st.text_input(
+        _("Find a measure"),
+        placeholder=_("Type a code or words of the measure"),
+        max_chars=services.MAX_QUERY_CHARACTERS,
+    )
+    found = searched(slug, query)
     texts = {row.code: row.text for row in found.rows}
+    if asked and wanted is None:
+        no_such_measure(asked)
     if wanted and wanted not in texts:
         try:
             texts = {wanted: data.pledge(slug, wanted).text, **texts}
         except services.NotFound:
-            st.warning(_("There is no measure with the code “{code}” in this programme.").format(code=wanted))
+            no_such_measure(wanted)
     codes = list(texts)
     if found.total > PICK_LIMIT:
         st.caption(
@@ -66,6 +75,19 @@ def pick_measure(slug: str) -> str | None:
         st.query_params["pledge"] = code
     st.session_state[LAST_KEY] = code
     return code
+
+
+def searched(slug: str, query: str) -> services.SearchResult:
+    """The measures the words find (those the search takes; else a message saying what it takes, and none)."""
+    try:
+        return data.search(slug, query, None, None, (), PICK_LIMIT, 0)
+    except services.InvalidInput as error:
+        show_error(error)
+        return services.SearchResult((), 0)
+
+
+def no_such_measure(asked: str) -> None:
+    st.warning(plain(_("There is no measure with the code “{code}” in this programme.").format(code=excerpt(asked))))
 
 
 def current_state(view: services.PledgeView) -> None:

@@ -8,6 +8,7 @@ from dashboard import auth, components, editing
 from dashboard.errors import accepted_kinds, accepted_statuses, error_text, row_table, show_error
 from dashboard.i18n import _, current_language, format_date, ngettext
 from dashboard.statuses import label
+from dashboard.text import plain
 from tracker import services
 
 
@@ -90,7 +91,7 @@ def preview_and_import(slug: str, content: bytes, name: str, actor: services.Act
     try:
         plan = services.preview_status_import(slug, content, actor, source=name)
     except services.RowErrors as error:  # the file cannot be read, or its first line does not name the columns
-        st.error(error_text(error), icon=":material/error:")
+        st.error(plain(error_text(error)), icon=":material/error:")
         problem_table(error.errors)
         return
     except services.TrackerError as error:
@@ -165,7 +166,7 @@ def preview_and_import(slug: str, content: bytes, name: str, actor: services.Act
 
 def problem_table(errors: list[services.RowError]) -> None:
     """The problems by line and column, in a static table that wraps: what is accepted is never cut off."""
-    st.table(row_table(errors).map(components.md_escape), hide_index=True)
+    st.table(row_table(errors).map(plain), hide_index=True)
 
 
 def show_done(new: int, skipped: int) -> None:
@@ -198,12 +199,12 @@ def preview_table(rows: tuple[services.PlannedRow, ...]) -> pd.DataFrame:
         [
             (
                 str(row.line),
-                components.md_escape(row.code),
+                plain(row.code),
                 outcome_text(row),
                 label(row.status),
                 format_date(row.effective_date),
                 label(row.status_before),
-                components.md_escape(row.rationale),
+                plain(row.rationale),
             )
             for row in rows
         ],

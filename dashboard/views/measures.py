@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, data
+from dashboard.errors import show_error
 from dashboard.i18n import _, ngettext
 from dashboard.statuses import DISPLAY_ORDER, label
-from dashboard.urlstate import one_of, some_of, url_widget
+from dashboard.text import plain
+from dashboard.urlstate import one_of, page_number, search_query, some_of, url_widget
 from tracker import services
 
 PAGE_SIZE = 25
@@ -30,17 +32,21 @@ def measures_page() -> None:
         required=True,
         label_visibility="collapsed",
     )
-    if view == "table":
-        result, page_number = data.search(*filters, TABLE_LIMIT, 0), 1
-    else:
-        result, page_number = one_page(filters)
+    try:
+        if view == "table":
+            result, number = data.search(*filters, TABLE_LIMIT, 0), 1
+        else:
+            result, number = one_page(filters)
+    except services.InvalidInput as error:  # a search longer than the search takes: the message says what it takes
+        show_error(error)
+        return
     st.markdown(ngettext("**{n}** measure found", "**{n}** measures found", result.total).format(n=result.total))
     if not result.total:
         st.info(_("Nothing matches. Try fewer or shorter words, or remove a filter."), icon=":material/search_off:")
     elif view == "table":
         as_table(result)
     else:
-        as_list(result, page_number)
+        as_list(result, number)
 
 
 def chosen_filters(slug: str) -> tuple[str, str, int | None, str | None, tuple[str, ...]]:
@@ -49,7 +55,7 @@ def chosen_filters(slug: str) -> tuple[str, str, int | None, str | None, tuple[s
         st.text_input,
         "q",
         default="",
-        parse=str,
+        parse=search_query,
         label=_("Search"),
         placeholder=_("e.g. Kita, Straße, Radweg"),
         type="search",
@@ -101,18 +107,18 @@ def one_page(filters: tuple) -> tuple[services.SearchResult, int]:
     pages = max(1, math.ceil(first.total / PAGE_SIZE))
     if pages == 1:
         return first, 1
-    page_number = url_widget(
+    number = url_widget(
         st.number_input,
         "page",
         default=1,
-        parse=lambda raw: min(max(int(raw), 1), pages) if raw.isdigit() else 1,
+        parse=lambda raw: page_number(raw, pages),
         label=_("Page"),
         min_value=1,
         max_value=pages,
         step=1,
     )
-    result = first if page_number == 1 else data.search(*filters, PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
-    return result, page_number
+    result = first if number == 1 else data.search(*filters, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    return result, number
 
 
 def as_table(result: services.SearchResult) -> None:
@@ -134,7 +140,7 @@ def as_table(result: services.SearchResult) -> None:
     )
 
 
-def as_list(result: services.SearchResult, page_number: int) -> None:
+def as_list(result: services.SearchResult, number: int) -> None:
     for row in result.rows:
         with st.container(border=True):
             components.status_badge(row.status)
@@ -142,9 +148,9 @@ def as_list(result: services.SearchResult, page_number: int) -> None:
             where = f"{row.area_number}. {row.area_short_title}"
             if row.goal_code:
                 where += f" · {row.goal_code} {row.goal_title}"
-            st.caption(components.md_escape(where))
+            st.caption(plain(where))
     if result.total > PAGE_SIZE:
-        shown_from = (page_number - 1) * PAGE_SIZE + 1
+        shown_from = (number - 1) * PAGE_SIZE + 1
         st.caption(
             _("Showing {first} to {last} of {total}.").format(
                 first=shown_from, last=shown_from + len(result.rows) - 1, total=result.total

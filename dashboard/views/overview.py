@@ -4,18 +4,21 @@ import streamlit as st
 
 from dashboard import components, routes
 from dashboard.i18n import _, format_date
+from dashboard.text import plain
 
 
 def overview_page() -> None:
     programme = components.page_programme()
-    st.title(programme.title)
+    st.title(plain(programme.title))
     st.caption(
-        _("{party} · {municipality} · elected {election} · council term {start} to {end}").format(
-            party=programme.party,
-            municipality=programme.municipality,
-            election=format_date(programme.election_date),
-            start=format_date(programme.term_start),
-            end=format_date(programme.term_end),
+        plain(
+            _("{party} · {municipality} · elected {election} · council term {start} to {end}").format(
+                party=programme.party,
+                municipality=programme.municipality,
+                election=format_date(programme.election_date),
+                start=format_date(programme.term_start),
+                end=format_date(programme.term_end),
+            )
         )
     )
     components.render_overview(programme, as_of=None)

@@ -5,6 +5,8 @@ import streamlit as st
 from dashboard import components, data, routes
 from dashboard.auth import current_actor
 from dashboard.i18n import _, format_date, ngettext
+from dashboard.text import excerpt, plain
+from dashboard.urlstate import pledge_code
 from tracker.services import NotFound, PledgeView
 
 HISTORY_PAGE = 20  # changes shown at once
@@ -12,15 +14,15 @@ HISTORY_PAGE = 20  # changes shown at once
 
 def pledge_page() -> None:
     programme = components.page_programme()
-    code = (st.query_params.get("pledge") or "").strip()
-    if not code:
+    asked = st.query_params.get("pledge") or ""
+    if not asked.strip():
         st.info(_("Choose a measure from the list."), icon=":material/info:")
         back_link()
         return
-    try:
-        view = data.pledge(programme.slug, code)
-    except NotFound:
-        not_found(programme.slug, code)
+    code = pledge_code(asked)  # None: no code looks like that, so nothing is looked up
+    view = find(programme.slug, code) if code else None
+    if view is None:
+        not_found(programme.slug, asked, code)
         return
     back_link()
     if current_actor() is not None:
@@ -37,26 +39,34 @@ def pledge_page() -> None:
     siblings(view)
 
 
+def find(slug: str, code: str) -> PledgeView | None:
+    try:
+        return data.pledge(slug, code)
+    except NotFound:
+        return None
+
+
 def back_link() -> None:
     st.page_link(
         routes.measures(), label=_("All measures"), icon=":material/arrow_back:", query_params=components.link_params()
     )
 
 
-def not_found(slug: str, code: str) -> None:
+def not_found(slug: str, asked: str, code: str | None) -> None:
+    """What the address asked for (shown as text, shortened), and the codes close to it."""
     st.title(_("Measure not found"))
-    st.write(_("There is no measure with the code “{code}” in this programme.").format(code=code))
-    close = data.close_codes(slug, code)
+    st.write(plain(_("There is no measure with the code “{code}” in this programme.").format(code=excerpt(asked))))
+    close = data.close_codes(slug, code) if code else []
     if close:
         st.write(_("Did you mean one of these?"))
         for candidate in close:
-            st.page_link(routes.pledge(), label=candidate, query_params=components.link_params(pledge=candidate))
+            st.page_link(routes.pledge(), label=plain(candidate), query_params=components.link_params(pledge=candidate))
     back_link()
 
 
 def heading(view: PledgeView) -> None:
-    st.caption(components.md_escape(_("Measure {code}").format(code=view.code)))
-    st.markdown(f"### {components.md_escape(view.text)}")
+    st.caption(plain(_("Measure {code}").format(code=view.code)))
+    st.markdown(f"### {plain(view.text)}")
     components.status_badge(view.status)
     if view.status_date:
         st.caption(_("Status since {date}").format(date=format_date(view.status_date)))
@@ -74,7 +84,7 @@ def heading(view: PledgeView) -> None:
 
 
 def context_line(name: str, text: str) -> None:
-    st.markdown(f"**{components.md_escape(name)}:** {components.md_escape(text)}")
+    st.markdown(f"**{plain(name)}:** {plain(text)}")
 
 
 def context(view: PledgeView) -> None:

@@ -9,19 +9,21 @@ ends need nothing else from ``tracker``.
 from tracker import settings
 from tracker.clock import LOCAL_TIMEZONE, today
 from tracker.formulas import spreadsheet_csv
+from tracker.search import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS
 from tracker.services.audit import AuditRow, AuditSpan, audit_span, list_events
 from tracker.services.auth import (
     Account,
     Actor,
     account_actor,
     add_user,
-    authenticate,
     disable_user,
     list_users,
     set_display_name,
     set_password,
     sso_actor,
+    use_sso_allow_list,
 )
+from tracker.services.backup import BackupReport, restore_backup, write_backup
 from tracker.services.browse import (
     ChangeView,
     Option,
@@ -90,6 +92,7 @@ from tracker.services.programmes import (
     load_metadata,
 )
 from tracker.services.sessions import SessionStarted, end_session, resolve_session, start_session
+from tracker.services.sign_in import authenticate
 from tracker.services.spreadsheets import MAX_ROWS, MAX_UPLOAD_BYTES
 from tracker.services.statistics import AreaCount, area_status_counts, last_update, status_counts
 from tracker.services.status_changes import (
@@ -121,6 +124,8 @@ from tracker.services.status_import import (
 __all__ = [
     "GERMAN_CSV_COLUMNS",
     "LOCAL_TIMEZONE",
+    "MAX_QUERY_CHARACTERS",
+    "MAX_QUERY_WORDS",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "SCHEMA_NAME",
@@ -133,6 +138,7 @@ __all__ = [
     "AreaInfo",
     "AuditRow",
     "AuditSpan",
+    "BackupReport",
     "BulkItem",
     "ChangePreview",
     "ChangeView",
@@ -214,6 +220,7 @@ __all__ = [
     "record_status_change",
     "record_status_changes",
     "remove_demo_data",
+    "restore_backup",
     "restore_programme",
     "schema_is_current",
     "search_pledges",
@@ -235,4 +242,6 @@ __all__ = [
     "term_years",
     "today",
     "upgrade_schema",
+    "use_sso_allow_list",
+    "write_backup",
 ]

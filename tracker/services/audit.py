@@ -41,7 +41,6 @@ def list_events(
     limit: int = 1000,
 ) -> list[AuditRow]:
     """Audit events, newest first, filtered by person, pledge code, action and local days (admins only)."""
-    require(actor, Role.ADMIN)
     stmt = (
         select(AuditEvent, Programme.slug)
         .outerjoin(Programme, Programme.id == AuditEvent.programme_id)
@@ -59,6 +58,7 @@ def list_events(
     if until:
         stmt = stmt.where(AuditEvent.at < clock.local_day_start(until + dt.timedelta(days=1)))
     with unit_of_work() as session:
+        require(session, actor, Role.ADMIN)
         events = session.execute(stmt).all()
     rows = []
     for event, slug in events:
@@ -80,9 +80,9 @@ class AuditSpan:
 
 
 def audit_span(actor: Actor) -> AuditSpan:
-    require(actor, Role.ADMIN)
     today = clock.local_date(clock.now_utc())
     with unit_of_work() as session:
+        require(session, actor, Role.ADMIN)
         people = tuple(session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)))
         first = session.scalar(select(func.min(AuditEvent.at)))
     return AuditSpan(people, min(clock.local_date(first), today) if first else today, today)

@@ -1,12 +1,15 @@
-"""Who may write: staff actors, roles, local accounts with argon2id, sign-in with lockout.
+"""Who may write: staff actors, roles, local accounts with argon2id passwords.
 
-Every write service takes an ``Actor`` and calls ``require`` before touching anything, so that
-hiding a page in the app is never the only protection.
+Every write service (and every staff-only read) takes an ``Actor`` and calls ``require`` in its own unit of
+work before touching anything: the actor is a claim (held in a browser's session, built by the CLI), and
+``require`` checks it against the database as it is at that moment, so that hiding a page in the app is never
+the only protection, and a disabled, deleted or demoted account writes nothing more. Signing in is in
+``tracker.services.sign_in``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -17,33 +20,40 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.models import StaffSession, User
 from tracker.services.audit_log import record_event
-from tracker.services.errors import InvalidInput, NotFound, PermissionDenied, SignInFailed
+from tracker.services.errors import InvalidInput, NotFound, PermissionDenied
 from tracker.services.inputs import check_characters, check_text
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import ROLES, Role
 
-MAX_FAILED_ATTEMPTS = 5
-LOCK_DURATION = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 MAX_DISPLAY_NAME = 200  # the public signature of a change (StatusChange.author holds 200 characters)
-NAME_TRIED_SHOWN = 40  # how much of a name tried at a failed sign-in the audit trail keeps
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("a password nobody has")
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Someone who writes: a signed-in account, a single-sign-on user, or the operator at the CLI."""
+    """Someone who writes: a signed-in account, a single-sign-on user, or the operator at the CLI.
+
+    Only a claim: every service checks it again with ``require`` (see there for the rule of each channel).
+    """
 
     name: str
     role: str
     channel: str = "app"  # app, sso or cli
     display_name: str = ""  # the person's full name; the login name is never shown publicly
+    # At the CLI: an account's actor (``--as NAME``, see ``account_actor``), checked like a signed-in one.
+    # A CLI actor without it is the operator at the terminal.
+    account: bool = False
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_operator(self) -> bool:
+        """The person at the terminal (``tracker`` without ``--as``), who can reach the database anyway."""
+        return self.channel == "cli" and not self.account
 
     @property
     def signature(self) -> str:
@@ -61,15 +71,49 @@ class Account:
     display_name: str = ""
 
 
-def require(actor: Actor | None, role: str = Role.EDITOR) -> Actor:
-    """The actor, if it may act with ``role`` (admins may do everything editors may)."""
+SsoAllowList = Callable[[], Mapping[str, str]]
+_sso: dict[str, SsoAllowList] = {"allow_list": dict}  # no front end with single sign-on: nobody is allowed
+
+
+def use_sso_allow_list(allow_list: SsoAllowList) -> None:
+    """Where the front end that offers single sign-on keeps its allow list (e-mail address -> role), read
+    again at every check of an ``sso`` actor: an address taken off the list writes nothing more."""
+    _sso["allow_list"] = allow_list
+
+
+def require(session: Session, actor: Actor | None, role: str = Role.EDITOR) -> Actor:
+    """The actor as it stands now, if it may act with ``role`` (admins may do everything editors may).
+
+    The one rule of every write and of every staff-only read, checked in the caller's unit of work:
+    - ``app`` (a signed-in account) and an account at the CLI (``--as``): the account must exist and be
+      enabled, and its role *now* counts, not the role the actor claims (a demoted admin is an editor);
+    - ``sso``: the e-mail address must be on the single-sign-on allow list now, with the role listed there;
+    - the operator at the CLI acts with the role it claims: whoever runs ``tracker`` reaches the database.
+    The actor returned carries the current role and full name; the caller signs and audits with it.
+    """
     if actor is None or not actor.name:
         raise PermissionDenied("sign_in_required")
-    if actor.role not in ROLES:
-        raise PermissionDenied("actor_role_unknown", role=actor.role)
-    if role == Role.ADMIN and not actor.is_admin:
+    current = _current(session, actor)
+    if current.role not in ROLES:
+        raise PermissionDenied("actor_role_unknown", role=current.role)
+    if role == Role.ADMIN and not current.is_admin:
         raise PermissionDenied("admin_only")
-    return actor
+    return current
+
+
+def _current(session: Session, actor: Actor) -> Actor:
+    if actor.is_operator:
+        return actor
+    if actor.channel == "sso":
+        return sso_actor(actor.name, _sso["allow_list"](), actor.display_name)
+    if actor.channel not in ("app", "cli"):
+        raise PermissionDenied("sign_in_required")
+    user = session.scalar(select(User).where(User.name == actor.name))
+    if user is None:
+        raise PermissionDenied("account_unknown", name=actor.name)
+    if user.disabled:
+        raise PermissionDenied("account_disabled", name=user.name)
+    return Actor(user.name, user.role, actor.channel, user.display_name, actor.account)
 
 
 def _check_name(name: str) -> str:
@@ -109,18 +153,18 @@ def _find_user(session: Session, name: str) -> User:
 
 
 def add_user(actor: Actor, name: str, password: str, role: str, display_name: str = "") -> Account:
-    require(actor, Role.ADMIN)
-    name, role = _check_name(name), _check_role(role)
-    display_name = _check_display_name(display_name)
-    _check_password(password)
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
+        name, role = _check_name(name), _check_role(role)
+        display_name = _check_display_name(display_name)
+        _check_password(password)
         if session.scalar(select(User.id).where(User.name == name)) is not None:
             raise InvalidInput("name", "account_exists", name=name)
         session.add(
             User(
                 name=name,
                 display_name=display_name,
-                password_hash=_hasher.hash(password),
+                password_hash=hash_password(password),
                 role=role,
                 created_at=clock.now_utc(),
             )
@@ -133,9 +177,9 @@ def add_user(actor: Actor, name: str, password: str, role: str, display_name: st
 
 def set_display_name(actor: Actor, name: str, display_name: str) -> None:
     """Set the full name an account signs its changes with, publicly (admins only)."""
-    require(actor, Role.ADMIN)
-    display_name = _check_display_name(display_name, required=True)
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
+        display_name = _check_display_name(display_name, required=True)
         user = _find_user(session, name)
         previous = user.display_name
         if previous == display_name:
@@ -147,8 +191,8 @@ def set_display_name(actor: Actor, name: str, display_name: str) -> None:
 
 
 def disable_user(actor: Actor, name: str) -> None:
-    require(actor, Role.ADMIN)
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
         user = _find_user(session, name)
         user.disabled = True
         _revoke_sessions(session, user)
@@ -156,17 +200,23 @@ def disable_user(actor: Actor, name: str) -> None:
 
 
 def set_password(actor: Actor, name: str, password: str) -> None:
-    """Admins set anyone's password; everyone may set their own. Also lifts a lock."""
-    if actor is None or actor.name != name:
-        require(actor, Role.ADMIN)
-    _check_password(password)
+    """Admins set anyone's password; every account may set its own. Also lifts a lock.
+
+    Every session of the account ends, the one of a person who changes their own password included: each of
+    its browsers shows the sign-in at its next request (whoever knew the old password is out, and the owner
+    signs in again with the new one). No page of the app changes passwords; ``tracker user set-password`` does.
+    """
     with unit_of_work() as session:
+        current = require(session, actor)
+        if not (current.name == name and (current.channel == "app" or current.account)):  # not their own
+            current = require(session, actor, Role.ADMIN)
+        _check_password(password)
         user = _find_user(session, name)
-        user.password_hash = _hasher.hash(password)
+        user.password_hash = hash_password(password)
         user.failed_attempts = 0
         user.locked_until = None
         _revoke_sessions(session, user)
-        record_event(session, actor, "account.password", detail={"account": name})
+        record_event(session, current, "account.password", detail={"account": name})
 
 
 def _revoke_sessions(session: Session, user: User) -> None:
@@ -180,8 +230,8 @@ def _revoke_sessions(session: Session, user: User) -> None:
 
 
 def list_users(actor: Actor) -> list[Account]:
-    require(actor, Role.ADMIN)
     with unit_of_work() as session:
+        require(session, actor, Role.ADMIN)
         return [
             Account(u.name, u.role, u.disabled, u.display_name)
             for u in session.scalars(select(User).order_by(User.name))
@@ -190,14 +240,15 @@ def list_users(actor: Actor) -> list[Account]:
 
 def account_actor(name: str, channel: str = "cli") -> Actor:
     """The actor of an existing, enabled account, as whom someone at ``channel`` records changes
-    (``tracker set-status --as NAME``): its role, and its full name as the public signature."""
+    (``tracker set-status --as NAME``): its role, and its full name as the public signature. Every service
+    checks the account again when it writes."""
     with unit_of_work() as session:
         user = session.scalar(select(User).where(User.name == (name or "").strip()))
         if user is None:
             raise NotFound("no_account", name=name)
         if user.disabled:
             raise PermissionDenied("account_disabled", name=user.name)
-        return Actor(user.name, user.role, channel, user.display_name)
+        return Actor(user.name, user.role, channel, user.display_name, account=True)
 
 
 def public_names(session: Session) -> dict[str, str]:
@@ -207,78 +258,23 @@ def public_names(session: Session) -> dict[str, str]:
     return {name: display_name for name, display_name in rows}
 
 
-def authenticate(name: str, password: str, now: dt.datetime | None = None) -> Actor:
-    """Check a name and password; count failures and lock the account after too many.
-
-    The failure count is committed before ``SignInFailed`` is raised, so it is kept.
-    """
-    with unit_of_work() as session:
-        actor = _check_credentials(session, name, password, now or clock.now_utc())
-    if actor is None:
-        raise SignInFailed(
-            "sign_in_failed", attempts=MAX_FAILED_ATTEMPTS, minutes=int(LOCK_DURATION.total_seconds() // 60)
-        )
-    return actor
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
 
 
-def _check_credentials(session: Session, name: str, password: str, now: dt.datetime) -> Actor | None:
-    """The actor for a right name and password, or None (after counting the failure against the account
-    and recording it in the audit trail, with the reason that the sign-in form never tells)."""
-    user = session.scalar(select(User).where(User.name == (name or "").strip()))
-    if user is None:
-        _verify(_DUMMY_HASH, password)  # the same work as for a real account: timing reveals nothing
-        _record_failure(session, name, password, "unknown_account")
-        return None
-    if user.disabled:
-        _record_failure(session, name, password, "disabled")
-        return None
-    if user.locked_until is not None and clock.as_utc(user.locked_until) > now:
-        _record_failure(session, name, password, "locked", locked_until=clock.as_utc(user.locked_until))
-        return None
-    if not _verify(user.password_hash, password):
-        session.execute(update(User).where(User.id == user.id).values(failed_attempts=User.failed_attempts + 1))
-        session.refresh(user)
-        attempts, locked_until = user.failed_attempts, None
-        if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            user.locked_until = locked_until = now + LOCK_DURATION
-            user.failed_attempts = 0
-        _record_failure(session, name, password, "wrong_password", attempts=attempts, locked_until=locked_until)
-        return None
-    user.failed_attempts = 0
-    user.locked_until = None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    return Actor(user.name, user.role, "app", user.display_name)
-
-
-def _record_failure(session: Session, name: str, password: str, reason: str, **detail: object) -> None:
-    """A failed sign-in in the audit trail: the name tried (shortened), the reason; never the password.
-
-    A name that holds the password (typed into the wrong field) is not kept at all.
-    """
-    tried = " ".join((name or "").split())
-    withheld = bool(password) and (tried == password or (len(password) >= 4 and password in tried))
-    if withheld:
-        tried = "?"
-    elif len(tried) > NAME_TRIED_SHOWN:
-        tried = tried[: NAME_TRIED_SHOWN - 1] + "…"
-    detail = {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in detail.items() if v is not None}
-    record_event(
-        session,
-        Actor(tried, "", "app"),
-        "sign_in.failed",
-        detail={"reason": reason, **({"name_withheld": True} if withheld else {}), **detail},
-    )
-
-
-def _verify(password_hash: str, password: str) -> bool:
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (one argon2 hash computation, right or wrong)."""
     try:
         return _hasher.verify(password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return False
 
 
-def sso_actor(email: str | None, allowed: dict[str, str], full_name: str | None = None) -> Actor:
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def sso_actor(email: str | None, allowed: Mapping[str, str], full_name: str | None = None) -> Actor:
     """The actor for a single-sign-on user: only e-mail addresses listed in ``allowed`` get a role. What
     they record is signed with the identity provider's ``full_name``, never with the e-mail address."""
     address = (email or "").strip().lower()

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
-from tracker.search import query_words
+from tracker.search import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS, query_words
 from tracker.services.auth import public_names
+from tracker.services.errors import InvalidInput
 from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
@@ -146,10 +147,14 @@ def search_pledges(
     limit: int | None = None,
     offset: int = 0,
 ) -> SearchResult:
-    """Pledges in programme order whose folded text holds every query word, filtered, one page of them."""
+    """Pledges in programme order whose folded text holds every query word, filtered, one page of them.
+
+    A query longer than ``MAX_QUERY_CHARACTERS`` or with more than ``MAX_QUERY_WORDS`` words is refused
+    (``InvalidInput`` on the field "query"), before any work."""
+    words = search_words(query)
     with unit_of_work() as session:
         prog = find_programme(session, programme)
-        stmt = _filtered(_rows_query(prog), query, area, goal, statuses)
+        stmt = _filtered(_rows_query(prog), words, area, goal, statuses)
         total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         stmt = stmt.order_by(Pledge.position).offset(offset)
         if limit is not None:
@@ -157,9 +162,24 @@ def search_pledges(
         return SearchResult(tuple(PledgeRow(*row) for row in session.execute(stmt)), int(total))
 
 
-def _filtered(stmt: Select, query: str, area: int | None, goal: str | None, statuses: tuple[str, ...]) -> Select:
-    """``stmt`` (pledges joined with their area and goal) narrowed to the query words and filters."""
-    for word in query_words(query):
+def search_words(query: str) -> list[str]:
+    """The words a search looks for; ``InvalidInput`` if the query is longer than a search takes."""
+    query = (query or "").strip()
+    if len(query) > MAX_QUERY_CHARACTERS:
+        raise InvalidInput(
+            "query", "search_too_long", length=len(query), max=MAX_QUERY_CHARACTERS, words=MAX_QUERY_WORDS
+        )
+    words = query_words(query)
+    if len(words) > MAX_QUERY_WORDS:
+        raise InvalidInput(
+            "query", "search_too_many_words", count=len(words), max=MAX_QUERY_WORDS, characters=MAX_QUERY_CHARACTERS
+        )
+    return words
+
+
+def _filtered(stmt: Select, words: list[str], area: int | None, goal: str | None, statuses: tuple[str, ...]) -> Select:
+    """``stmt`` (pledges joined with their area and goal) narrowed to the search words and filters."""
+    for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Pledge.search_text.like(f"%{escaped}%", escape="\\"))
     if area is not None:

@@ -160,9 +160,8 @@ def _measure(rng: random.Random) -> str:
 
 def remove_demo_data(actor: Actor) -> int:
     """Delete every demo programme (and with it everything that belongs to it); returns how many."""
-    require(actor, Role.ADMIN)
     with unit_of_work() as session:
-        return _remove(session, actor)
+        return _remove(session, require(session, actor, Role.ADMIN))
 
 
 def _remove(session: Session, actor: Actor) -> int:
@@ -189,12 +188,12 @@ def generate_demo_data(
     With ``replace``, earlier demo programmes are removed first, in the same transaction: if anything
     fails, the old demo data is still there.
     """
-    require(actor, Role.ADMIN)
     minimum = {"programmes": (programmes, 1), "pledges": (pledges, programmes), "changes": (changes, 0)}
-    for name, (value, least) in minimum.items():
-        if value < least:
-            raise InvalidInput(name, "at_least", min=least)
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
+        for name, (value, least) in minimum.items():
+            if value < least:
+                raise InvalidInput(name, "at_least", min=least)
         removed = _remove(session, actor) if replace else 0
         report = _generate(session, actor, programmes, pledges, changes, seed, today or clock.today())
         return dataclasses.replace(report, removed=removed)

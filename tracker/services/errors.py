@@ -41,6 +41,11 @@ MESSAGES: dict[str, str] = {
     "at_least": "must be at least {min}",
     "out_of_range": "{value} is out of range; accepted: {min} to {max}",
     "row_errors": "{count} problem(s); nothing was saved",
+    # what a person searched for
+    "search_too_long": "is {length} characters long; a search takes at most {max} characters and {words} words",
+    "search_too_many_words": (
+        "has {count} different words; a search takes at most {max} words and {characters} characters"
+    ),
     # pledges and programmes
     "no_pledge": "No pledge with code {pledge!r} in {programme}.",
     "row_no_pledge": "no pledge {pledge!r} in {programme}",
@@ -84,6 +89,16 @@ MESSAGES: dict[str, str] = {
     "corrects_later_change": "corrects a change that does not precede it",
     "not_time": "{value!r} is not a time; written as the export writes it, e.g. 2026-03-15T10:30:00+00:00",
     "twice": "{value!r} is in the file more than once; each must be there once",
+    "unwritable": "cannot be written: {reason}",
+    # backups (tracker backup, tracker restore-backup)
+    "backup_damaged": "is not a complete backup: {reason}; nothing was restored",
+    "backup_newer": (
+        "was written by a newer version of the tracker ({found}; this version reads up to {known}); restore it "
+        "with that version or a newer one"
+    ),
+    "database_not_empty": (
+        "holds {holds} already; restore-backup needs an empty database, or --replace to delete all of it first"
+    ),
     # spreadsheets (Excel or CSV) of status changes
     "file_too_large": (
         "the file is larger than {megabytes} MB ({max} bytes), the most one import accepts; split it into several files"
@@ -132,6 +147,7 @@ MESSAGES: dict[str, str] = {
     "account_name": "1 to 100 characters without spaces, e.g. anna.schmidt",
     "password_length": "must have {min} to {max} characters; a few words work well",
     "no_account": "No account named {name!r}.",
+    "account_unknown": "There is no account named {name!r} (any more); sign in with an existing account.",
     "account_disabled": "The account {name!r} is disabled; it can no longer sign in or record changes.",
     "account_exists": "an account named {name!r} exists already",
 }
@@ -145,6 +161,7 @@ FIELD_NAMES: dict[str, str] = {
     "success_criterion": "success criterion",
     "display_name": "display name",
     "author": "author",
+    "query": "search",
 }
 
 

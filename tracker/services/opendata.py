@@ -400,10 +400,10 @@ def _evidence(programme: Programme, pledge: Pledge, source: dict, fields: _Field
 def restore_programme(data: dict[str, Any], actor: Actor, source: str = "export") -> ProgrammeInfo:
     """Load a JSON export (already checked against the schema, see ``load_export``) as a new programme, in one
     transaction; ``source`` (the file) is named by the errors."""
-    require(actor, Role.ADMIN)
-    if data.get("format") != FORMAT:
-        raise InvalidInput("format", "wrong_format", expected=FORMAT, found=data.get("format"))
     with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
+        if data.get("format") != FORMAT:
+            raise InvalidInput("format", "wrong_format", expected=FORMAT, found=data.get("format"))
         return ProgrammeInfo.of(_restore(session, data, actor, _Fields(source)))
 
 

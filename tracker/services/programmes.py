@@ -248,15 +248,16 @@ def import_programme(
     history make the import refuse unless ``on_removed="retire"``, which keeps them (and their
     history) marked as retired. The text is parsed completely before anything is written.
     """
-    require(actor, Role.ADMIN)
-    if on_removed not in REMOVED_POLICIES:
-        raise InvalidInput("on_removed", "unknown_choice", value=on_removed, accepted=", ".join(REMOVED_POLICIES))
-    if len(source_name) > MAX_SOURCE_NAME:
-        raise InvalidInput("file name", "too_long", length=len(source_name), max=MAX_SOURCE_NAME)
-    check_characters(source_name, "file name")
-    parsed = parse_programme_bytes(data, source_name)
     try:
         with unit_of_work() as session:
+            actor = require(session, actor, Role.ADMIN)
+            if on_removed not in REMOVED_POLICIES:
+                accepted = ", ".join(REMOVED_POLICIES)
+                raise InvalidInput("on_removed", "unknown_choice", value=on_removed, accepted=accepted)
+            if len(source_name) > MAX_SOURCE_NAME:
+                raise InvalidInput("file name", "too_long", length=len(source_name), max=MAX_SOURCE_NAME)
+            check_characters(source_name, "file name")
+            parsed = parse_programme_bytes(data, source_name)
             return _import(session, parsed, data, metadata, source_name, actor, on_removed, today or clock.today())
     except (IntegrityError, OperationalError) as error:
         if isinstance(error, OperationalError) and not _is_lock_conflict(error):

@@ -14,12 +14,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.models import StaffSession, User
 from tracker.services.audit_log import record_event
-from tracker.services.auth import Actor, authenticate
+from tracker.services.auth import Actor
+from tracker.services.sign_in import authenticate
 from tracker.services.unit_of_work import unit_of_work
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
@@ -42,18 +43,21 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def start_session(name: str, password: str, now: dt.datetime | None = None) -> SessionStarted:
-    """Check the password (failures are counted and may lock the account: ``SignInFailed``), then open a
-    session for the account."""
+def start_session(
+    name: str, password: str, now: dt.datetime | None = None, address: str | None = None
+) -> SessionStarted:
+    """Check the password (failures are counted against the account and the client ``address`` and may lock
+    it: ``SignInFailed``), then open a session for the account, in the transaction that confirms the sign-in."""
     now = now or clock.now_utc()
-    actor = authenticate(name, password, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    with unit_of_work() as session:
-        user_id = session.scalar(select(User.id).where(User.name == actor.name))
+
+    def open_session(session: Session, user: User, actor: Actor) -> None:
         session.add(
-            StaffSession(id=_digest(token), user_id=user_id, created_at=now, last_seen_at=now, expires_at=now + MAX_AGE)
+            StaffSession(id=_digest(token), user_id=user.id, created_at=now, last_seen_at=now, expires_at=now + MAX_AGE)
         )
         record_event(session, actor, "session.start")
+
+    actor = authenticate(name, password, now, address, on_success=open_session)
     return SessionStarted(token, actor, now + MAX_AGE)
 
 

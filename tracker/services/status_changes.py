@@ -120,9 +120,9 @@ def record_status_change(
     checked against the state read in this transaction, so a change committed concurrently by
     someone else still makes this one fail loudly instead of silently winning or losing.
     """
-    require(actor)
     today = today or clock.today()
     with unit_of_work() as session:
+        actor = require(session, actor)
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
         valid = validate_change(prog, change, today)
@@ -136,9 +136,9 @@ def record_status_changes(
 
     Any invalid item raises ``RowErrors`` listing every problem, and nothing is written.
     """
-    require(actor)
     today = today or clock.today()
     with unit_of_work() as session:
+        actor = require(session, actor)
         prog = find_programme(session, programme)
         errors, valid = check_items(session, prog, items, today)
         if errors:
@@ -320,10 +320,10 @@ def add_evidence(
     programme: str | None, code: str, source: SourceInput, actor: Actor, today: dt.date | None = None
 ) -> None:
     """Add a source to a pledge without changing its status."""
-    require(actor)
-    valid = check_source(source, 1, today or clock.today())
-    author = check_author(actor.signature)
     with unit_of_work() as session:
+        actor = require(session, actor)
+        valid = check_source(source, 1, today or clock.today())
+        author = check_author(actor.signature)
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
         session.add(_evidence(prog, pledge, valid, author, clock.now_utc()))
@@ -338,9 +338,9 @@ def set_success_criterion(
     expected_version: int | None = None,
 ) -> None:
     """Set (or with empty text, clear) what would count as kept for a pledge."""
-    require(actor)
-    value = check_text(text, "success_criterion", MAX_RATIONALE, multiline=True) if (text or "").strip() else None
     with unit_of_work() as session:
+        actor = require(session, actor)
+        value = check_text(text, "success_criterion", MAX_RATIONALE, multiline=True) if (text or "").strip() else None
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
         if expected_version is not None and pledge.version != expected_version:

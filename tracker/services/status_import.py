@@ -326,9 +326,9 @@ def preview_status_import(
     A file that cannot be read at all (or whose header is wrong) raises ``RowErrors``; problems of rows are in
     the plan's ``errors``.
     """
-    require(actor)
-    sheet = read_status_sheet(data, source)
     with unit_of_work() as session:
+        require(session, actor)
+        sheet = read_status_sheet(data, source)
         plan, _items = _plan(session, find_programme(session, programme), sheet, today or clock.today())
         return plan
 
@@ -342,10 +342,10 @@ def import_statuses(
     Rows already on record are skipped; when every row is, nothing is written and the plan says so
     (``new`` is empty).
     """
-    require(actor)
     today = today or clock.today()
-    sheet = read_status_sheet(data, source)
     with unit_of_work() as session:
+        actor = require(session, actor)
+        sheet = read_status_sheet(data, source)
         prog = find_programme(session, programme)
         plan, items = _plan(session, prog, sheet, today)
         if not plan.ok:
