@@ -32,6 +32,14 @@ log = logging.getLogger(__name__)
 MESSAGES: dict[str, Callable[[], str]] = {
     "empty": lambda: _("must not be empty"),
     "nul": lambda: _("contains a NUL character; remove it and try again"),
+    "control_character": lambda: _("contains the control character {char} at position {position}; remove it"),
+    "one_line": lambda: _("must be a single line: a line break or tab ({char}) at position {position}; remove it"),
+    "bidi_control": lambda: _(
+        "contains {char} at position {position}, an invisible character that reverses the reading direction; remove it"
+    ),
+    "not_utf8_text": lambda: _(
+        "is not valid UTF-8 (byte {char} at position {position}); the file or program it comes from must use UTF-8"
+    ),
     "too_long": lambda: _("is {length} characters long; at most {max} are accepted"),
     "not_date": lambda: _("“{value}” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15"),
     "not_sheet_date": lambda: _(
@@ -47,6 +55,7 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "no_sources": lambda: _("at least one source (a web address with a title) is required"),
     "no_such_change": lambda: _("measure {pledge} has no rating no. {sequence}; it has: {known}"),
     "at_least": lambda: _("must be at least {min}"),
+    "out_of_range": lambda: _("{value} is out of range; accepted: {min} to {max}"),
     "search_too_long": lambda: _(
         "is {length} characters long; a search takes at most {max} characters and {words} words"
     ),
@@ -73,6 +82,10 @@ MESSAGES: dict[str, Callable[[], str]] = {
         "The revised text no longer contains {count} measures that have a history: {codes}. Nothing was imported."
     ),
     "demo_exists": lambda: _("the demo programme {slug} exists already"),
+    "import_running": lambda: _(
+        "Another import of the programme {slug} is running or has just been done; nothing was imported by this one. "
+        "Try again."
+    ),
     "unreadable": lambda: _("cannot be read: {reason}"),
     "metadata_missing": lambda: _("the metadata file (.toml) beside the programme text is missing"),
     "metadata_not_toml": lambda: _("is not a valid UTF-8 TOML file: {reason}"),
@@ -83,6 +96,8 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "slug_taken": lambda: _("“{slug}” is already in this database"),
     "unknown_reference": lambda: _("refers to an area or goal that the file does not contain"),
     "corrects_later_change": lambda: _("corrects a rating that does not precede it"),
+    "not_time": lambda: _("“{value}” is not a time; accepted: as the export writes it, e.g. 2026-03-15T10:30:00+00:00"),
+    "twice": lambda: _("“{value}” is in the file more than once; each must be there once"),
     "unwritable": lambda: _("cannot be written: {reason}"),
     "backup_damaged": lambda: _("is not a complete backup: {reason}; nothing was restored"),
     "backup_newer": lambda: _(
@@ -152,6 +167,7 @@ FIELDS: dict[str, Callable[[], str]] = {
     "source.published_on": lambda: _("Published on"),
     "corrects": lambda: _("Corrects an earlier rating (optional)"),
     "success_criterion": lambda: _("What would count as kept"),
+    "author": lambda: _("Recorded by"),
     "code": lambda: _("Code"),
     "name": lambda: _("Name"),
     "password": lambda: _("Password"),

@@ -194,5 +194,5 @@ def test_bad_files_get_a_message_at_the_command_line_not_a_traceback(engine, tra
         result = tracker_cli(*args)
         assert result.returncode == 1 and expected in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
-    with pytest.raises(services.InvalidInput, match="cannot be written: Is a directory"):
+    with pytest.raises(services.InvalidInput, match="cannot be written: it is a folder"):
         services.write_backup(tmp_path, ADMIN)

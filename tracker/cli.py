@@ -2,6 +2,10 @@
 
 The database comes from ``TRACKER_DATABASE_URL`` (any SQLAlchemy URL); without it, the SQLite file
 ``var/tracker.sqlite3`` in the project directory. ``tracker settings`` lists every setting.
+
+Every command goes through ``TrackerCommand``: an argument that holds a NUL or bytes that are not UTF-8 is
+refused naming the argument, every error of the services becomes "Error: ..." and exit status 1 (never a
+traceback), and everything written to the terminal passes ``say``, which shows control characters escaped.
 """
 
 from __future__ import annotations
@@ -15,12 +19,63 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperCommand
 
 from tracker import services, settings
+from tracker.files import WriteFailed, write_files
 from tracker.programme import ProgrammeParseError
 from tracker.statuses import ROLES, SOURCE_KINDS, STATUS_KEYS, Role
+from tracker.textfiles import printable, shortened, unreadable_character
 
-app = typer.Typer(
+
+def say(text: str, err: bool = False) -> None:
+    """Write a line for a person at a terminal: control characters (an escape sequence stored in a rationale,
+    a byte that was not UTF-8) shown escaped, never sent to the terminal raw."""
+    typer.echo(printable(text), err=err)
+
+
+def fail(message: str) -> None:
+    say(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+class TrackerCommand(TyperCommand):
+    """A ``tracker`` command: its arguments checked first, the errors of the services worded as messages."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            _check_arguments(self, ctx)
+            return super().invoke(ctx)
+        except services.TrackerError as error:
+            fail(str(error))
+        except ProgrammeParseError as error:
+            fail(f"{error}\nNothing was imported.")
+
+
+def _check_arguments(command: TyperCommand, ctx: typer.Context) -> None:
+    """Refuse an argument that holds a NUL or a byte that is not UTF-8 (Python hands such bytes of the command
+    line on as lone surrogates, which no database and no file name of ours can take), naming the argument."""
+    for param in command.params:
+        value = ctx.params.get(param.name)
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if not isinstance(item, (str, Path)):
+                continue
+            unreadable = unreadable_character(str(item))
+            if unreadable is not None:
+                code = "nul" if unreadable.kind == "nul" else "not_utf8_text"
+                name = param.opts[0] if param.param_type_name == "option" else param.name.upper()
+                raise services.InvalidInput(name, code, char=unreadable.codepoint, position=unreadable.position)
+
+
+class _Typer(typer.Typer):
+    """Typer whose commands are ``TrackerCommand``s."""
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", TrackerCommand)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(
     help="Track the pledges of an election programme: import, rate with evidence, export open data.",
     no_args_is_help=True,
     add_completion=False,
@@ -60,17 +115,12 @@ def account(name: str) -> services.Actor:
     try:
         return services.account_actor(name, "cli")
     except (services.NotFound, services.PermissionDenied) as error:
-        typer.echo(
+        say(
             f"Error: {error} Changes are recorded as an existing, enabled account: pick one from "
             f"`tracker user list`, or let an admin create one with: {CREATE_ACCOUNT}",
             err=True,
         )
         raise typer.Exit(2) from None
-
-
-def fail(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def _require_schema() -> None:
@@ -82,7 +132,7 @@ def _require_schema() -> None:
 def init() -> None:
     """Create the schema, or upgrade it to the newest version."""
     revision = services.upgrade_schema()
-    typer.echo(f"Schema at revision {revision} in {services.database_description()}")
+    say(f"Schema at revision {revision} in {services.database_description()}")
 
 
 @app.command()
@@ -114,7 +164,7 @@ def show_settings() -> None:
         value = settings.get(setting.name)
         if setting.name.endswith("_URL") and value:
             value = services.database_description() if setting.name == "TRACKER_DATABASE_URL" else "(set)"
-        typer.echo(f"{setting.name}={value}\n    {setting.help} [{setting.used_by}]")
+        say(f"{setting.name}={value}\n    {setting.help} [{setting.used_by}]")
 
 
 @app.command("import-programme")
@@ -128,7 +178,7 @@ def import_programme(
     """Import a programme text, or bring the database in line with a revised text."""
     services.upgrade_schema()
     report = services.import_programme_file(path, operator(), "retire" if retire_removed else "refuse")
-    typer.echo(report.summary())
+    say(report.summary())
 
 
 @app.command("set-status")
@@ -160,12 +210,12 @@ def set_status(
         status=status,
         rationale=rationale,
         sources=sources,
-        effective_date=services.parse_date(date, "--date") if date else None,
+        effective_date=services.parse_date(date, "--date") if date is not None else None,
         corrects_sequence=corrects,
     )
     _require_schema()
     recorded = services.record_status_change(programme, code, change, account(as_))
-    typer.echo(
+    say(
         f"{recorded.code}: change #{recorded.sequence} recorded ({recorded.status}, effective "
         f"{recorded.effective_date}); current status: {recorded.current_status} since {recorded.status_date}"
     )
@@ -178,7 +228,7 @@ def _republish(programme: str | None) -> None:
 
     slug = services.get_programme(programme).slug
     if republish(slug) is not None:
-        typer.echo(f"Publishing {slug} again into {settings.get('TRACKER_PUBLISH_DIR')} in the background.")
+        say(f"Publishing {slug} again into {settings.get('TRACKER_PUBLISH_DIR')} in the background.")
 
 
 @app.command()
@@ -203,9 +253,9 @@ def show(
             f"  #{change.sequence} {change.effective_date} {change.status}{corrects}, "
             f"recorded by {change.author} at {change.recorded_at:%Y-%m-%d %H:%M}"
         )
-        lines.append(f"     {change.rationale}")
+        lines.extend(f"     {line}" for line in change.rationale.split("\n"))
         lines.extend(f"     [{s.kind}] {s.title} <{s.url}>" for s in change.sources)
-    typer.echo("\n".join(lines))
+    say("\n".join(lines))
 
 
 @app.command()
@@ -224,24 +274,35 @@ def export(
 ) -> None:
     """Export the programme with every pledge, status, history and source as open data."""
     if format not in ("json", "csv"):
-        fail(f"unknown format {format!r}; accepted: json, csv")
+        fail(f"unknown format {shortened(format)!r}; accepted: json, csv")
     if excel and (format != "csv" or output is None):
         fail("--excel writes files beside the CSV export; use it with --format csv --output FILE.csv")
     _require_schema()
     text = services.export_json(programme) if format == "json" else services.export_csv(programme)
     if output is None:
-        sys.stdout.write(text)
+        _to_stdout(text)
         return
     files = [(output, text.encode("utf-8"))]
     if excel:
         files.append((output.with_name(f"{output.stem}-excel.csv"), services.export_excel_csv(programme)))
         files.append((output.with_suffix(".xlsx"), services.export_xlsx(programme)))
-    for path, data in files:
-        try:
-            path.write_bytes(data)
-        except OSError as error:
-            fail(f"cannot write {path}: {error.strerror}")
-        typer.echo(f"Wrote {path}", err=True)
+    try:
+        write_files(files)  # each into a temporary file beside it, renamed into place once all are written
+    except WriteFailed as error:
+        fail(f"{error}; nothing was written under that name")
+    for path, _data in files:
+        say(f"Wrote {path}", err=True)
+
+
+def _to_stdout(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped reading (``tracker export | head``): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1) from None
+    except OSError as error:
+        fail(f"cannot write to the standard output: {error.strerror}")
 
 
 @app.command()
@@ -263,9 +324,14 @@ def publish(
     are rewritten."""
     from tracker.edition import publish as publish_edition
 
+    base_url = services.check_web_address(base_url, "--base-url") if base_url else None
+    app_url = services.check_web_address(app_url, "--app-url") if app_url else None
     _require_schema()
-    report = publish_edition(outdir, programme, base_url=base_url, app_url=app_url)
-    typer.echo(report.summary())
+    try:
+        report = publish_edition(outdir, programme, base_url=base_url, app_url=app_url)
+    except OSError as error:  # the folder cannot be made or written: a name too long, no permission, a full disk
+        fail(f"cannot write into {outdir}: {error.strerror or error}")
+    say(report.summary())
 
 
 @app.command()
@@ -273,8 +339,8 @@ def restore(path: Annotated[Path, typer.Argument(help="A JSON file written by `t
     """Load a JSON export into a database that does not hold that programme yet."""
     data = services.load_export(path)
     services.upgrade_schema()
-    prog = services.restore_programme(data, operator())
-    typer.echo(
+    prog = services.restore_programme(data, operator(), source=str(path))
+    say(
         f"Restored {prog.slug}: {len(data['pledges'])} pledges, "
         f"{sum(len(p['history']) for p in data['pledges'])} status changes"
     )
@@ -288,7 +354,7 @@ def backup(
     password hashes, the audit trail; not the sessions) to one file, readable only by you."""
     _require_schema()
     report = services.write_backup(path, operator())
-    typer.echo(f"Wrote {report.path} (schema revision {report.schema_revision}): {report.counts()}")
+    say(f"Wrote {report.path} (schema revision {report.schema_revision}): {report.counts()}")
 
 
 @app.command("restore-backup")
@@ -301,7 +367,7 @@ def restore_backup(
     """Rebuild the tracker from a backup into an empty database, in one transaction (all of it or nothing);
     a backup of an older version is upgraded to the newest schema. Everyone signs in again afterwards."""
     report = services.restore_backup(path, operator(), replace=replace)
-    typer.echo(
+    say(
         f"Restored {report.path} (written {report.written_at}, schema revision {report.schema_revision}) into "
         f"{services.database_description()}: {report.counts()}"
     )
@@ -314,20 +380,20 @@ def stats(
 ) -> None:
     """Pledges per status, overall and per policy area."""
     _require_schema()
-    day = services.parse_date(as_of, "--as-of") if as_of else None
+    day = services.parse_date(as_of, "--as-of") if as_of is not None else None
     prog = services.get_programme(programme)
     view = services.overview(prog.slug, day)
-    typer.echo(f"{prog.title} ({prog.slug}): {view.total} pledges" + (f", as of {day}" if day else ""))
+    say(f"{prog.title} ({prog.slug}): {view.total} pledges" + (f", as of {day}" if day else ""))
     for key, count in view.counts.items():
         share = 100 * count / view.total if view.total else 0
-        typer.echo(f"  {key:<15} {count:>6}  {share:5.1f} %")
-    typer.echo("By area:")
+        say(f"  {key:<15} {count:>6}  {share:5.1f} %")
+    say("By area:")
     areas: dict[tuple[int, str], dict[str, int]] = {}
     for row in view.areas:
         areas.setdefault((row.area_number, row.short_title), {})[row.status] = row.count
     for (number, title), by_status in areas.items():
         parts = ", ".join(f"{k} {v}" for k, v in by_status.items())
-        typer.echo(f"  {number:>2}. {title}: {parts}")
+        say(f"  {number:>2}. {title}: {parts}")
 
 
 @app.command()
@@ -335,7 +401,7 @@ def programmes() -> None:
     """List the programmes in the database."""
     _require_schema()
     for prog in services.list_programmes():
-        typer.echo(f"{prog.slug}\t{prog.party}\t{prog.municipality}\t{prog.election_date}\t{prog.title}")
+        say(f"{prog.slug}\t{prog.party}\t{prog.municipality}\t{prog.election_date}\t{prog.title}")
 
 
 @app.command("import-statuses")
@@ -354,30 +420,33 @@ def import_statuses(
 ) -> None:
     """Record many status changes from a spreadsheet: every row is checked first, then all new rows or none are
     saved; rows recorded already are skipped."""
-    if not path.is_file():
-        fail(f"{path} is not a file")
-    with path.open("rb") as file:
-        data = file.read(services.MAX_UPLOAD_BYTES + 1)  # one byte more is enough to refuse a file too large
+    try:
+        if not path.is_file():
+            fail(f"{shortened(path, 300)} is not a file")
+        with path.open("rb") as file:
+            data = file.read(services.MAX_UPLOAD_BYTES + 1)  # one byte more is enough to refuse a file too large
+    except OSError as error:  # a name too long, no permission
+        fail(f"cannot read {shortened(path, 300)}: {error.strerror}")
     _require_schema()
     actor = account(as_)
     plan = services.preview_status_import(programme, data, actor, source=path.name)
     if plan.converted_from:
-        typer.echo(f"Note: {path.name} is not UTF-8; it was read as {plan.converted_from.title()}.")
+        say(f"Note: {path.name} is not UTF-8; it was read as {plan.converted_from.title()}.")
     for row in plan.rows:
-        typer.echo(f"line {row.line}: {row.code} {row.status} as of {row.effective_date}: {_outcome(row)}")
-    typer.echo(f"{len(plan.new)} new, {len(plan.skipped)} already recorded (skipped), {plan.refused} refused.")
+        say(f"line {row.line}: {row.code} {row.status} as of {row.effective_date}: {_outcome(row)}")
+    say(f"{len(plan.new)} new, {len(plan.skipped)} already recorded (skipped), {plan.refused} refused.")
     if not plan.ok:
         raise services.RowErrors(list(plan.errors))
     if dry_run:
-        typer.echo("Dry run: nothing was written.")
+        say("Dry run: nothing was written.")
         return
     done = services.import_statuses(programme, data, actor, source=path.name)
     skipped = f"; {len(done.skipped)} already recorded, skipped" if done.skipped else ""
     if done.new:
-        typer.echo(f"Imported {len(done.new)} status changes from {path}{skipped}.")
+        say(f"Imported {len(done.new)} status changes from {path}{skipped}.")
         _republish(programme)
     else:
-        typer.echo(f"Nothing imported from {path}: all {len(done.skipped)} rows are already recorded.")
+        say(f"Nothing imported from {path}: all {len(done.skipped)} rows are already recorded.")
 
 
 def _outcome(row: services.PlannedRow) -> str:
@@ -404,21 +473,26 @@ def demo_data(
     started = time.perf_counter()
     report = services.generate_demo_data(operator(), programmes, pledges, changes, seed, replace=replace)
     if replace:
-        typer.echo(f"Removed {report.removed} earlier demo programme(s).")
-    typer.echo(
+        say(f"Removed {report.removed} earlier demo programme(s).")
+    say(
         f"Demo data: {report.programmes} programmes, {report.areas} areas, {report.goals} goals, "
         f"{report.pledges} pledges, {report.changes} status changes in {time.perf_counter() - started:.1f} s."
     )
 
 
-user_app = typer.Typer(help="Staff accounts of the dashboard (local accounts, argon2id-hashed passwords).")
+user_app = _Typer(help="Staff accounts of the dashboard (local accounts, argon2id-hashed passwords).")
 app.add_typer(user_app, name="user")
 
 
 def _read_password(from_stdin: bool) -> str:
     """A new password from standard input (one line) or typed twice at a hidden prompt; never an argument."""
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        line = sys.stdin.buffer.readline().rstrip(b"\r\n")
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            byte = f"0x{line[error.start]:02X}"
+            raise services.InvalidInput("password", "not_utf8_text", char=byte, position=error.start + 1) from None
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
@@ -436,9 +510,9 @@ def user_add(
     password = _read_password(password_stdin)
     created = services.add_user(operator(), name, password, role, display_name)
     if created.display_name:
-        typer.echo(f"Account {name} ({created.display_name}) created with role {role}.")
+        say(f"Account {name} ({created.display_name}) created with role {role}.")
     else:
-        typer.echo(
+        say(
             f"Account {name} created with role {role}. It has no full name yet, so its changes are signed "
             f'"{name}"; set one with: tracker user set-name {name} "First Last"'
         )
@@ -452,7 +526,7 @@ def user_set_name(
     """Set the full name that signs an account's changes publicly instead of its sign-in name."""
     _require_schema()
     services.set_display_name(operator(), name, display_name)
-    typer.echo(f"Account {name} now signs as {' '.join(display_name.split())}.")
+    say(f"Account {name} now signs as {' '.join(display_name.split())}.")
 
 
 @user_app.command("disable")
@@ -460,7 +534,7 @@ def user_disable(name: Annotated[str, typer.Argument(help="Sign-in name.")]) -> 
     """Disable an account: it can no longer sign in; its past changes stay attributed to it."""
     _require_schema()
     services.disable_user(operator(), name)
-    typer.echo(f"Account {name} disabled.")
+    say(f"Account {name} disabled.")
 
 
 @user_app.command("set-password")
@@ -472,7 +546,7 @@ def user_set_password(
     _require_schema()
     password = _read_password(password_stdin)
     services.set_password(operator(), name, password)
-    typer.echo(f"Password of {name} changed.")
+    say(f"Password of {name} changed.")
 
 
 @user_app.command("list")
@@ -481,19 +555,12 @@ def user_list() -> None:
     _require_schema()
     for user in services.list_users(operator()):
         state = "disabled" if user.disabled else "active"
-        typer.echo(f"{user.name}\t{user.role}\t{state}\t{user.display_name or '(no full name)'}")
+        say(f"{user.name}\t{user.role}\t{state}\t{user.display_name or '(no full name)'}")
 
 
 def main() -> None:
-    """Entry point: runs the command and turns every expected error into a clear message and exit 1."""
-    try:
-        app()
-    except services.TrackerError as error:
-        typer.echo(f"Error: {error}", err=True)
-        sys.exit(1)
-    except ProgrammeParseError as error:
-        typer.echo(f"Error: {error}\nNothing was imported.", err=True)
-        sys.exit(1)
+    """Entry point: runs the command (``TrackerCommand`` turns every expected error into a message and exit 1)."""
+    app()
 
 
 if __name__ == "__main__":

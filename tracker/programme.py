@@ -17,6 +17,10 @@ A programme text looks like this (blank lines are ignored everywhere)::
 The parser classifies each line on its own (``_classify``) and then walks the lines with a small
 state machine (``_Parser``) that knows the current area and goal. Anything it cannot place raises
 :class:`ProgrammeParseError` naming the source, the line number and the line itself.
+
+Every line is a one-line text by the tracker's rule for characters (``tracker.textfiles.unsafe_character``):
+a tab counts as a space, any other control character, a bidirectional override or a line separator is
+refused with its line and position. Titles longer than the database keeps are refused too.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import string
 from dataclasses import dataclass, field
 from enum import Enum, auto
 
-from tracker.textfiles import NotUtf8, decode_utf8
+from tracker.textfiles import NotUtf8, decode_utf8, shortened, unsafe_character
 
 __all__ = [
     "ParsedArea",
@@ -179,6 +183,11 @@ _KEYWORD_RE = re.compile(r"(?P<keyword>warum wichtig|schwerpunkt|ziel|lösungen)
 _INLINE_FOCUS_RE = re.compile(r"\bschwerpunkt\s*:", re.I)  # inside a "Warum wichtig:" line
 _INLINE_OBJECTIVE_RE = re.compile(r"\sziel\s*:", re.I)  # inside a goal heading
 
+MAX_NUMBER_DIGITS = 4  # of an area's or a goal's printed number
+MAX_TITLE = 500  # the title line, an area's or a goal's title (the database keeps this many characters)
+MAX_GROUP = 300  # a group heading
+MAX_SHORT_TITLE = 200  # an area's short title
+
 _EXPECTED = (
     "expected an area heading like '3. Title', a goal heading like '3.1 Title', 'Warum wichtig:', "
     "'Schwerpunkt:', 'Ziel:', 'Lösungen:', a group heading directly above a goal, "
@@ -209,13 +218,23 @@ def _classify(text: str) -> tuple[_Kind, re.Match[str] | None]:
     return _Kind.TEXT, None
 
 
-def _lines(text: str) -> list[_Line]:
-    """Split ``text`` at CRLF, CR or LF; drop blank lines; trim and classify the rest."""
+def _lines(text: str, source: str) -> list[_Line]:
+    """Split ``text`` at CRLF, CR or LF; drop blank lines; trim, check and classify the rest."""
     lines = []
     for no, raw in enumerate(_LINE_BREAK.split(text.removeprefix("\ufeff")), start=1):
-        stripped = raw.strip()
-        if stripped:
-            lines.append(_Line(no, stripped, *_classify(stripped)))
+        stripped = raw.replace("\t", " ").strip()
+        if not stripped:
+            continue
+        unsafe = unsafe_character(stripped)
+        if unsafe is not None:
+            raise ProgrammeParseError(
+                f"this line holds {unsafe.describe()} at position {unsafe.position}; remove it: "
+                f"{shortened(stripped)!r}",
+                no,
+                stripped,
+                source,
+            )
+        lines.append(_Line(no, stripped, *_classify(stripped)))
     return lines
 
 
@@ -281,8 +300,20 @@ class _Parser:
     def goal(self) -> _GoalDraft | None:
         return self.area.goals[-1] if self.area.goals else None
 
+    def fits(self, line: _Line, text: str, what: str, max_length: int) -> str:
+        """``text`` (part of ``line``) if it is at most ``max_length`` characters long, as the database keeps it."""
+        if len(text) > max_length:
+            raise self.error(line, f"the {what} is {len(text)} characters long; at most {max_length} are accepted")
+        return text
+
+    def number(self, line: _Line, digits: str, what: str) -> int:
+        """A printed number of at most ``MAX_NUMBER_DIGITS`` digits."""
+        if len(digits) > MAX_NUMBER_DIGITS:
+            raise self.error(line, f"the {what} {shortened(digits, 20)} has more than {MAX_NUMBER_DIGITS} digits")
+        return int(digits)
+
     def error(self, line: _Line, reason: str, hint: str | None = None) -> ProgrammeParseError:
-        message = f"{reason}: {line.text!r}" + (f" ({hint})" if hint else "")
+        message = f"{reason}: {shortened(line.text)!r}" + (f" ({hint})" if hint else "")
         return ProgrammeParseError(message, line.no, line.text, self.source)
 
     def parse(self) -> ParsedProgramme:
@@ -311,7 +342,8 @@ class _Parser:
             raise ProgrammeParseError(
                 "the programme has no area heading (expected a line like '1. Title')", source=self.source
             )
-        return ParsedProgramme(title_line.text, tuple(preamble), tuple(a.freeze() for a in self.areas))
+        title = self.fits(title_line, title_line.text, "title line", MAX_TITLE)
+        return ParsedProgramme(title, tuple(preamble), tuple(a.freeze() for a in self.areas))
 
     def read(self, line: _Line, next_line: _Line | None) -> None:
         """Place one line that comes after the first area heading."""
@@ -331,25 +363,27 @@ class _Parser:
             case _Kind.SOLUTIONS:
                 self.read_solutions(line)
             case _Kind.TEXT if next_line is not None and next_line.kind is _Kind.GOAL:
-                self.area.group = line.text
+                self.area.group = self.fits(line, line.text, "group heading", MAX_GROUP)
             case _:
                 raise self.error(line, "cannot place this line", _EXPECTED)
 
     def start_area(self, line: _Line) -> None:
         assert line.match is not None
-        number = int(line.match["number"])
+        number = self.number(line, line.match["number"], "area number")
         if self.areas and number <= self.area.number:
             raise self.error(
                 line,
                 f"area number {number} is not greater than the previous area's number {self.area.number}",
                 "area numbers must increase",
             )
-        self.areas.append(_AreaDraft(line.no, line.match["title"].strip(), number=number))
+        title = self.fits(line, line.match["title"].strip(), "area title", MAX_TITLE)
+        self.areas.append(_AreaDraft(line.no, title, number=number))
 
     def start_goal(self, line: _Line) -> None:
         assert line.match is not None
         area_part, goal_part = line.match["area"], line.match["goal"]
-        if int(area_part) != self.area.number:
+        self.number(line, goal_part, "goal number")
+        if self.number(line, area_part, "area number") != self.area.number:
             raise self.error(
                 line,
                 f"goal {area_part}.{goal_part} does not belong to area {self.area.number}",
@@ -361,6 +395,7 @@ class _Parser:
             title, objective = title[: inline.start()].strip(), title[inline.end() :].strip()
             if not objective:
                 raise self.error(line, "'Ziel:' without text", "write the objective after 'Ziel:'")
+        self.fits(line, title, "goal title", MAX_TITLE)
         repeats = sum(goal.number == number for goal in self.area.goals)
         if repeats >= len(string.ascii_lowercase):
             raise self.error(line, f"goal number {number} is printed too many times")
@@ -445,7 +480,7 @@ def parse_programme(text: str, source: str = "<text>") -> ParsedProgramme:
     ``source`` names the input in error messages (e.g. the file name). Raises
     :class:`ProgrammeParseError` for anything that cannot be placed; nothing is guessed.
     """
-    return _Parser(_lines(text), source).parse()
+    return _Parser(_lines(text, source), source).parse()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -460,12 +495,12 @@ def short_area_title(title: str) -> str:
     """Shorten an area title for charts.
 
     "Konkrete Ziele in Bezug auf Bildung – Unsere kommunalen Ziele und Lösungsvorschläge" becomes
-    "Bildung"; titles that do not start with "Konkrete Ziele" are returned trimmed but unchanged.
+    "Bildung"; titles that do not start with "Konkrete Ziele" are returned trimmed but unchanged (cut to
+    ``MAX_SHORT_TITLE`` characters).
     """
     short = title.strip()
-    if not short.startswith(_LONG_TITLE_PREFIX):
-        return short
-    for dash in _TITLE_DASHES:
-        short = short.partition(dash)[0]
-    short = short.removeprefix(_ABOUT_PREFIX).strip()
-    return short or title.strip()
+    if short.startswith(_LONG_TITLE_PREFIX):
+        for dash in _TITLE_DASHES:
+            short = short.partition(dash)[0]
+        short = short.removeprefix(_ABOUT_PREFIX).strip() or title.strip()
+    return short if len(short) <= MAX_SHORT_TITLE else short[: MAX_SHORT_TITLE - 1].rstrip() + "…"

@@ -68,7 +68,7 @@ from tracker.services.errors import (
     SignInFailed,
     TrackerError,
 )
-from tracker.services.inputs import SourceInput, StatusChangeInput, parse_date
+from tracker.services.inputs import SourceInput, StatusChangeInput, check_web_address, parse_date
 from tracker.services.opendata import (
     GERMAN_CSV_COLUMNS,
     SCHEMA_NAME,
@@ -185,6 +185,7 @@ __all__ = [
     "audit_span",
     "authenticate",
     "check_status_change",
+    "check_web_address",
     "database_description",
     "default_programme",
     "disable_user",

@@ -21,7 +21,7 @@ from tracker import clock
 from tracker.models import StaffSession, User
 from tracker.services.audit_log import record_event
 from tracker.services.errors import InvalidInput, NotFound, PermissionDenied
-from tracker.services.inputs import check_text
+from tracker.services.inputs import check_characters, check_text
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import ROLES, Role
 
@@ -120,7 +120,7 @@ def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100 or any(c.isspace() for c in name):
         raise InvalidInput("name", "account_name")
-    return name
+    return check_characters(name, "name")
 
 
 def _check_password(password: str) -> str:

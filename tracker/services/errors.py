@@ -15,6 +15,15 @@ MESSAGES: dict[str, str] = {
     # what a person typed into a field
     "empty": "must not be empty",
     "nul": "contains a NUL character; remove it and try again",
+    "control_character": "contains the control character {char} at position {position}; remove it",
+    "one_line": "must be a single line: a line break or tab ({char}) at position {position}; remove it",
+    "bidi_control": (
+        "contains {char} at position {position}, an invisible character that reverses the reading direction; remove it"
+    ),
+    "not_utf8_text": (
+        "is not valid UTF-8 (byte {char} at position {position}); the terminal, file or program it comes from "
+        "must use UTF-8"
+    ),
     "too_long": "is {length} characters long; at most {max} are accepted",
     "not_date": "{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15",
     "not_sheet_date": (
@@ -30,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "no_sources": "at least one source (an http(s) URL with a title) is required",
     "no_such_change": "pledge {pledge} has no change #{sequence}; it has: {known}",
     "at_least": "must be at least {min}",
+    "out_of_range": "{value} is out of range; accepted: {min} to {max}",
     "row_errors": "{count} problem(s); nothing was saved",
     # what a person searched for
     "search_too_long": "is {length} characters long; a search takes at most {max} characters and {words} words",
@@ -59,6 +69,10 @@ MESSAGES: dict[str, str] = {
         "by {author} at {recorded_at}; nothing was saved again"
     ),
     "demo_exists": "demo programme {slug} exists already; use another --seed or --replace",
+    "import_running": (
+        "another import of programme {slug} is running or has just been done; nothing was imported by this one. "
+        "Try again."
+    ),
     # files
     "unreadable": "cannot be read: {reason}",
     "metadata_missing": (
@@ -73,6 +87,8 @@ MESSAGES: dict[str, str] = {
     "slug_taken": "{slug!r} is already in this database; restore needs an empty one",
     "unknown_reference": "refers to an area or goal that the export does not contain",
     "corrects_later_change": "corrects a change that does not precede it",
+    "not_time": "{value!r} is not a time; written as the export writes it, e.g. 2026-03-15T10:30:00+00:00",
+    "twice": "{value!r} is in the file more than once; each must be there once",
     "unwritable": "cannot be written: {reason}",
     # backups (tracker backup, tracker restore-backup)
     "backup_damaged": "is not a complete backup: {reason}; nothing was restored",
@@ -144,6 +160,7 @@ FIELD_NAMES: dict[str, str] = {
     "source.published_on": "source {index} publication date",
     "success_criterion": "success criterion",
     "display_name": "display name",
+    "author": "author",
     "query": "search",
 }
 
@@ -154,7 +171,8 @@ def english(code: str, params: dict[str, Any]) -> str:
 
 def field_name(key: str, index: int | None = None) -> str:
     """The English name of a field key (``source.url`` with index 1 is "source 1 URL")."""
-    return FIELD_NAMES.get(key, key).format(index=index)
+    name = FIELD_NAMES.get(key)
+    return key if name is None else name.format(index=index)  # a key of our own, or a path or column as given
 
 
 class TrackerError(Exception):

@@ -1,7 +1,10 @@
 """Open data: the JSON export (documented by docs/pledge-tracker.schema.json), the CSV export, restore.
 
 The JSON export holds nothing that depends on when it was made, so that export, restore into an
-empty database and export again give identical files.
+empty database and export again give identical files. Restore checks every text of the file by the rule of
+its field (``inputs.check_characters``, and the length the database keeps), so that what the database cannot
+hold (a NUL in an export of an older version, say) is refused naming the file, the measure and the field,
+before anything is written.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +28,14 @@ from tracker.services import spreadsheets
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, public_names, require
 from tracker.services.errors import InvalidInput
+from tracker.services.inputs import check_characters, normalise_scheme
 from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.unit_of_work import unit_of_work
-from tracker.statuses import STATUS_KEYS, STATUS_LABELS, Role
+from tracker.statuses import STATUS_LABELS, Role
+from tracker.textfiles import shortened
 
 FORMAT = "pledge-tracker/1"
+MAX_INTEGER = 2**31 - 1  # the largest value of an integer column (PostgreSQL's integer)
 SCHEMA_NAME = "pledge-tracker.schema.json"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / SCHEMA_NAME
 
@@ -47,7 +54,7 @@ def _source(
     names: dict[str, str],
 ) -> dict[str, Any]:
     return {
-        "url": url,
+        "url": normalise_scheme(url),  # stored before schemes were normalised on input: as restore accepts it
         "title": title,
         "kind": kind,
         "published_on": _date(published_on),
@@ -321,49 +328,103 @@ def _parse_date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _parse_time(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value)
+class _Fields:
+    """The values of an export, each checked as the column it is restored into: a text's characters by the rule
+    of its field and its length by what the column holds, a number by the column's range. ``InvalidInput`` names
+    the file (``source``) and the place: "pledge 8.2-4, change #2, rationale"."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def line(self, value: str | None, where: str, column) -> str | None:
+        """A one-line text (a title, a name, a code) for ``column`` (e.g. ``Area.title``)."""
+        return self._checked(value, where, column, multiline=False)
+
+    def text(self, value: str | None, where: str, column) -> str | None:
+        """A text of several lines (a rationale, a success criterion, the preamble)."""
+        return self._checked(value, where, column, multiline=True)
+
+    def url(self, value: str, where: str) -> str:
+        return normalise_scheme(self._checked(value, where, Evidence.url, multiline=False))
+
+    def number(self, value: int, where: str) -> int:
+        """A whole number as an integer column holds it (numbers, positions, sequences are never negative)."""
+        if not 0 <= value <= MAX_INTEGER:
+            raise InvalidInput(
+                f"{self.source}, {where}", "out_of_range", value=shortened(value), min=0, max=MAX_INTEGER
+            )
+        return value
+
+    def date(self, value: str | None, where: str) -> dt.date | None:
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"{self.source}, {where}", "not_date", value=shortened(value)) from None
+
+    def time(self, value: str, where: str) -> dt.datetime:
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"{self.source}, {where}", "not_time", value=shortened(value)) from None
+
+    def once(self, value: object, seen: Container, where: str) -> None:
+        """Refuse ``value`` (an area's number, a code, a sequence) when it is in ``seen`` already."""
+        if value in seen:
+            raise InvalidInput(f"{self.source}, {where}", "twice", value=shortened(value))
+
+    def _checked(self, value: str | None, where: str, column, multiline: bool) -> str | None:
+        if value is None:
+            return None
+        field = f"{self.source}, {where}"
+        max_length = getattr(column.type, "length", None)
+        if max_length is not None and len(value) > max_length:
+            raise InvalidInput(field, "too_long", length=len(value), max=max_length)
+        return check_characters(value, field, multiline=multiline)
 
 
-def _evidence(programme: Programme, pledge: Pledge, source: dict) -> Evidence:
+def _evidence(programme: Programme, pledge: Pledge, source: dict, fields: _Fields, where: str) -> Evidence:
     return Evidence(
         programme_id=programme.id,
         pledge=pledge,
-        url=source["url"],
-        title=source["title"],
+        url=fields.url(source["url"], f"{where}, url"),
+        title=fields.line(source["title"], f"{where}, title", Evidence.title),
         kind=source["kind"],
-        published_on=_parse_date(source["published_on"]),
-        added_by=source["added_by"],
-        added_at=_parse_time(source["added_at"]),
+        published_on=fields.date(source["published_on"], f"{where}, published_on"),
+        added_by=fields.line(source["added_by"], f"{where}, added_by", Evidence.added_by),
+        added_at=fields.time(source["added_at"], f"{where}, added_at"),
     )
 
 
-def restore_programme(data: dict[str, Any], actor: Actor) -> ProgrammeInfo:
-    """Load a JSON export (already checked against the schema) as a new programme, in one transaction."""
+def restore_programme(data: dict[str, Any], actor: Actor, source: str = "export") -> ProgrammeInfo:
+    """Load a JSON export (already checked against the schema, see ``load_export``) as a new programme, in one
+    transaction; ``source`` (the file) is named by the errors."""
     with unit_of_work() as session:
         actor = require(session, actor, Role.ADMIN)
         if data.get("format") != FORMAT:
             raise InvalidInput("format", "wrong_format", expected=FORMAT, found=data.get("format"))
-        return ProgrammeInfo.of(_restore(session, data, actor))
+        return ProgrammeInfo.of(_restore(session, data, actor, _Fields(source)))
 
 
-def _restore(session: Session, data: dict[str, Any], actor: Actor) -> Programme:
+def _restore(session: Session, data: dict[str, Any], actor: Actor, fields: _Fields) -> Programme:
     meta = data["programme"]
-    if session.scalar(select(Programme.id).where(Programme.slug == meta["slug"])) is not None:
-        raise InvalidInput("programme.slug", "slug_taken", slug=meta["slug"])
+    slug = fields.line(meta["slug"], "programme, slug", Programme.slug)
+    if session.scalar(select(Programme.id).where(Programme.slug == slug)) is not None:
+        raise InvalidInput("programme.slug", "slug_taken", slug=slug)
     programme = Programme(
-        slug=meta["slug"],
-        title=meta["title"],
-        printed_title=meta["printed_title"],
-        preamble=meta["preamble"],
-        party=meta["party"],
-        municipality=meta["municipality"],
-        election_date=_parse_date(meta["election_date"]),
-        term_start=_parse_date(meta["term_start"]),
-        term_end=_parse_date(meta["term_end"]),
-        language=meta["language"],
-        source_name=meta["source_name"],
-        source_sha256=meta["source_sha256"],
+        slug=slug,
+        title=fields.line(meta["title"], "programme, title", Programme.title),
+        printed_title=fields.line(meta["printed_title"], "programme, printed_title", Programme.printed_title),
+        preamble=fields.text(meta["preamble"], "programme, preamble", Programme.preamble),
+        party=fields.line(meta["party"], "programme, party", Programme.party),
+        municipality=fields.line(meta["municipality"], "programme, municipality", Programme.municipality),
+        election_date=fields.date(meta["election_date"], "programme, election_date"),
+        term_start=fields.date(meta["term_start"], "programme, term_start"),
+        term_end=fields.date(meta["term_end"], "programme, term_end"),
+        language=fields.line(meta["language"], "programme, language", Programme.language),
+        source_name=fields.line(meta["source_name"], "programme, source_name", Programme.source_name),
+        source_sha256=fields.line(meta["source_sha256"], "programme, source_sha256", Programme.source_sha256),
         is_demo=meta["is_demo"],
     )
     session.add(programme)
@@ -371,79 +432,92 @@ def _restore(session: Session, data: dict[str, Any], actor: Actor) -> Programme:
     areas: dict[int, Area] = {}
     goals: dict[str, Goal] = {}
     for item in data["areas"]:
+        where = f"area {item['number']}"
+        fields.once(item["number"], areas.keys(), f"{where}, number")
         area = areas[item["number"]] = Area(
             programme_id=programme.id,
-            number=item["number"],
-            title=item["title"],
-            short_title=item["short_title"],
-            why_important=item["why_important"],
-            focus=item["focus"],
+            number=fields.number(item["number"], f"{where}, number"),
+            title=fields.line(item["title"], f"{where}, title", Area.title),
+            short_title=fields.line(item["short_title"], f"{where}, short_title", Area.short_title),
+            why_important=fields.line(item["why_important"], f"{where}, why_important", Area.why_important),
+            focus=fields.line(item["focus"], f"{where}, focus", Area.focus),
         )
         session.add(area)
         for position, g in enumerate(item["goals"], start=1):
-            goals[g["code"]] = Goal(
+            code = fields.line(g["code"], f"{where}, goal code", Goal.code)
+            fields.once(code, goals.keys(), f"{where}, goal {code}, code")
+            goals[code] = Goal(
                 programme_id=programme.id,
                 area=area,
-                code=g["code"],
-                number=g["number"],
+                code=code,
+                number=fields.line(g["number"], f"goal {code}, number", Goal.number),
                 position=position,
-                title=g["title"],
-                objective=g["objective"],
-                group_title=g["group"],
+                title=fields.line(g["title"], f"goal {code}, title", Goal.title),
+                objective=fields.line(g["objective"], f"goal {code}, objective", Goal.objective),
+                group_title=fields.line(g["group"], f"goal {code}, group", Goal.group_title),
             )
-            session.add(goals[g["code"]])
+            session.add(goals[code])
+    codes: set[str] = set()
     for item in data["pledges"]:
-        _restore_pledge(session, programme, item, areas, goals)
+        _restore_pledge(session, programme, item, areas, goals, fields, codes)
     record_event(session, actor, "programme.restore", programme.id, detail={"pledges": len(data["pledges"])})
     session.flush()
     return programme
 
 
-def _restore_pledge(session: Session, programme: Programme, item: dict, areas: dict, goals: dict) -> None:
-    where = f"pledge {item['code']}"
+def _restore_pledge(
+    session: Session, programme: Programme, item: dict, areas: dict, goals: dict, fields: _Fields, codes: set[str]
+) -> None:
+    code = fields.line(item["code"], "pledge code", Pledge.code)
+    where = f"pledge {code}"
+    fields.once(code, codes, f"{where}, code")
+    codes.add(code)
     if item["area"] not in areas or (item["goal"] and item["goal"] not in goals):
         raise InvalidInput(where, "unknown_reference")
-    if item["status"] not in STATUS_KEYS:
-        raise InvalidInput(f"{where} status", "unknown_status", value=item["status"], accepted=", ".join(STATUS_KEYS))
+    text = fields.line(item["text"], f"{where}, text", Pledge.text)
     pledge = Pledge(
         programme_id=programme.id,
         area=areas[item["area"]],
         goal=goals.get(item["goal"]) if item["goal"] else None,
-        code=item["code"],
-        position=item["position"],
-        text=item["text"],
-        search_text=search_text(item["code"], item["text"], goals[item["goal"]].title if item["goal"] else None),
-        success_criterion=item["success_criterion"],
-        retired_on=_parse_date(item["retired_on"]),
+        code=code,
+        position=fields.number(item["position"], f"{where}, position"),
+        text=text,
+        search_text=search_text(code, text, goals[item["goal"]].title if item["goal"] else None),
+        success_criterion=fields.text(
+            item["success_criterion"], f"{where}, success_criterion", Pledge.success_criterion
+        ),
+        retired_on=fields.date(item["retired_on"], f"{where}, retired_on"),
         current_status=item["status"],
-        status_date=_parse_date(item["status_date"]),
+        status_date=fields.date(item["status_date"], f"{where}, status_date"),
         version=len(item["history"]),
     )
     session.add(pledge)
     changes: dict[int, StatusChange] = {}
     for change in sorted(item["history"], key=lambda c: c["sequence"]):
+        at = f"{where}, change #{change['sequence']}"
+        fields.once(change["sequence"], changes.keys(), f"{at}, sequence")
         new = changes[change["sequence"]] = StatusChange(
             programme_id=programme.id,
             pledge=pledge,
-            sequence=change["sequence"],
+            sequence=fields.number(change["sequence"], f"{at}, sequence"),
             status=change["status"],
-            effective_date=_parse_date(change["effective_date"]),
-            rationale=change["rationale"],
-            author=change["author"],
-            recorded_at=_parse_time(change["recorded_at"]),
+            effective_date=fields.date(change["effective_date"], f"{at}, effective_date"),
+            rationale=fields.text(change["rationale"], f"{at}, rationale", StatusChange.rationale),
+            author=fields.line(change["author"], f"{at}, author", StatusChange.author),
+            recorded_at=fields.time(change["recorded_at"], f"{at}, recorded_at"),
             corrects_id=None,
         )
         if change["corrects"] is not None:
             if change["corrects"] not in changes:
                 raise InvalidInput(f"{where} change {change['sequence']}", "corrects_later_change")
             new.corrects = changes[change["corrects"]]
-        for source in change["sources"]:
-            evidence = _evidence(programme, pledge, source)
+        for number, source in enumerate(change["sources"], start=1):
+            evidence = _evidence(programme, pledge, source, fields, f"{at}, source {number}")
             evidence.status_change = new
             session.add(evidence)
         session.add(new)
-    for source in item["evidence"]:
-        session.add(_evidence(programme, pledge, source))
+    for number, source in enumerate(item["evidence"], start=1):
+        session.add(_evidence(programme, pledge, source, fields, f"{where}, evidence {number}"))
 
 
 def export_schema() -> dict[str, Any]:
@@ -452,7 +526,11 @@ def export_schema() -> dict[str, Any]:
 
 
 def load_export(path: Path) -> dict[str, Any]:
-    """Read a JSON export and check it against the schema; errors name the file and the place."""
+    """Read a JSON export and check it against the schema; errors name the file and the place.
+
+    Exports of older versions may hold addresses with an upper-case scheme (``HTTP://``); they are read with
+    the scheme in lower case, as the tracker stores addresses now (``inputs.normalise_scheme``).
+    """
     import jsonschema
 
     try:
@@ -460,10 +538,29 @@ def load_export(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise InvalidInput(str(path), "unreadable", reason=error.strerror) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(str(path), "not_json", reason=str(error)) from None
+        raise InvalidInput(str(path), "not_json", reason=shortened(str(error), 300)) from None
+    except RecursionError:
+        raise InvalidInput(str(path), "not_json", reason="nested too deeply") from None
+    _normalise_schemes(data)
     validator = jsonschema.Draft202012Validator(export_schema())
-    error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))), None)
+    errors = validator.iter_errors(data)
+    error = next(iter(sorted(errors, key=lambda e: [(isinstance(p, str), p) for p in e.absolute_path])), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise InvalidInput(f"{path}, at {where}", "schema_violation", reason=error.message, schema=SCHEMA_NAME)
+        reason = shortened(error.message, 300)
+        raise InvalidInput(f"{path}, at {where}", "schema_violation", reason=reason, schema=SCHEMA_NAME)
     return data
+
+
+def _normalise_schemes(data: Any) -> None:
+    """Write the scheme of every source address (a ``url`` of an object) in ``data``, a JSON export as read, in
+    lower case."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("url"), str):
+                value["url"] = normalise_scheme(value["url"])
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)

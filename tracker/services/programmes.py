@@ -8,8 +8,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker import clock, settings
@@ -19,10 +20,14 @@ from tracker.search import search_text
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
 from tracker.services.errors import ImportRefused, InvalidInput, NotFound
+from tracker.services.inputs import check_characters, shown
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import Role
+from tracker.textfiles import unsafe_character
 
 REMOVED_POLICIES = ("refuse", "retire")
+MAX_SLUG = 100  # Programme.slug
+MAX_SOURCE_NAME = 300  # Programme.source_name: the file name of the text
 
 
 class ProgrammeMetadata(BaseModel):
@@ -37,14 +42,36 @@ class ProgrammeMetadata(BaseModel):
     election_date: dt.date
     term_start: dt.date
     term_end: dt.date
-    language: str = "de"
+    language: str = Field(default="de", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
     short_titles: dict[int, str] = Field(default_factory=dict)
+
+    @field_validator("title", "party", "municipality")
+    @classmethod
+    def _one_line(cls, value: str, info: ValidationInfo) -> str:
+        return _one_line_text(value, info.field_name)
+
+    @field_validator("short_titles")
+    @classmethod
+    def _short_titles(cls, value: dict[int, str]) -> dict[int, str]:
+        for number, title in value.items():
+            if not 1 <= len(title.strip()) <= 200:
+                raise ValueError(f"the short title of area {number} must have 1 to 200 characters")
+            _one_line_text(title, f"short title of area {number}")
+        return value
 
     @model_validator(mode="after")
     def _term_after_election(self) -> ProgrammeMetadata:
         if not self.election_date <= self.term_start < self.term_end:
             raise ValueError("expected election_date <= term_start < term_end")
         return self
+
+
+def _one_line_text(value: str, name: str) -> str:
+    """A metadata text by the rule for one-line fields (``inputs.check_characters``); ValueError for pydantic."""
+    try:
+        return check_characters(value, name)
+    except InvalidInput as error:
+        raise ValueError(error.message) from None
 
 
 def metadata_path(text_path: Path) -> Path:
@@ -57,6 +84,8 @@ def load_metadata(path: Path) -> ProgrammeMetadata:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InvalidInput(str(path), "metadata_missing") from None
+    except OSError as error:
+        raise InvalidInput(str(path), "unreadable", reason=error.strerror) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InvalidInput(str(path), "metadata_not_toml", reason=str(error)) from None
     try:
@@ -168,14 +197,14 @@ def default_programme() -> ProgrammeInfo:
 
 def find_programme(session: Session, slug: str | None = None) -> Programme:
     """The programme with that slug in the unit of work; without one, the only programme there is."""
-    if slug:
+    if slug and len(slug) <= MAX_SLUG and unsafe_character(slug) is None:  # others are no slug: not looked up
         programme = session.scalar(select(Programme).where(Programme.slug == slug))
         if programme is not None:
             return programme
     programmes = list(session.scalars(select(Programme).order_by(Programme.slug)))
     known = ", ".join(p.slug for p in programmes)
     if slug:
-        raise NotFound("no_programme", slug=slug, known=known or "none")
+        raise NotFound("no_programme", slug=shown(slug), known=known or "none")
     if not programmes:
         raise NotFound("no_programmes")
     if len(programmes) > 1:
@@ -219,12 +248,28 @@ def import_programme(
     history make the import refuse unless ``on_removed="retire"``, which keeps them (and their
     history) marked as retired. The text is parsed completely before anything is written.
     """
-    with unit_of_work() as session:
-        actor = require(session, actor, Role.ADMIN)
-        if on_removed not in REMOVED_POLICIES:
-            raise InvalidInput("on_removed", "unknown_choice", value=on_removed, accepted=", ".join(REMOVED_POLICIES))
-        parsed = parse_programme_bytes(data, source_name)
-        return _import(session, parsed, data, metadata, source_name, actor, on_removed, today or clock.today())
+    try:
+        with unit_of_work() as session:
+            actor = require(session, actor, Role.ADMIN)
+            if on_removed not in REMOVED_POLICIES:
+                accepted = ", ".join(REMOVED_POLICIES)
+                raise InvalidInput("on_removed", "unknown_choice", value=on_removed, accepted=accepted)
+            if len(source_name) > MAX_SOURCE_NAME:
+                raise InvalidInput("file name", "too_long", length=len(source_name), max=MAX_SOURCE_NAME)
+            check_characters(source_name, "file name")
+            parsed = parse_programme_bytes(data, source_name)
+            return _import(session, parsed, data, metadata, source_name, actor, on_removed, today or clock.today())
+    except (IntegrityError, OperationalError) as error:
+        if isinstance(error, OperationalError) and not _is_lock_conflict(error):
+            raise
+        # Two imports of one programme at once: the other one created or changed the same rows first.
+        raise ImportRefused("import_running", slug=metadata.slug) from None
+
+
+def _is_lock_conflict(error: OperationalError) -> bool:
+    """Whether SQLite refused a write because another connection held or changed the database meanwhile."""
+    text = str(error.orig).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _import(

@@ -74,6 +74,9 @@ def read_sheet(data: bytes, name: str, is_known_column: Callable[[str], bool], a
     if data.startswith(_ZIP_MAGIC) or name.lower().endswith(".xlsx"):
         return _collect(_xlsx_lines(data, name), XLSX, None, accepted_columns, name)
     text, converted_from = _decode(data)
+    # A cell may be as long as the file (Python's csv module stops at 128 KiB and would call the rest broken);
+    # what is too long for its column is then said by that column's check, naming the line.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_UPLOAD_BYTES))
     delimiter = _detect_delimiter(_LINE_BREAK.split(text, maxsplit=1)[0], is_known_column)
     return _collect(_csv_lines(text, delimiter), CSV, converted_from, accepted_columns, name)
 

@@ -23,13 +23,15 @@ from tracker.services.inputs import (
     Problems,
     SourceInput,
     StatusChangeInput,
+    check_author,
     check_effective_date,
     check_source,
     check_status,
     check_text,
     checked_source,
+    shown,
 )
-from tracker.services.pledges import close_codes, find_pledge
+from tracker.services.pledges import close_codes, could_be_code, find_pledge
 from tracker.services.programmes import find_programme
 from tracker.services.unit_of_work import unit_of_work
 
@@ -78,7 +80,7 @@ def checked_change(
     """The checked change, or None and the problem of every field that is wrong (each field checked on its own)."""
     problems = Problems()
     status = problems.check(check_status, change.status)
-    rationale = problems.check(check_text, change.rationale, "rationale", MAX_RATIONALE)
+    rationale = problems.check(check_text, change.rationale, "rationale", MAX_RATIONALE, multiline=True)
     effective = problems.check(check_effective_date, change.effective_date or today, programme.election_date, today)
     if not change.sources:
         problems.found.append(InvalidInput("sources", "no_sources"))
@@ -155,8 +157,8 @@ def check_items(
     for item in items:
         where = {"line": item.line} if item.line is not None else {"pledge": item.code}
         if item.code not in codes:
-            close = close_codes(session, programme, item.code)
-            params = {"pledge": item.code, "programme": programme.slug}
+            close = close_codes(session, programme, item.code) if could_be_code(item.code) else []
+            params = {"pledge": shown(item.code), "programme": programme.slug}
             if close:
                 errors.append(RowError("code", "row_no_pledge_close", {**params, "close": ", ".join(close)}, **where))
             else:
@@ -226,6 +228,7 @@ def _append(
     actor: Actor,
     expected_version: int | None,
 ) -> RecordedChange:
+    author = check_author(actor.signature)
     corrects_id = None
     if valid.corrects_sequence is not None:
         target = next((c for c in pledge.changes if c.sequence == valid.corrects_sequence), None)
@@ -250,7 +253,7 @@ def _append(
         status=valid.status,
         effective_date=valid.effective_date,
         rationale=valid.rationale,
-        author=actor.signature,
+        author=author,
         recorded_at=recorded_at,
         corrects_id=corrects_id,
     )
@@ -258,11 +261,13 @@ def _append(
     _claim(session, programme, pledge, valid, current_status=current.status, status_date=current.effective_date)
     session.add(new)
     for source in valid.sources:
-        new.sources.append(_evidence(programme, pledge, source, actor.signature, recorded_at))
+        new.sources.append(_evidence(programme, pledge, source, author, recorded_at))
     try:
         session.flush()
-    except IntegrityError:
-        code = pledge.code
+    except IntegrityError as error:
+        if not _is_unique_violation(error):  # a check the input rules missed: never worded as someone else's change
+            raise
+        code = pledge.code  # another change took this sequence number meanwhile
         session.rollback()
         raise _refusal(find_pledge(session, programme, code), valid) from None
     record_event(
@@ -283,6 +288,12 @@ def _append(
     return RecordedChange(
         pledge.code, new.sequence, new.status, new.effective_date, current.status, current.effective_date
     )
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    """Whether the database refused a row because another one has the same key (not a failed check)."""
+    sqlstate = getattr(error.orig, "sqlstate", None)  # PostgreSQL (psycopg)
+    return sqlstate == "23505" if sqlstate is not None else "UNIQUE constraint failed" in str(error.orig)
 
 
 def _claim(session: Session, programme: Programme, pledge: Pledge, valid: ValidChange | None, **values) -> None:
@@ -312,9 +323,10 @@ def add_evidence(
     with unit_of_work() as session:
         actor = require(session, actor)
         valid = check_source(source, 1, today or clock.today())
+        author = check_author(actor.signature)
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
-        session.add(_evidence(prog, pledge, valid, actor.signature, clock.now_utc()))
+        session.add(_evidence(prog, pledge, valid, author, clock.now_utc()))
         record_event(session, actor, "evidence.add", prog.id, pledge.code, {"url": valid.url, "title": valid.title})
 
 
@@ -326,11 +338,9 @@ def set_success_criterion(
     expected_version: int | None = None,
 ) -> None:
     """Set (or with empty text, clear) what would count as kept for a pledge."""
-    value = (text or "").strip() or None
     with unit_of_work() as session:
         actor = require(session, actor)
-        if value:
-            check_text(value, "success_criterion", MAX_RATIONALE)
+        value = check_text(text, "success_criterion", MAX_RATIONALE, multiline=True) if (text or "").strip() else None
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
         if expected_version is not None and pledge.version != expected_version:
