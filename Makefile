@@ -20,10 +20,10 @@ run: $(STAMP)
 	$(BIN)/tracker import-programme $(PROGRAMME)
 	$(BIN)/tracker serve --port $(PORT)
 
-## make test: lint and the whole test suite (PostgreSQL tests run when TRACKER_TEST_POSTGRES_URL is set)
+## make test: lint and the whole test suite, one process per core (PostgreSQL tests run when TRACKER_TEST_POSTGRES_URL is set)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -12,13 +12,35 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
 from tests.helpers import ADMIN, HERNE, HERNE_SLUG, ROOT, rate_known_statuses, tracker_command
 from tracker import db, services
 
-POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip()
 IN_CI = bool(os.environ.get("CI"))
+
+
+def _database_of_this_worker(url: str) -> str:
+    """The PostgreSQL database this test process may wipe: the configured one, or, when ``make test`` runs the
+    tests in several processes (pytest-xdist), one database per process beside it (``tracker_test_gw0``, ...),
+    created when missing, so that no process wipes what another is testing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    configured = make_url(url)
+    name = f"{configured.database}_{worker}"
+    server = create_engine(configured, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+    return configured.set(database=name).render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _database_of_this_worker(os.environ.get("TRACKER_TEST_POSTGRES_URL", "").strip())
 
 
 def _require(what: str, reason: str) -> None:
