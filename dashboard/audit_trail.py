@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.auth import role_label
 from dashboard.i18n import _, format_date, format_datetime, local_time, ngettext
 from dashboard.statuses import label
 from tracker import services
@@ -30,6 +31,7 @@ ACTIONS: dict[str, Callable[[], str]] = {
     "demo.remove": lambda: _("Demo data removed"),
     "account.add": lambda: _("Account created"),
     "account.disable": lambda: _("Account disabled"),
+    "account.role": lambda: _("Role changed"),
     "account.password": lambda: _("Password set"),
     "account.display_name": lambda: _("Full name set"),
     "sign_in.failed": lambda: _("Sign-in failed"),
@@ -107,9 +109,9 @@ def _programme_import(d: dict) -> str:
 def _account_add(d: dict) -> str:
     if d.get("display_name"):
         return _("Account {account} ({name}), role {role}").format(
-            account=d.get("account"), name=d["display_name"], role=d.get("role")
+            account=d.get("account"), name=d["display_name"], role=role_label(d.get("role"))
         )
-    return _("Account {account}, role {role}").format(account=d.get("account"), role=d.get("role"))
+    return _("Account {account}, role {role}").format(account=d.get("account"), role=role_label(d.get("role")))
 
 
 def _display_name(d: dict) -> str:
@@ -164,6 +166,9 @@ SUMMARIES: dict[str, Callable[[dict], str]] = {
     ).format(n=d.get("programmes", 0)),
     "account.add": _account_add,
     "account.disable": lambda d: _("Account disabled: {account}").format(account=d.get("account")),
+    "account.role": lambda d: _("Role of {account}: {before} → {after}").format(
+        account=d.get("account"), before=role_label(d.get("from")), after=role_label(d.get("to"))
+    ),
     "account.password": lambda d: _("Password set for {account}").format(account=d.get("account")),
     "account.display_name": _display_name,
     "sign_in.failed": _sign_in_failed,

@@ -98,10 +98,16 @@ def require_staff(role: str = "editor") -> Actor:
     return actor
 
 
+def role_label(role: str | None) -> str:
+    """A staff role in the reader's language ("Redaktion", "Administration"); an unknown one as stored."""
+    labels = {"admin": _("admin"), "editor": _("editor")}
+    return labels.get(role or "", role or "")
+
+
 def signed_in_bar(actor: Actor) -> None:
     """Who is signed in, with a way to sign out."""
     columns = st.columns([4, 1], vertical_alignment="center")
-    role = _("admin") if actor.is_admin else _("editor")
+    role = role_label(actor.role)
     columns[0].caption(plain(_("Signed in as {name} ({role})").format(name=actor.signature, role=role)))
     if columns[1].button(_("Sign out"), key="sign_out"):
         sign_out(actor)

@@ -228,3 +228,24 @@ def test_user_set_name_is_for_admins_audited_and_listed(herne, tracker_cli):
     with pytest.raises(services.NotFound):
         services.set_display_name(ADMIN, "nobody", "Niemand")
     assert services.authenticate("erika", PASSWORD, NOW).signature == "Erika Mustermann"
+
+
+def test_user_set_role_demotes_an_admin_at_her_next_request_and_is_audited(herne, tracker_cli):
+    tracker_cli("user", "add", "bert", "--role", "admin", "--password-stdin", input=PASSWORD + "\n", check=True)
+    bert = services.start_session("bert", PASSWORD).actor  # what his open browser holds
+    services.add_user(bert, "lotte", PASSWORD, "editor")  # while an admin
+
+    demoted = tracker_cli("user", "set-role", "bert", "editor")
+    assert demoted.returncode == 0 and "Account bert now has the role editor." in demoted.stdout, demoted.stderr
+    assert "bert\teditor\tactive" in tracker_cli("user", "list", check=True).stdout
+    with pytest.raises(services.PermissionDenied, match="Only an admin"):  # his open page, no new sign-in
+        services.add_user(bert, "mallory", PASSWORD, "admin")
+    services.record_status_change(herne, "1-1", make_change(), bert, today=TODAY)  # an editor still
+
+    unknown = tracker_cli("user", "set-role", "bert", "chef")
+    assert unknown.returncode == 1 and "role" in unknown.stderr and "editor, admin" in unknown.stderr
+    assert tracker_cli("user", "set-role", "nobody", "admin").returncode == 1
+    with pytest.raises(services.PermissionDenied):
+        services.set_role(bert, "bert", "admin")  # no one promotes himself
+    [event] = services.list_events(ADMIN, action="account.role")
+    assert (event.detail, event.channel) == ({"account": "bert", "from": "admin", "to": "editor"}, "cli")

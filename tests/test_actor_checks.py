@@ -29,6 +29,7 @@ CALLS = {
     "add_user": lambda a, slug: services.add_user(a, "mallory", PASSWORD, "admin"),
     "set_display_name": lambda a, slug: services.set_display_name(a, "erika", "Mallory"),
     "disable_user": lambda a, slug: services.disable_user(a, "bert"),
+    "set_role": lambda a, slug: services.set_role(a, "erika", "admin"),
     "set_password": lambda a, slug: services.set_password(a, "bert", "ein gestohlenes passwort"),
     "list_users": lambda a, slug: services.list_users(a),
     "list_events": lambda a, slug: services.list_events(a),
@@ -52,9 +53,9 @@ CALLS = {
     "restore_backup": lambda a, slug: services.restore_backup(BACKUP, a, replace=True),
 }
 ADMIN_ONLY = {
-    "add_user", "set_display_name", "disable_user", "set_password", "list_users", "list_events", "audit_span",
-    "import_programme", "import_programme_file", "restore_programme", "generate_demo_data", "remove_demo_data",
-    "write_backup", "restore_backup",
+    "add_user", "set_display_name", "set_role", "disable_user", "set_password", "list_users", "list_events",
+    "audit_span", "import_programme", "import_programme_file", "restore_programme", "generate_demo_data",
+    "remove_demo_data", "write_backup", "restore_backup",
 }  # fmt: skip
 
 

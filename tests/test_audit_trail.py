@@ -152,7 +152,7 @@ def test_audit_page_in_german_with_local_times_action_names_summaries_and_csv(
     said = dict(zip(table["Aktion"], table["Was sich geändert hat"], strict=True))
     assert said["Passwort gesetzt"] == "Passwort gesetzt für erika"
     assert said["Konto gesperrt"] == "Konto gesperrt: carla"
-    assert "Konto erika (Erika Muster), Rolle editor" in set(table["Was sich geändert hat"])
+    assert "Konto erika (Erika Muster), Rolle Redaktion" in set(table["Was sich geändert hat"])
     failed = table[table["Aktion"] == "Anmeldung fehlgeschlagen"]
     assert list(failed["Was sich geändert hat"])[::-1] == [
         "Unbekannter Name",
@@ -189,3 +189,14 @@ def test_audit_page_in_german_with_local_times_action_names_summaries_and_csv(
     assert dates["Bis"].value == clock.local_date(clock.now_utc())
     dates["Von"].set_value(dt.date(2026, 7, 2)).run()
     assert app.dataframe[0].value.empty
+
+
+def test_a_role_change_reads_in_the_staffs_words():
+    from dashboard.audit_trail import SUMMARIES
+    from dashboard.i18n import speaking
+
+    detail = {"account": "bert", "from": "admin", "to": "editor"}
+    with speaking("de"):
+        assert SUMMARIES["account.role"](detail) == "Rolle von bert: Administration → Redaktion"
+    with speaking("en"):
+        assert SUMMARIES["account.role"](detail) == "Role of bert: admin → editor"

@@ -529,6 +529,17 @@ def user_set_name(
     say(f"Account {name} now signs as {' '.join(display_name.split())}.")
 
 
+@user_app.command("set-role")
+def user_set_role(
+    name: Annotated[str, typer.Argument(help="Sign-in name.")],
+    role: Annotated[str, typer.Argument(help="One of: " + ", ".join(ROLES))],
+) -> None:
+    """Give an account another role; it applies at the account's next click, without signing in again."""
+    _require_schema()
+    account = services.set_role(operator(), name, role)
+    say(f"Account {name} now has the role {account.role}.")
+
+
 @user_app.command("disable")
 def user_disable(name: Annotated[str, typer.Argument(help="Sign-in name.")]) -> None:
     """Disable an account: it can no longer sign in; its past changes stay attributed to it."""

@@ -20,6 +20,7 @@ from tracker.services.auth import (
     list_users,
     set_display_name,
     set_password,
+    set_role,
     sso_actor,
     use_sso_allow_list,
 )
@@ -189,6 +190,7 @@ __all__ = [
     "database_description",
     "default_programme",
     "disable_user",
+    "set_role",
     "edition_data",
     "edition_part",
     "export_csv",

@@ -190,6 +190,21 @@ def set_display_name(actor: Actor, name: str, display_name: str) -> None:
         )
 
 
+def set_role(actor: Actor, name: str, role: str) -> Account:
+    """Give an account another role (admins only). It applies at the account's next request: every write and
+    every staff page checks the role the account has *now*, so a demoted admin's open pages lose the admin's
+    rights without signing in again."""
+    role = _check_role(role)
+    with unit_of_work() as session:
+        actor = require(session, actor, Role.ADMIN)
+        user = _find_user(session, name)
+        previous = user.role
+        if previous != role:
+            user.role = role
+            record_event(session, actor, "account.role", detail={"account": name, "from": previous, "to": role})
+        return Account(user.name, user.role, user.disabled, user.display_name)
+
+
 def disable_user(actor: Actor, name: str) -> None:
     with unit_of_work() as session:
         actor = require(session, actor, Role.ADMIN)
