@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard.i18n import _, current_language
 from dashboard.session_routes import SESSION_COOKIE, sign_in_url
+from dashboard.sso import sso_allow_list, sso_configured
 from dashboard.text import plain
 from tracker import services
 from tracker.services import Actor
@@ -24,22 +25,6 @@ from tracker.services import Actor
 # AppTest cannot send cookies: tests hand a session token to the script here instead (a browser cannot
 # write this key; the token is resolved exactly like the cookie's).
 TOKEN_KEY = "staff_session_token"
-
-
-def sso_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except (FileNotFoundError, KeyError, AttributeError):
-        return False
-    except Exception:  # noqa: BLE001 - a missing or unreadable secrets file means: not configured
-        return False
-
-
-def sso_allow_list() -> dict[str, str]:
-    """The e-mail addresses single sign-on admits, with their roles (``[tracker.sso_roles]`` in the secrets)."""
-    if not sso_configured():
-        return {}
-    return dict(st.secrets.get("tracker", {}).get("sso_roles", {}))
 
 
 # Every write of a single-sign-on user is checked against the list as it is then, not as it was at sign-in.

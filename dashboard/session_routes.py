@@ -30,8 +30,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dashboard.errors import error_text
 from dashboard.i18n import LANG_KEY, LANGUAGES, _, language_of, speaking
+from dashboard.sso import sso_configured
 from tracker import services
-from tracker.services import sessions
 
 SESSION_COOKIE = "tracker_session"
 CSRF_COOKIE = "tracker_csrf"
@@ -144,7 +144,6 @@ def _render(request: Request, language: str, status_code: int = 200, **values) -
 
 
 def _page_values(request: Request, language: str, actor: services.Actor | None) -> dict:
-    from dashboard.auth import sso_configured
 
     values = {
         "next": safe_next(request.query_params.get("next")),
@@ -162,7 +161,7 @@ async def sign_in(request: Request) -> Response:
     """GET: the form (or who is signed in); POST: check the password, start a session, go on to ``next``."""
     language = language_of(request.query_params.get(LANG_KEY))
     token = request.cookies.get(SESSION_COOKIE)
-    actor = await run_in_threadpool(sessions.resolve_session, token) if token else None
+    actor = await run_in_threadpool(services.resolve_session, token) if token else None
     values = _page_values(request, language, actor)
     if request.method == "GET":
         if token and actor is None and not request.query_params.get("signed_out"):
@@ -191,7 +190,7 @@ async def sign_in(request: Request) -> Response:
     response.set_cookie(
         SESSION_COOKIE,
         started.token,
-        max_age=int(sessions.MAX_AGE.total_seconds()),
+        max_age=int(services.SESSION_MAX_AGE.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=_is_https(request),
@@ -253,7 +252,7 @@ class StaffGate:
         if (
             request.query_params.get(SSO_QUERY)
             or STREAMLIT_USER_COOKIE in request.cookies
-            or await run_in_threadpool(sessions.resolve_session, request.cookies.get(SESSION_COOKIE))
+            or await run_in_threadpool(services.resolve_session, request.cookies.get(SESSION_COOKIE))
         ):
             await self.app(scope, receive, send)
             return

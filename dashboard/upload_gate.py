@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dashboard.i18n import LANG_KEY, _, language_of, speaking
 from dashboard.session_routes import SESSION_COOKIE, STREAMLIT_USER_COOKIE
+from dashboard.sso import sso_configured
 from tracker import services
 
 UPLOAD_ROUTE = "/_stcore/upload_file"
@@ -43,7 +44,6 @@ class UploadGate:
 
     @staticmethod
     def _staff(request: Request) -> bool:
-        from dashboard.auth import sso_configured
 
         if services.resolve_session(request.cookies.get(SESSION_COOKIE)) is not None:
             return True

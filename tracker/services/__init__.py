@@ -92,6 +92,7 @@ from tracker.services.programmes import (
     list_programmes,
     load_metadata,
 )
+from tracker.services.sessions import MAX_AGE as SESSION_MAX_AGE
 from tracker.services.sessions import SessionStarted, end_session, resolve_session, start_session
 from tracker.services.sign_in import authenticate
 from tracker.services.spreadsheets import MAX_ROWS, MAX_UPLOAD_BYTES
@@ -229,6 +230,7 @@ __all__ = [
     "set_display_name",
     "set_password",
     "SessionStarted",
+    "SESSION_MAX_AGE",
     "start_session",
     "resolve_session",
     "end_session",

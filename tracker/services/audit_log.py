@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.models import AuditEvent
-
-if TYPE_CHECKING:
-    from tracker.services.auth import Actor
+from tracker.services.actor import Actor
 
 
 def record_event(

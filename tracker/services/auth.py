@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.models import StaffSession, User
+from tracker.services.actor import Actor
 from tracker.services.audit_log import record_event
 from tracker.services.errors import InvalidInput, NotFound, PermissionDenied
 from tracker.services.inputs import check_characters, check_text
@@ -29,36 +30,6 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 MAX_DISPLAY_NAME = 200  # the public signature of a change (StatusChange.author holds 200 characters)
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Someone who writes: a signed-in account, a single-sign-on user, or the operator at the CLI.
-
-    Only a claim: every service checks it again with ``require`` (see there for the rule of each channel).
-    """
-
-    name: str
-    role: str
-    channel: str = "app"  # app, sso or cli
-    display_name: str = ""  # the person's full name; the login name is never shown publicly
-    # At the CLI: an account's actor (``--as NAME``, see ``account_actor``), checked like a signed-in one.
-    # A CLI actor without it is the operator at the terminal.
-    account: bool = False
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_operator(self) -> bool:
-        """The person at the terminal (``tracker`` without ``--as``), who can reach the database anyway."""
-        return self.channel == "cli" and not self.account
-
-    @property
-    def signature(self) -> str:
-        """The name that signs what this actor records, publicly: the full name when one is set."""
-        return self.display_name or self.name
 
 
 @dataclass(frozen=True)
