@@ -15,11 +15,14 @@ from dashboard.urlstate import one_of, url_widget
 st.set_page_config(page_title=_("Pledge tracker"), page_icon=":material/fact_check:", layout="wide")
 try:
     page = routes.navigation(current_actor(), permalink=bool(st.query_params.get("pledge")))
-    # Our own static style: long measure texts in links wrap instead of being cut off on a phone.
+    # Our own static style: long measure texts in links wrap instead of being cut off on a phone; captions
+    # (dates, authors, codes) are faded less than Streamlit's 60 % so that they keep a contrast of at least
+    # 4.5:1 (WCAG AA) in the light and the dark theme (60 % gave 3.88:1 on white).
     st.html(
         "<style>[data-testid='stPageLink'] a, [data-testid='stPageLink'] a * "
         "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;"
-        " height: auto !important;}</style>"
+        " height: auto !important;}"
+        " [data-testid='stCaptionContainer'] {opacity: 0.8 !important;}</style>"
     )
     url_widget(
         st.segmented_control,

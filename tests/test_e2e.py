@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser import running_app, wait_until_rendered
 from tests.helpers import ADMIN, HERNE, HERNE_SLUG, rate_known_statuses
@@ -62,6 +64,32 @@ def test_permalink_opened_directly(page, app_url):
     assert "Obdachlosigkeit wirksam bekämpfen" in page.inner_text("body")
     link = page.get_by_role("link", name="Ratsbeschluss").first
     assert link.get_attribute("href") == "https://www.herne.de/rat/2026-01-15"
+
+
+# The colour a caption's text shows on the white page: its colour blended with white by the opacity of the
+# caption and of everything around it; then the WCAG contrast ratio of that against white.
+CAPTION_CONTRASTS = """() => Array.from(document.querySelectorAll("[data-testid='stCaptionContainer']"))
+  .map(caption => {
+  let alpha = 1;
+  for (let e = caption; e; e = e.parentElement) alpha *= parseFloat(getComputedStyle(e).opacity);
+  const text = caption.querySelector('p') || caption;
+  const [r, g, b] = getComputedStyle(text).color.match(/[0-9.]+/g).map(Number);
+  const linear = c => { c = (c * alpha + 255 * (1 - alpha)) / 255;
+                        return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  const luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  return [caption.textContent.slice(0, 40), 1.05 / (luminance + 0.05)];
+})"""
+
+
+def test_captions_keep_a_contrast_of_at_least_4_5_to_1(page, app_url):
+    page.goto(f"{app_url}/?pledge=13.5b-1")
+    wait_until_rendered(page)
+    page.wait_for_selector("text=Housing-First-Projekte fördern", timeout=30_000)
+    with contextlib.suppress(PlaywrightTimeout):  # the page's style may arrive just after its text
+        page.wait_for_function(f"() => ({CAPTION_CONTRASTS})().every(([text, ratio]) => ratio >= 4.5)", timeout=5_000)
+    contrasts = page.evaluate(CAPTION_CONTRASTS)
+    assert len(contrasts) >= 2  # the code above the title, the date of the rating, ...
+    assert [(text, round(ratio, 2)) for text, ratio in contrasts if ratio < 4.5] == []
 
 
 def test_data_page_downloads_the_csv(page, app_url, tmp_path):
