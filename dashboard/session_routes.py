@@ -233,6 +233,15 @@ ROUTES = [
 ]
 
 
+def carries_staff_credentials(request: Request) -> bool:
+    """Whether a request comes from a signed-in member of the staff: a live session of ours, or Streamlit's
+    single-sign-on cookie where single sign-on is configured (Streamlit checks that cookie itself; the pages
+    then check the person's role). Blocking: call it in a worker thread."""
+    if STREAMLIT_USER_COOKIE in request.cookies and sso_configured():
+        return True
+    return services.resolve_session(request.cookies.get(SESSION_COOKIE)) is not None
+
+
 class StaffGate:
     """ASGI middleware: a request for a staff page's address without a live session is sent to the sign-in.
 
@@ -249,11 +258,7 @@ class StaffGate:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if (
-            request.query_params.get(SSO_QUERY)
-            or STREAMLIT_USER_COOKIE in request.cookies
-            or await run_in_threadpool(services.resolve_session, request.cookies.get(SESSION_COOKIE))
-        ):
+        if request.query_params.get(SSO_QUERY) or await run_in_threadpool(carries_staff_credentials, request):
             await self.app(scope, receive, send)
             return
         asked = scope["path"] + (f"?{request.url.query}" if request.url.query else "")

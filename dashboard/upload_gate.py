@@ -16,9 +16,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dashboard.i18n import LANG_KEY, _, language_of, speaking
-from dashboard.session_routes import SESSION_COOKIE, STREAMLIT_USER_COOKIE
-from dashboard.sso import sso_configured
-from tracker import services
+from dashboard.session_routes import carries_staff_credentials
 
 UPLOAD_ROUTE = "/_stcore/upload_file"
 
@@ -34,18 +32,10 @@ class UploadGate:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if await run_in_threadpool(self._staff, request):
+        if await run_in_threadpool(carries_staff_credentials, request):
             await self.app(scope, receive, send)
             return
         with speaking(language_of(request.query_params.get(LANG_KEY))):
             message = _("Only the signed-in editorial team may upload files.")
         response = PlainTextResponse(message, status_code=403, headers={"Cache-Control": "no-store"})
         await response(scope, receive, send)
-
-    @staticmethod
-    def _staff(request: Request) -> bool:
-
-        if services.resolve_session(request.cookies.get(SESSION_COOKIE)) is not None:
-            return True
-        # Streamlit checks its own single-sign-on cookie; the import page then checks the person's role.
-        return STREAMLIT_USER_COOKIE in request.cookies and sso_configured()
