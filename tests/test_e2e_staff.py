@@ -76,6 +76,11 @@ def test_session_survives_reload_and_a_second_tab_and_sign_out_ends_it_everywher
     assert replay.status_code == 303 and replay.headers["location"].startswith("/staff/sign-in")
 
 
+def test_a_single_sign_on_cookie_where_single_sign_on_is_not_configured_leads_to_the_sign_in(app_url):
+    forged = requests.get(f"{app_url}/edit", cookies={"_streamlit_user": "forged"}, allow_redirects=False)
+    assert forged.status_code == 303 and forged.headers["location"].startswith("/staff/sign-in")
+
+
 def test_a_forged_cookie_shows_the_sign_in(page, app_url):
     page.context.add_cookies([{"name": SESSION_COOKIE, "value": "forged", "url": app_url}])
     page.goto(f"{app_url}/edit")
