@@ -152,8 +152,9 @@ def test_editor_records_a_change_and_the_permalink_shows_it(page, app_url):
     page.wait_for_selector("text=Angemeldet als erika (Redaktion)", timeout=30_000)
     status = page.get_by_role("combobox", name="Neue Bewertung")
     status.click()
-    status.fill("In Arbeit")
-    status.press("Enter")
+    # the option itself, not typing and Enter: the list does not filter, so Enter took whichever option was
+    # highlighted when the machine was busy
+    page.get_by_role("option", name="In Arbeit", exact=True).click()
     page.get_by_label("Begründung (öffentlich sichtbar)").fill("Die Ehrenamtskarte ist im Haushaltsentwurf 2027.")
     page.get_by_label("Adresse der Quelle").first.fill("https://www.herne.de/haushalt-2027")
     page.get_by_label("Titel der Quelle").first.fill("Haushaltsentwurf 2027")
