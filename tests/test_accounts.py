@@ -93,7 +93,7 @@ def test_bad_account_input_says_what_is_accepted(accounts):
     with pytest.raises(services.InvalidInput, match="10 to 200 characters") as short:
         services.add_user(ADMIN, "kurz", "kurz", "editor")
     assert short.value.field == "password"
-    with pytest.raises(services.InvalidInput, match="accepted: editor, admin") as role:
+    with pytest.raises(services.InvalidInput, match="accepted: editor, reviewer, admin") as role:
         services.add_user(ADMIN, "x", PASSWORD, "boss")
     assert role.value.field == "role"
     with pytest.raises(services.InvalidInput, match="exists already") as taken:
@@ -243,7 +243,7 @@ def test_user_set_role_demotes_an_admin_at_her_next_request_and_is_audited(herne
     services.record_status_change(herne, "1-1", make_change(), bert, today=TODAY)  # an editor still
 
     unknown = tracker_cli("user", "set-role", "bert", "chef")
-    assert unknown.returncode == 1 and "role" in unknown.stderr and "editor, admin" in unknown.stderr
+    assert unknown.returncode == 1 and "role" in unknown.stderr and "editor, reviewer, admin" in unknown.stderr
     assert tracker_cli("user", "set-role", "nobody", "admin").returncode == 1
     with pytest.raises(services.PermissionDenied):
         services.set_role(bert, "bert", "admin")  # no one promotes himself

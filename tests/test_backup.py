@@ -118,11 +118,30 @@ def test_a_backup_of_an_older_schema_is_restored_and_upgraded(herne, tmp_path):
     path = tmp_path / "tracker.json"
     services.write_backup(path, ADMIN)
     document = json.loads(path.read_text(encoding="utf-8"))
-    users = document["tables"]["app_user"]
-    gone = users["columns"].index("display_name")  # added by revision 0005
-    users["columns"].pop(gone)
-    for row in users["rows"]:
-        row.pop(gone)
+    tables = document["tables"]
+    for table in ("checkability", "pledge_translation", "rating_round", "round_item", "tip"):  # revision 0008
+        tables.pop(table)
+    later_columns = {
+        "app_user": ["display_name"],  # revision 0005
+        "pledge": ["deadline", "checkable"],  # revision 0008
+        "status_change": [
+            "broken_reason",
+            "broken_reason_text",
+            "revises_id",
+            "review_state",
+            "author_account",
+            "reviewed_by",
+            "reviewer_account",
+            "reviewed_at",
+            "review_note",
+        ],
+    }
+    for table, columns in later_columns.items():
+        for column in columns:
+            gone = tables[table]["columns"].index(column)
+            tables[table]["columns"].pop(gone)
+            for row in tables[table]["rows"]:
+                row.pop(gone)
     document["schema_revision"] = "0004"
     path.write_text(json.dumps(document), encoding="utf-8")
 

@@ -22,10 +22,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from tracker.statuses import ROLES, SOURCE_KINDS, STATUS_KEYS
+from tracker.statuses import BROKEN_REASONS, REVIEW_STATES, ROLES, SOURCE_KINDS, STATUS_KEYS, TIP_STATES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -42,6 +43,20 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Reviewed:
+    """The review columns of a row that a second person approves before the public sees it
+    (``tracker.statuses.ReviewState``). Rows recorded before review existed, or with review off, are approved
+    without a reviewer. ``author_account`` is the login name of who proposed it (None for the CLI operator),
+    so that nobody approves their own proposal; the public sees display names only."""
+
+    review_state: Mapped[str] = mapped_column(String(20), default="approved", server_default="approved")
+    author_account: Mapped[str | None] = mapped_column(String(100))
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))  # the reviewer's public signature
+    reviewer_account: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    review_note: Mapped[str | None] = mapped_column(Text)  # why it was returned (or a note on approval)
 
 
 class Programme(Base):
@@ -127,11 +142,23 @@ class Pledge(Base):
     # Raised by one with every status change, in an UPDATE conditional on the version read before
     # (optimistic locking): a second writer who read the same version gets a conflict, not a silent win.
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # A deadline the programme names for this measure ("bis 2030"), None where it names none.
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    # False once an approved flag says the measure is too vague to check (``Checkability``): counted apart.
+    checkable: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     area: Mapped[Area] = relationship()
     goal: Mapped[Goal | None] = relationship()
+    # The public history: approved changes only. Proposals, returned and withdrawn changes are in ``proposals``.
     changes: Mapped[list[StatusChange]] = relationship(
-        back_populates="pledge", order_by="StatusChange.sequence", cascade="all, delete-orphan"
+        primaryjoin="and_(Pledge.id == StatusChange.pledge_id, StatusChange.review_state == 'approved')",
+        order_by="StatusChange.sequence",
+        viewonly=True,
+    )
+    proposals: Mapped[list[StatusChange]] = relationship(
+        primaryjoin="and_(Pledge.id == StatusChange.pledge_id, StatusChange.review_state != 'approved')",
+        order_by="StatusChange.id",
+        viewonly=True,
     )
 
     def current_change(self, *extra: StatusChange) -> StatusChange | None:
@@ -143,13 +170,20 @@ class Pledge(Base):
         return sorted(self.changes, key=precedence, reverse=True)
 
 
-class StatusChange(Base):
-    """One dated rating of a pledge. Rows are only ever inserted, never updated or deleted."""
+class StatusChange(Reviewed, Base):
+    """One dated rating of a pledge. Rows are only ever inserted, never deleted; what a rating says is never
+    updated, only its review (``Reviewed``) moves once from proposed to approved, returned or withdrawn.
+    An approved change gets its ``sequence`` (1, 2, 3 ... per pledge, the number the public sees) when it is
+    approved; a proposal has none."""
 
     __tablename__ = "status_change"
     __table_args__ = (
         UniqueConstraint("pledge_id", "sequence"),
         CheckConstraint(_in("status", STATUS_KEYS), name="status_known"),
+        CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
+        CheckConstraint("broken_reason IS NULL OR " + _in("broken_reason", BROKEN_REASONS), name="broken_reason_known"),
+        CheckConstraint("review_state != 'approved' OR sequence IS NOT NULL", name="approved_numbered"),
+        Index("ix_status_change_programme_review", "programme_id", "review_state"),
         Index("ix_status_change_programme_effective", "programme_id", "effective_date"),
         Index("ix_status_change_programme_recorded", "programme_id", "recorded_at"),
         # a correction finds what it corrects, and deleting a programme finds the corrections, by this index
@@ -159,17 +193,23 @@ class StatusChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"))
-    # 1, 2, 3 ... per pledge; the unique constraint makes a concurrent second insert fail loudly.
-    sequence: Mapped[int] = mapped_column(Integer)
+    # 1, 2, 3 ... per pledge among approved changes (None for a proposal); the unique constraint makes a
+    # concurrent second insert fail loudly.
+    sequence: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
     effective_date: Mapped[dt.date] = mapped_column(Date)
     rationale: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("status_change.id"))
+    # Why a ``broken`` pledge was broken (``tracker.statuses.BrokenReason``; with ``other``, the text says it).
+    broken_reason: Mapped[str | None] = mapped_column(String(30))
+    broken_reason_text: Mapped[str | None] = mapped_column(Text)
+    # The returned proposal this one was edited from (its author proposing anew), if any.
+    revises_id: Mapped[int | None] = mapped_column(ForeignKey("status_change.id"))
 
-    pledge: Mapped[Pledge] = relationship(back_populates="changes")
-    corrects: Mapped[StatusChange | None] = relationship(remote_side=[id])
+    pledge: Mapped[Pledge] = relationship()
+    corrects: Mapped[StatusChange | None] = relationship(remote_side=[id], foreign_keys=[corrects_id])
     sources: Mapped[list[Evidence]] = relationship(back_populates="status_change", order_by="Evidence.id")
 
 
@@ -204,6 +244,127 @@ class Evidence(Base):
 
     pledge: Mapped[Pledge] = relationship()
     status_change: Mapped[StatusChange | None] = relationship(back_populates="sources")
+
+
+class Checkability(Reviewed, Base):
+    """A flag that a measure is too vague to check ("nicht überprüfbar"), or that it is checkable again, with
+    the reason. Reviewed like a status change; the latest approved flag sets ``Pledge.checkable``."""
+
+    __tablename__ = "checkability"
+    __table_args__ = (CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    checkable: Mapped[bool] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    pledge: Mapped[Pledge] = relationship()
+
+
+class PledgeTranslation(Reviewed, Base):
+    """A translation of a measure's text into one language, made by staff and reviewed like a status change.
+    The German text stays the original; the latest approved translation per language is the one shown."""
+
+    __tablename__ = "pledge_translation"
+    __table_args__ = (
+        CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
+        Index("ix_pledge_translation_pledge_language", "pledge_id", "language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    # tracker.search.fold of the text: what a search in this language also looks in.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    pledge: Mapped[Pledge] = relationship()
+
+
+class RatingRound(Base):
+    """A double-rating round: a sample of measures that two staff members rate blind, one independently of the
+    other and of the public rating; their agreement (share of identical ratings, Cohen's kappa) is published."""
+
+    __tablename__ = "rating_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))
+    sampling: Mapped[str] = mapped_column(String(20))  # "random" or "stratified" (by area)
+    sample_size: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)  # the sample can be drawn again from it
+    rater_a: Mapped[str] = mapped_column(String(100))  # account names
+    rater_b: Mapped[str] = mapped_column(String(100))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # How the disagreements were settled, published on the method page.
+    settlement_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    items: Mapped[list[RoundItem]] = relationship(back_populates="round", order_by="RoundItem.id")
+
+
+class RoundItem(Base):
+    """One measure of a round's sample, each rater's blind rating of it, and how a disagreement was settled."""
+
+    __tablename__ = "round_item"
+    __table_args__ = (
+        UniqueConstraint("round_id", "pledge_id"),
+        CheckConstraint("rating_a IS NULL OR " + _in("rating_a", STATUS_KEYS), name="rating_a_known"),
+        CheckConstraint("rating_b IS NULL OR " + _in("rating_b", STATUS_KEYS), name="rating_b_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rating_round.id", ondelete="CASCADE"), index=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    rating_a: Mapped[str | None] = mapped_column(String(20))
+    rated_a_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    rating_b: Mapped[str | None] = mapped_column(String(20))
+    rated_b_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # A disagreement settled by a third person: the proposed change that carries the settled rating.
+    settled_change_id: Mapped[int | None] = mapped_column(ForeignKey("status_change.id"))
+    settled_by: Mapped[str | None] = mapped_column(String(200))
+
+    round: Mapped[RatingRound] = relationship(back_populates="items")
+    pledge: Mapped[Pledge] = relationship()
+
+
+class Tip(Base):
+    """A hint from the public about a measure. Its e-mail address (for a reply) is never shown publicly and is
+    deleted when the tip is closed. ``sender`` is a key of the client address (``sign_in.address_key``), kept
+    for the rate limit only."""
+
+    __tablename__ = "tip"
+    __table_args__ = (
+        CheckConstraint(_in("state", TIP_STATES), name="state_known"),
+        Index("ix_tip_programme_state", "programme_id", "state"),
+        Index("ix_tip_sender_submitted", "sender", "submitted_at"),
+        Index("ix_tip_session_submitted", "session_key", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    email: Mapped[str | None] = mapped_column(String(320))
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sender: Mapped[str] = mapped_column(String(100))
+    session_key: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    # What an accepted tip became: a source of the measure, or a proposed status change.
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id", ondelete="SET NULL"))
+    status_change_id: Mapped[int | None] = mapped_column(ForeignKey("status_change.id", ondelete="SET NULL"))
+
+    pledge: Mapped[Pledge] = relationship()
 
 
 class User(Base):

@@ -88,6 +88,7 @@ SOURCE_KIND_LABELS: dict[str, dict[str, str]] = {
 
 class Role(StrEnum):
     EDITOR = "editor"  # records status changes and evidence
+    REVIEWER = "reviewer"  # also approves or returns what others propose (review by a second person)
     ADMIN = "admin"  # also manages accounts and sees the audit trail
 
 
@@ -121,3 +122,45 @@ def accepted_names(labels: Mapping[str, Mapping[str, str]]) -> str:
     """What an error lists as accepted: the keys, then the labels of each language."""
     parts = [", ".join(labels)] + [", ".join(names[language] for names in labels.values()) for language in LANGUAGES]
     return "; ".join(parts)
+
+
+class ReviewState(StrEnum):
+    """Where a reviewed row (a status change, a checkability flag, a translation) stands.
+
+    With review on, what staff record is *proposed*: staff see it, the public does not. A reviewer who is not
+    its author approves it (then it is public) or returns it with a reason (the author then proposes anew or
+    withdraws it). Nothing is ever deleted. With review off, what staff record is approved at once.
+    """
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+REVIEW_STATES: tuple[str, ...] = tuple(s.value for s in ReviewState)
+
+
+class BrokenReason(StrEnum):
+    """Why a pledge was broken: a ``broken`` rating names one of these (``other`` with a text)."""
+
+    NO_MAJORITY = "no_majority"
+    NOT_PRIORITISED = "not_prioritised"
+    CHANGED_POSITION = "changed_position"
+    NOT_MUNICIPAL = "not_municipal"
+    NO_BUDGET = "no_budget"
+    OTHER = "other"
+
+
+BROKEN_REASONS: tuple[str, ...] = tuple(r.value for r in BrokenReason)
+
+
+class TipState(StrEnum):
+    """A hint from the public: open until staff accept it (as evidence or a proposed change) or reject it."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+TIP_STATES: tuple[str, ...] = tuple(s.value for s in TipState)
