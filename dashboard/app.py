@@ -24,6 +24,9 @@ try:
         " height: auto !important;}"
         " [data-testid='stCaptionContainer'] {opacity: 0.8 !important;}</style>"
     )
+    # Five languages, each in its own name, stay on one row down to a 360 px phone: the switch's buttons get
+    # less side padding than Streamlit's (all five stay visible, so a reader finds their language at a glance).
+    st.html("<style>.st-key-lang button {padding-left: 0.45rem !important; padding-right: 0.45rem !important;}</style>")
     url_widget(
         st.segmented_control,
         LANG_KEY,

@@ -21,7 +21,7 @@ from tracker.catalogues import compile_catalogue
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "dashboard"
-LANGUAGES = {"de": "Deutsch", "en": "English"}
+LANGUAGES = {"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية", "uk": "Українська"}
 DEFAULT_LANGUAGE = "de"
 LANG_KEY = "lang"
 

@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parent
 LOCALE_DIR = PACKAGE / "locale"
 TEMPLATES = PACKAGE / "templates"
 DOMAIN = "edition"
-LANGUAGES: dict[str, str] = {"de": "Deutsch", "en": "English"}
+LANGUAGES: dict[str, str] = {"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية", "uk": "Українська"}
 LOCAL_TIMEZONE = "Europe/Berlin"
 
 
