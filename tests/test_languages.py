@@ -112,3 +112,11 @@ def test_the_address_wins_over_the_browser_and_an_unknown_browser_language_is_ge
         app.query_params["lang"] = "en"
     app.run()
     assert STATUS_LABELS["kept"][shown_in] in {m.label for m in app.metric}
+
+
+@pytest.mark.parametrize(("language", "written"), [("uk", "DD.MM.YYYY"), ("en", "M/D/YYYY")])
+def test_the_timeline_table_writes_dates_as_the_language_does(app_env, rated, language, written):
+    app = open_app("views/timeline.py", lang=language)
+    columns = json.loads(app.dataframe[0].proto.columns)
+    (date_column,) = [c for c in columns.values() if c.get("type_config", {}).get("type") == "date"]
+    assert date_column["type_config"]["format"] == written  # not Streamlit's ISO 2026-01-15

@@ -1,4 +1,4 @@
-"""The published edition of one programme: its pages, charts, feeds and data files, in German and English.
+"""The published edition of one programme: its pages, charts, feeds and data files, in every language.
 
 Layout under the output folder (``P`` = the programme's slug, ``L`` = de, en, tr, ar or uk)::
 
@@ -85,7 +85,7 @@ class PageRecord:
 
 @dataclass
 class ProgrammeFacts:
-    """What both languages share: the programme's pledges arranged by area and goal, the latest changes."""
+    """What every language shares: the programme's pledges arranged by area and goal, the latest changes."""
 
     data: EditionData
     by_area: dict[int, list[EditionPledge]] = field(default_factory=dict)
