@@ -101,6 +101,7 @@ def test_csv_has_one_row_per_pledge_and_neutralises_formulas(herne):
 GERMAN_COLUMNS = [
     "Nummer", "Bereich", "Titel des Bereichs", "Ziel", "Titel des Ziels", "Gruppe", "Maßnahme", "Bewertung",
     "Stichtag", "Anzahl der Bewertungen", "Letzte Begründung", "Quellen", "Nicht mehr im Programm seit",
+    "Geprüft von", "Geprüft am",
 ]  # fmt: skip
 
 
