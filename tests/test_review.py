@@ -202,3 +202,57 @@ def test_the_cli_sets_the_reviewer_role(herne):
 
     add_account("anna")
     assert run_cli("user", "set-role", "anna", "reviewer").stdout.strip() == "Account anna now has the role reviewer."
+
+
+def review_page_text(app) -> str:
+    """What a reader sees of the page: its text, headings and the links' labels."""
+    from tests.test_staff_pages import page_text
+
+    links = [link.proto.label for link in app.get("page_link")]
+    return "\n".join([page_text(app), *(h.value for h in app.subheader), *links])
+
+
+@pytest.fixture
+def team_page(app_env, herne):
+    """The team of ``team`` with passwords, to sign in on the dashboard."""
+    services.add_user(ADMIN, "anna", "ein langes passwort", "editor", "Anna Schmidt")
+    services.add_user(ADMIN, "rita", "ein langes passwort", "reviewer", "Rita Prüfer")
+    return {"anna": services.account_actor("anna"), "rita": services.account_actor("rita")}
+
+
+def test_the_review_page_shows_a_proposal_beside_the_public_state_and_approves_it(team_page):
+    from tests.helpers import open_app
+    from tests.test_staff_pages import sign_in
+
+    recorded = propose(team_page)
+    app = sign_in(open_app("views/review.py"), "rita", "ein langes passwort")
+    text = review_page_text(app)
+    assert "Zu prüfen" in text and "Wartet auf Ihre Prüfung" in text
+    assert "1 Vorschlag wartet auf Prüfung" in text  # the backlog line of every staff page
+    assert "Vorgeschlagen von Anna Schmidt" in text and "Jetzt öffentlich" in text
+    assert "Der Rat hat am 15.01.2026 die Finanzierung beschlossen." in [t.value for t in app.text]
+    next(b for b in app.button if b.label == "Zurückgeben").click().run()
+    assert "Begründung: bitte begründen" in review_page_text(app)  # no reason: refused, in German
+    next(b for b in app.button if b.label == "Freigeben").click().run()
+    assert not app.exception, app.exception
+    assert "Freigegeben." in review_page_text(app) and "Nichts wartet auf Ihre Prüfung." in review_page_text(app)
+    assert public_status() == ("kept", [1])
+    view = services.pledge_view("hak-herne-2025", "8.2-4")
+    assert (view.history[0].author, view.history[0].reviewed_by) == ("Anna Schmidt", "Rita Prüfer")
+    assert recorded.change_id
+
+
+def test_an_editor_sees_the_reason_of_a_returned_proposal_and_withdraws_it(team_page):
+    from tests.helpers import open_app
+    from tests.test_staff_pages import sign_in
+
+    recorded = propose(team_page)
+    services.return_proposal("hak-herne-2025", "status_change", recorded.change_id, team_page["rita"], "Quelle?")
+    app = sign_in(open_app("views/review.py"), "anna", "ein langes passwort")
+    text = review_page_text(app)
+    assert "Zurückgegeben von Rita Prüfer: Quelle?" in text and "Wartet auf Ihre Prüfung" not in text
+    assert not any(b.label == "Freigeben" for b in app.button)
+    next(b for b in app.button if b.label == "Zurückziehen").click().run()
+    assert "Zurückgezogen." in review_page_text(app) and "keinen wartenden oder zurückgegebenen" in review_page_text(
+        app
+    )
