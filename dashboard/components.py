@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, errors, routes
-from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_datetime, format_percent, ngettext
+from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, local_time, ngettext
 from dashboard.statuses import DISPLAY_ORDER, badge_html, label
 from dashboard.text import excerpt, link, plain
 from tracker import services
@@ -109,7 +109,7 @@ def history_entry(change, heading: str) -> None:
 
 def reviewed_line(reviewer: str, at) -> str:
     """The second signature of an approved change: who checked it, and when."""
-    when = format_datetime(at) if at else ""
+    when = f"{format_date(local_time(at).date())}, {local_time(at):%H:%M}" if at else ""
     return _("Checked and approved by {reviewer} on {time}").format(reviewer=reviewer, time=when)
 
 
