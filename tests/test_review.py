@@ -256,3 +256,36 @@ def test_an_editor_sees_the_reason_of_a_returned_proposal_and_withdraws_it(team_
     assert "Zurückgezogen." in review_page_text(app) and "keinen wartenden oder zurückgegebenen" in review_page_text(
         app
     )
+
+
+def test_a_returned_or_waiting_change_reaches_no_public_place(team):
+    """Statistics, the overview, the measure page, the exports, the published edition and its feeds."""
+    from tracker.edition import live
+
+    services.record_status_change(  # an approved rating, to compare with
+        "hak-herne-2025", "1-1", make_change("in_progress", "2026-01-10"), ADMIN, today=TODAY
+    )
+    services.approve_batch("hak-herne-2025", "status_change", 1, team["rita"])
+    secret = "Geheimer Entwurf: nur die Redaktion sieht das."
+    waiting = propose(team, code="1-1", status="kept", rationale=secret, date="2026-02-01")
+    returned = propose(team, status="broken", rationale=secret + " (zurück)")
+    services.return_proposal("hak-herne-2025", "status_change", returned.change_id, team["rita"], "Nein.")
+    assert waiting.proposed
+
+    assert services.status_counts("hak-herne-2025")["kept"] == 0
+    assert services.status_counts("hak-herne-2025", as_of=TODAY)["kept"] == 0  # the history, read by date
+    assert services.status_counts("hak-herne-2025", as_of=TODAY)["broken"] == 0
+    assert [(r.code, r.status) for r in services.overview("hak-herne-2025").recent] == [("1-1", "in_progress")]
+    assert public_status("1-1") == ("in_progress", [1]) and public_status() == ("not_rated", [])
+    for exported in (services.export_json("hak-herne-2025"), services.export_csv("hak-herne-2025")):
+        assert "Geheimer Entwurf" not in exported and "https://www.herne.de/rat/2026-01-15" in exported
+    feeds = [
+        live.feed("hak-herne-2025", language, name, "https://example.org").content
+        for language in ("de", "en")
+        for name in ("all.atom", "measure-1-1.atom", "measure-8.2-4.atom")
+    ]
+    assert not any(b"Geheimer Entwurf" in feed for feed in feeds) and any(b"2026-01-15" in feed for feed in feeds)
+    [edition] = services.edition_part("hak-herne-2025", pledge="1-1").pledges
+    assert [(c.sequence, c.status, c.reviewed_by) for c in edition.history] == [(1, "in_progress", "Rita Prüfer")]
+    [edition] = services.edition_part("hak-herne-2025", pledge="8.2-4").pledges
+    assert edition.history == () and edition.status == "not_rated"
