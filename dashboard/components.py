@@ -9,7 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, errors, routes
-from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext, unnamed_language
+from dashboard.i18n import (
+    LANG_KEY,
+    _,
+    current_language,
+    format_date,
+    format_percent,
+    local_time,
+    ngettext,
+    unnamed_language,
+)
 from dashboard.statuses import DISPLAY_ORDER, badge_html, label
 from dashboard.text import excerpt, link, plain
 from tracker import services
@@ -99,10 +108,18 @@ def history_entry(change, heading: str) -> None:
     with st.container(border=True):
         status_badge(change.status)
         st.caption(plain(heading))
+        if getattr(change, "reviewed_by", None):
+            st.caption(plain(reviewed_line(change.reviewed_by, change.reviewed_at)))
         if change.corrects:
             st.caption(_("Corrects change no. {n}").format(n=change.corrects))
         st.text(change.rationale)
         st.markdown(sources_markdown(change.sources))
+
+
+def reviewed_line(reviewer: str, at) -> str:
+    """The second signature of an approved change: who checked it, and when."""
+    when = f"{format_date(local_time(at).date())}, {local_time(at):%H:%M}" if at else ""
+    return _("Checked and approved by {reviewer} on {time}").format(reviewer=reviewer, time=when)
 
 
 def demo_notice(programme: services.ProgrammeInfo) -> None:
