@@ -92,6 +92,23 @@ from tracker.services.programmes import (
     list_programmes,
     load_metadata,
 )
+from tracker.services.rounds import (
+    AreaAgreement,
+    BlindItem,
+    Disagreement,
+    PublishedRound,
+    RaterView,
+    RoundResult,
+    RoundSummary,
+    close_round,
+    closed_rounds,
+    create_round,
+    list_rounds,
+    rate_items,
+    rater_view,
+    round_result,
+    settle_disagreement,
+)
 from tracker.services.sessions import MAX_AGE as SESSION_MAX_AGE
 from tracker.services.sessions import SessionStarted, end_session, resolve_session, start_session
 from tracker.services.sign_in import authenticate
@@ -248,4 +265,20 @@ __all__ = [
     "upgrade_schema",
     "use_sso_allow_list",
     "write_backup",
+    # double-rating rounds (issue #12)
+    "AreaAgreement",
+    "BlindItem",
+    "Disagreement",
+    "PublishedRound",
+    "RaterView",
+    "RoundResult",
+    "RoundSummary",
+    "close_round",
+    "closed_rounds",
+    "create_round",
+    "list_rounds",
+    "rate_items",
+    "rater_view",
+    "round_result",
+    "settle_disagreement",
 ]
