@@ -169,9 +169,19 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "rater_cannot_settle": lambda: _(
         "A rater of round {round} cannot settle its disagreements; a third person (a reviewer or an admin) does."
     ),
-    "settle_needs_reviewer": lambda: _("Only a reviewer or an admin settles a disagreement."),
     "unsettled": lambda: _(
         "round {round} has {count} unsettled disagreements: {codes}; settle them before closing the round"
+    ),
+    "reviewer_only": lambda: _("Only a reviewer or an admin may approve or return what others propose."),
+    "own_proposal": lambda: _("Nobody may approve or return their own proposal; another reviewer must do it."),
+    "not_your_proposal": lambda: _("Only its author may withdraw a proposal or propose it anew."),
+    "not_proposed": lambda: _("This is not waiting for review any more; nothing was changed."),
+    "not_withdrawable": lambda: _("This can no longer be withdrawn; nothing was changed."),
+    "not_returned": lambda: _("Only a returned proposal can be proposed anew."),
+    "return_needs_reason": lambda: _("say why it is returned, so that its author can correct it"),
+    "no_proposal": lambda: _("There is no proposal “{ref}” in this programme."),
+    "already_proposed": lambda: _(
+        "Not saved again: this rating is proposed already (by {author} on {recorded_at}) and waits for review."
     ),
 }
 
@@ -200,6 +210,7 @@ FIELDS: dict[str, Callable[[], str]] = {
     "raters": lambda: _("Raters"),
     "note": lambda: _("How the disagreements were settled"),
     "round": lambda: _("Round"),
+    "review_note": lambda: _("Reason"),
 }
 
 # Fields of a search, not of a form that saves: their errors do not begin with "Not saved."

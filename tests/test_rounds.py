@@ -251,7 +251,7 @@ def test_an_editor_cannot_settle(team):
     erika = add_account("erika", "Erika Editor")
     with pytest.raises(services.PermissionDenied) as error:
         services.settle_disagreement(slug, created.id, a, make_change(), erika, TODAY)
-    assert error.value.code == "settle_needs_reviewer"
+    assert error.value.code == "reviewer_only"
 
 
 def test_kappa_not_computable_when_both_raters_give_one_status(team):
@@ -318,3 +318,32 @@ def test_wrong_input_at_the_command_line_gets_a_message(team):
         out = run_cli(*args)
         assert out.exit_code != 0, args
         assert message in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
+
+
+def test_a_settled_rating_is_a_proposal_while_review_is_on_and_public_once_approved(team, monkeypatch):
+    slug = team["slug"]
+    created = new_round(team, 2, seed=3)
+    a, b = sample_codes(created.id)
+    rate_all(team, created.id, {a: "kept", b: "kept"}, {a: "broken", b: "kept"})
+    recorded = services.settle_disagreement(slug, created.id, a, make_change("stalled"), team["rudi"], TODAY)
+    assert recorded.proposed and recorded.sequence is None
+    assert services.pledge_view(slug, a).history == ()  # the public sees nothing yet
+    [item] = stored(select(RoundItem.settled_change_id, RoundItem.settled_by).join(Pledge).where(Pledge.code == a))
+    assert tuple(item) == (recorded.change_id, "Rudi Review")
+    assert services.round_result(slug, created.id, team["ada"]).disagreements[0].settled_state == "proposed"
+    with pytest.raises(services.TrackerError):  # not by its own author
+        services.approve_proposal(slug, "status_change", recorded.change_id, team["rudi"])
+    services.approve_proposal(slug, "status_change", recorded.change_id, team["ada"])
+    assert [c.status for c in services.pledge_view(slug, a).history] == ["stalled"]
+    assert services.round_result(slug, created.id, team["ada"]).disagreements[0].settled_state == "approved"
+
+
+def test_a_settled_rating_is_public_at_once_while_review_is_off(team, monkeypatch):
+    monkeypatch.setenv("TRACKER_REVIEW", "off")
+    slug = team["slug"]
+    created = new_round(team, 2, seed=3)
+    a, b = sample_codes(created.id)
+    rate_all(team, created.id, {a: "kept", b: "kept"}, {a: "broken", b: "kept"})
+    recorded = services.settle_disagreement(slug, created.id, a, make_change("broken"), team["rudi"], TODAY)
+    assert not recorded.proposed and recorded.sequence == 1
+    assert [c.status for c in services.pledge_view(slug, a).history] == ["broken"]

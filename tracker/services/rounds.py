@@ -37,11 +37,12 @@ from tracker.services.inputs import StatusChangeInput, check_status, check_text,
 from tracker.services.programmes import find_programme
 from tracker.services.status_changes import BulkItem, RecordedChange, append_changes, validate_change
 from tracker.services.unit_of_work import unit_of_work
-from tracker.statuses import Role
+from tracker.statuses import ReviewState, Role
 
 RANDOM, STRATIFIED = "random", "stratified"
 MAX_SEED = 2**31 - 1  # RatingRound.seed is a 32-bit integer
 MAX_NOTE = 5000
+SETTLING_STATES = (ReviewState.PROPOSED, ReviewState.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,12 @@ class Disagreement:
     settled_by: str | None
     settled_state: str | None  # that change's review state (proposed, approved, ...)
 
+    @property
+    def settled(self) -> bool:
+        """Settled by a change that is approved or waits for review; one returned or withdrawn settles nothing,
+        and the disagreement can be settled again."""
+        return self.settled_state in SETTLING_STATES
+
 
 @dataclass(frozen=True)
 class RoundResult:
@@ -136,7 +143,7 @@ class RoundResult:
 
     @property
     def unsettled(self) -> tuple[Disagreement, ...]:
-        return tuple(d for d in self.disagreements if d.settled_status is None)
+        return tuple(d for d in self.disagreements if not d.settled)
 
 
 @dataclass(frozen=True)
@@ -367,24 +374,17 @@ def settle_disagreement(
         if actor.name in (found.rater_a, found.rater_b):
             raise PermissionDenied("rater_cannot_settle", round=found.id)
         actor = require(session, actor, Role.REVIEWER)
-        if actor.role not in (Role.REVIEWER, Role.ADMIN):
-            raise PermissionDenied("settle_needs_reviewer")
         if found.closed_at is not None:
             raise InvalidInput("round", "round_closed", round=found.id)
         _require_complete(found)
         item = _item(found, _items_by_code(session, found), code)
         if item.rating_a == item.rating_b:
             raise InvalidInput("code", "no_disagreement", pledge=item.pledge.code, round=found.id, status=item.rating_a)
-        if item.settled_change_id is not None:
+        if _settles(session.get(StatusChange, item.settled_change_id) if item.settled_change_id else None):
             raise InvalidInput("code", "already_settled", pledge=item.pledge.code, round=found.id, by=item.settled_by)
         valid = validate_change(prog, change, today)
         [recorded] = append_changes(session, prog, [BulkItem(item.pledge.code, change)], [valid], actor)
-        item.settled_change_id = session.scalar(
-            select(StatusChange.id)
-            .where(StatusChange.pledge_id == item.pledge_id, StatusChange.author == actor.signature)
-            .order_by(StatusChange.id.desc())
-            .limit(1)
-        )
+        item.settled_change_id = recorded.change_id
         item.settled_by = actor.signature
         record_event(
             session,
@@ -407,12 +407,11 @@ def close_round(programme: str | None, round_id: int, note: str, actor: Actor) -
         if found.closed_at is not None:
             raise InvalidInput("round", "round_closed", round=found.id)
         _require_complete(found)
-        open_items = [i for i in found.items if i.rating_a != i.rating_b and i.settled_change_id is None]
-        if open_items:
-            codes = ", ".join(sorted(_code(session, i) for i in open_items))
-            raise InvalidInput("round", "unsettled", round=found.id, count=len(open_items), codes=codes)
-        disagreements = sum(1 for i in found.items if i.rating_a != i.rating_b)
-        if disagreements or (note or "").strip():
+        result = _result(session, found)
+        if result.unsettled:
+            codes = ", ".join(d.code for d in result.unsettled)
+            raise InvalidInput("round", "unsettled", round=found.id, count=len(result.unsettled), codes=codes)
+        if result.disagreements or (note or "").strip():
             note = check_text(note, "note", MAX_NOTE, multiline=True)
         found.settlement_note = note or ""
         found.closed_at = clock.now_utc()
@@ -525,10 +524,6 @@ def _item(found: RatingRound, items: dict[str, RoundItem], code: str) -> RoundIt
     return item
 
 
-def _code(session: Session, item: RoundItem) -> str:
-    return session.scalar(select(Pledge.code).where(Pledge.id == item.pledge_id))
-
-
 def _require_complete(found: RatingRound) -> None:
     missing = sum((i.rating_a is None) + (i.rating_b is None) for i in found.items)
     if missing:
@@ -584,6 +579,10 @@ def _result(session: Session, found: RatingRound) -> RoundResult:
     overall = agreement((item.rating_a, item.rating_b) for item, *_ in rows)
     areas = tuple(AreaAgreement(n, titles[n], agreement(per_area[n])) for n in sorted(per_area))
     return RoundResult(summary, codes, overall, areas, tuple(disagreements))
+
+
+def _settles(change: StatusChange | None) -> bool:
+    return change is not None and change.review_state in SETTLING_STATES
 
 
 def _settling_changes(session: Session, ids: list[int]) -> dict[int, StatusChange]:
