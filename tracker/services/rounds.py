@@ -422,29 +422,34 @@ def close_round(programme: str | None, round_id: int, note: str, actor: Actor) -
 def closed_rounds(programme: str | None) -> tuple[PublishedRound, ...]:
     """Every closed round of the programme, newest first, as the method page publishes it (public)."""
     with unit_of_work() as session:
-        prog = find_programme(session, programme)
-        rounds = session.scalars(
-            select(RatingRound)
-            .where(RatingRound.programme_id == prog.id, RatingRound.closed_at.is_not(None))
-            .order_by(RatingRound.closed_at.desc(), RatingRound.id.desc())
-        ).all()
-        published = []
-        for found in rounds:
-            result = _result(session, found)
-            published.append(
-                PublishedRound(
-                    id=found.id,
-                    closed_at=clock.as_utc(found.closed_at),
-                    sampling=found.sampling,
-                    sample_size=found.sample_size,
-                    overall=result.overall,
-                    areas=result.areas,
-                    disagreements=len(result.disagreements),
-                    settled=len(result.disagreements) - len(result.unsettled),
-                    settlement_note=found.settlement_note,
-                )
+        return published_rounds(session, find_programme(session, programme))
+
+
+def published_rounds(session: Session, programme: Programme) -> tuple[PublishedRound, ...]:
+    """``closed_rounds`` in the caller's unit of work (the published edition reads them with the rest)."""
+    rounds = session.scalars(
+        select(RatingRound)
+        .where(RatingRound.programme_id == programme.id, RatingRound.closed_at.is_not(None))
+        .order_by(RatingRound.closed_at.desc(), RatingRound.id.desc())
+        .options(selectinload(RatingRound.items))
+    ).all()
+    published = []
+    for found in rounds:
+        result = _result(session, found)
+        published.append(
+            PublishedRound(
+                id=found.id,
+                closed_at=clock.as_utc(found.closed_at),
+                sampling=found.sampling,
+                sample_size=found.sample_size,
+                overall=result.overall,
+                areas=result.areas,
+                disagreements=len(result.disagreements),
+                settled=len(result.disagreements) - len(result.unsettled),
+                settlement_note=found.settlement_note,
             )
-        return tuple(published)
+        )
+    return tuple(published)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
