@@ -141,3 +141,28 @@ def test_the_page_asks_for_sign_in_and_admins_start_a_round(team):
     assert not app.exception, app.exception
     assert "Runde 2 gestartet." in page_text(app)
     assert len(services.list_rounds(team["slug"], ADMIN)) == 2
+
+
+def test_the_published_editions_method_page_shows_a_closed_round(team, tmp_path):
+    from tracker.edition.output import Output
+    from tracker.edition.site import LanguageEdition, Options, ProgrammeFacts
+
+    slug, codes, round_id = team["slug"], team["codes"], team["round"]
+    services.rate_items(slug, round_id, dict(zip(codes, ["kept", "broken", "kept"], strict=True)), team["rita"])
+    services.rate_items(slug, round_id, dict(zip(codes, ["kept", "kept", "kept"], strict=True)), team["rolf"])
+    services.settle_disagreement(slug, round_id, codes[1], make_change("kept"), team["rudi"], TODAY)
+    services.close_round(slug, round_id, "Erste Zeile.\n<b>Zweite</b> Zeile.", team["ada"])
+
+    facts = ProgrammeFacts.of(services.edition_data(slug, TODAY))
+    pages = {}
+    for language in ("de", "en"):
+        LanguageEdition(facts, language, Options(), Output(tmp_path)).method()
+        pages[language] = (tmp_path / slug / language / "method.html").read_text(encoding="utf-8")
+    german, english = pages["de"], pages["en"]
+    assert "Übereinstimmung zwischen Bewertenden" in german
+    assert "Runde vom 25.11.2026: 3 Maßnahmen, zufällige Stichprobe" in german
+    assert "Übereinstimmung: 66,7 % (2 von 3 Maßnahmen gleich bewertet); Cohens Kappa: 0,000" in german
+    assert "1 Abweichung, davon 1 von einer dritten Person abgeglichen." in german
+    assert "Erste Zeile.<br>&lt;b&gt;Zweite&lt;/b&gt; Zeile." in german  # the note as text, its lines kept
+    assert "Cohen's kappa: 0.000" in english and "1 disagreement, 1 of them settled" in english
+    assert "rita" not in german and "Rita" not in german and "Rudi" not in german
