@@ -50,7 +50,7 @@ def test_a_rater_rates_the_sample_blind_in_one_form(team):
 
     app = sign_in(open_app("views/rounds.py"), "rolf")
     text = page_text(app)
-    assert "Doppelbewertung" in text and "Runde 1" in text
+    assert "Doppelbewertung" in text and next(s for s in app.selectbox if s.label == "Runde").value == 1
     for code in codes:
         assert code in text
     assert "Blockiert" not in text and "Umgesetzt" not in text  # neither the public status nor Rita's
@@ -112,7 +112,7 @@ def test_the_method_page_publishes_a_closed_round_without_names(team):
     text = page_text(app)
     assert "Übereinstimmung zwischen Bewertenden" in text
     assert "3 Maßnahmen, zufällige Stichprobe" in text
-    assert "0 Abweichungen, davon 0 von einer dritten Person abgeglichen." in text
+    assert "3 von 3 Maßnahmen gleich bewertet; 0 Abweichungen, davon 0 von einer dritten Person abgeglichen." in text
     metrics = {m.label: m.value for m in app.metric}
     assert metrics == {"Übereinstimmung": "100\u00a0%", "Cohens Kappa": "nicht berechenbar"}
     assert "Keine Abweichungen." in [t.value for t in app.text]

@@ -96,15 +96,12 @@ def rater_agreement(programme: services.ProgrammeInfo) -> None:
                 + "**"
             )
             columns = st.columns(2)
-            columns[0].metric(
-                _("Agreement"),
-                share_text(overall.observed),
-                help=_("{agreed} of {n} measures rated alike").format(agreed=overall.agreed, n=overall.items),
-                delta=None,
-            )
+            columns[0].metric(_("Agreement"), share_text(overall.observed))
             columns[1].metric(_("Cohen's kappa"), kappa_text(overall.kappa))
             st.write(
-                ngettext(
+                _("{agreed} of {n} measures rated alike").format(agreed=overall.agreed, n=overall.items)
+                + "; "
+                + ngettext(
                     "{n} disagreement, {settled} of them settled by a third person.",
                     "{n} disagreements, {settled} of them settled by a third person.",
                     published.disagreements,

@@ -34,7 +34,6 @@ def rounds_page() -> None:
         st.info(_("No round has been started yet."), icon=":material/info:")
         return
     chosen = pick_round(rounds, actor)
-    st.divider()
     round_header(chosen)
     if chosen.is_rater(actor.name) and chosen.state == "rating":
         rate_blind(programme, chosen, actor)
@@ -84,7 +83,6 @@ def pick_round(rounds: list[services.RoundSummary], actor: services.Actor) -> se
 
 def round_header(found: services.RoundSummary) -> None:
     sampling = _("stratified by area") if found.sampling == "stratified" else _("random")
-    st.subheader(round_title(found))
     st.caption(
         plain(
             _("{size} measures, {sampling} sample (seed {seed}), started by {by}").format(
@@ -160,7 +158,7 @@ def rate_blind(programme: services.ProgrammeInfo, found: services.RoundSummary, 
         icon=":material/visibility_off:",
     )
     labels = components.status_labels()
-    with st.form(draft.key("form")):
+    with st.form(draft.key("form"), border=False):
         chosen = {}
         for item in view.open:
             with st.container(border=True):
@@ -230,20 +228,20 @@ def disagreements(programme: services.ProgrammeInfo, result: services.RoundResul
         return
     found = result.round
     states = {"proposed": _("proposed, waits for review"), "approved": _("approved")}
-    rows = [
+    rows = [  # the measure's text last: on a phone the ratings are seen first
         (
             d.code,
-            d.text,
             label(d.rating_a),
             label(d.rating_b),
             f"{label(d.settled_status)} ({states.get(d.settled_state, d.settled_state)}, {d.settled_by})"
             if d.settled
-            else _("open"),
+            else _("not settled yet"),
+            d.text,
         )
         for d in result.disagreements
     ]
     st.dataframe(
-        pd.DataFrame(rows, columns=[_("Code"), _("Measure"), found.rater_a, found.rater_b, _("Settled")]),
+        pd.DataFrame(rows, columns=[_("Code"), found.rater_a, found.rater_b, _("Settled"), _("Measure")]),
         hide_index=True,
         width="stretch",
     )
