@@ -347,3 +347,34 @@ def test_a_settled_rating_is_public_at_once_while_review_is_off(team, monkeypatc
     recorded = services.settle_disagreement(slug, created.id, a, make_change("broken"), team["rudi"], TODAY)
     assert not recorded.proposed and recorded.sequence == 1
     assert [c.status for c in services.pledge_view(slug, a).history] == ["broken"]
+
+
+def test_hostile_notes_codes_and_statuses_get_a_clear_refusal(team):
+    from tests.hostile import CONTROL, MARKUP, SIZES
+
+    slug = team["slug"]
+    created = new_round(team, 2, seed=3)
+    a, b = sample_codes(created.id)
+    rate_all(team, created.id, {a: "kept", b: "kept"}, {a: "broken", b: "kept"})
+    services.settle_disagreement(slug, created.id, a, make_change("stalled"), team["rudi"], TODAY)
+    refused = 0
+    for name, text in CONTROL + SIZES:
+        if name in ("zero-width", "rtl-override", "carriage-return", "many-words"):  # a text of lines takes them
+            continue
+        with pytest.raises(services.InvalidInput) as error:
+            services.close_round(slug, created.id, text, team["ada"])
+        assert error.value.field == "note", name
+        refused += 1
+    for _name, text in CONTROL + MARKUP + SIZES:  # as a code or a status, nothing is taken, nothing breaks
+        for call in (
+            lambda t=text: services.rate_items(slug, created.id, {t: "kept"}, team["rita"]),
+            lambda t=text: services.rate_items(slug, created.id, {a: t}, team["rita"]),
+            lambda t=text: services.settle_disagreement(slug, created.id, t, make_change(), team["ada"], TODAY),
+        ):
+            with pytest.raises(services.TrackerError):
+                call()
+            refused += 1
+    _, markup = MARKUP[0]
+    services.close_round(slug, created.id, markup, team["ada"])  # markup is text: kept as typed, shown as text
+    assert services.closed_rounds(slug)[0].settlement_note == markup
+    print(f"\n{refused} hostile inputs refused with a message")
