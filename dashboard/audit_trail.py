@@ -41,6 +41,10 @@ ACTIONS: dict[str, Callable[[], str]] = {
     "sign_in.failed": lambda: _("Sign-in failed"),
     "session.start": lambda: _("Signed in"),
     "session.end": lambda: _("Signed out"),
+    "round.create": lambda: _("Double-rating round started"),
+    "round.rate": lambda: _("Measures rated in a round"),
+    "round.settle": lambda: _("Disagreement settled"),
+    "round.close": lambda: _("Double-rating round closed"),
 }
 
 CHANNELS: dict[str, Callable[[], str]] = {
@@ -188,6 +192,16 @@ SUMMARIES: dict[str, Callable[[dict], str]] = {
     "sign_in.failed": _sign_in_failed,
     "session.start": lambda d: "",
     "session.end": lambda d: "",
+    "round.create": lambda d: _("Round {round}: {size} measures for {raters}").format(
+        round=d.get("round"), size=d.get("size"), raters=" / ".join(d.get("raters") or ())
+    ),
+    "round.rate": lambda d: ngettext(
+        "Round {round}: {n} measure rated", "Round {round}: {n} measures rated", int(d.get("rated") or 0)
+    ).format(round=d.get("round"), n=d.get("rated", 0)),
+    "round.settle": lambda d: _("Round {round}: settled as “{status}”").format(
+        round=d.get("round"), status=label(d.get("status") or "")
+    ),
+    "round.close": lambda d: _("Round {round} closed").format(round=d.get("round")),
 }
 
 

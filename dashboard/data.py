@@ -116,3 +116,7 @@ def export_for_spreadsheets(slug: str, fmt: str) -> bytes:
 def review_on() -> bool:
     """Whether review by a second person is on now (what the method page says)."""
     return services.review_mode_now().on
+
+
+def closed_rounds(slug: str) -> tuple[services.PublishedRound, ...]:
+    return services.closed_rounds(slug)

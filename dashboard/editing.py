@@ -39,6 +39,19 @@ def run_import(slug: str, content: bytes, source: str, actor: services.Actor) ->
     return plan
 
 
+def settle_disagreement(
+    slug: str, round_id: int, code: str, change: services.StatusChangeInput, actor: services.Actor
+) -> services.RecordedChange:
+    recorded = services.settle_disagreement(slug, round_id, code, change, actor)
+    _changed(slug)
+    return recorded
+
+
+def close_round(slug: str, round_id: int, note: str, actor: services.Actor) -> None:
+    services.close_round(slug, round_id, note, actor)
+    _changed(slug)
+
+
 def _changed(slug: str) -> None:
     data.invalidate()
     republish(slug)

@@ -150,6 +150,28 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "account_unknown": lambda: _("There is no account named “{name}” (any more); sign in with an existing account."),
     "account_disabled": lambda: _("The account “{name}” is disabled; it can no longer sign in or record changes."),
     "account_exists": lambda: _("an account named “{name}” exists already"),
+    "no_round": lambda: _("There is no round {round} in this programme; its rounds: {known}."),
+    "raters_same": lambda: _("the two raters must be two different accounts; {name} was chosen twice"),
+    "rater_unknown": lambda: _("there is no account named “{name}”; a rater is an existing, enabled account"),
+    "rater_disabled": lambda: _("the account “{name}” is disabled; a rater is an existing, enabled account"),
+    "not_a_rater": lambda: _("Only the two raters of round {round} rate its measures; {name} is not one of them."),
+    "not_in_round": lambda: _("measure “{pledge}” is not in the sample of round {round}; its measures: {known}"),
+    "rating_final": lambda: _("{pledge} is rated already in round {round}; a rating is final once given"),
+    "round_closed": lambda: _("round {round} is closed; nothing more can be rated, settled or changed in it"),
+    "round_incomplete": lambda: _(
+        "round {round} is not complete: {missing} ratings are missing; the agreement is computed and the "
+        "disagreements are settled once both raters have rated every measure"
+    ),
+    "no_disagreement": lambda: _(
+        "both raters rated {pledge} “{status}” in round {round}; only disagreements are settled"
+    ),
+    "already_settled": lambda: _("the disagreement on {pledge} in round {round} is settled already (by {by})"),
+    "rater_cannot_settle": lambda: _(
+        "A rater of round {round} cannot settle its disagreements; a third person (a reviewer or an admin) does."
+    ),
+    "unsettled": lambda: _(
+        "round {round} has {count} unsettled disagreements: {codes}; settle them before closing the round"
+    ),
     "reviewer_only": lambda: _("Only a reviewer or an admin may approve or return what others propose."),
     "own_proposal": lambda: _("Nobody may approve or return their own proposal; another reviewer must do it."),
     "not_your_proposal": lambda: _("Only its author may withdraw a proposal or propose it anew."),
@@ -183,6 +205,11 @@ FIELDS: dict[str, Callable[[], str]] = {
     "name": lambda: _("Name"),
     "password": lambda: _("Password"),
     "query": lambda: _("Search"),
+    "size": lambda: _("Sample size"),
+    "seed": lambda: _("Seed"),
+    "raters": lambda: _("Raters"),
+    "note": lambda: _("How the disagreements were settled"),
+    "round": lambda: _("Round"),
     "review_note": lambda: _("Reason"),
 }
 

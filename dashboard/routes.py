@@ -21,7 +21,7 @@ from tracker.services import Actor
 
 PAGES = Path(__file__).resolve().parent / "views"
 # The addresses of the staff pages: a browser opening one without a live session is sent to the sign-in.
-STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit", "review")
+STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit", "review", "rounds")
 # The public pages' addresses and titles (also the titles of their shared links: ``dashboard.page_shell``).
 PAGE_TITLES = {
     "overview": lambda: _("Overview"),
@@ -97,6 +97,10 @@ def review(visible: bool = True) -> StreamlitPage:
     return _staff("review.py", _("To review"), ":material/fact_check:", "review", visible)
 
 
+def rounds(visible: bool = True) -> StreamlitPage:
+    return _staff("rounds.py", _("Double rating"), ":material/compare_arrows:", "rounds", visible)
+
+
 def audit(visible: bool = True) -> StreamlitPage:
     return _staff("audit.py", _("Audit trail"), ":material/history:", "audit", visible)
 
@@ -112,6 +116,7 @@ def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
         decision(staff),
         import_statuses(staff),
         review(staff),
+        rounds(staff),
         audit(staff and actor.is_admin),
     ]
     return st.navigation({"": public, _("Editorial team"): editorial}, position="top")

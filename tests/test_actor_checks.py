@@ -51,6 +51,13 @@ CALLS = {
     "remove_demo_data": lambda a, slug: services.remove_demo_data(a),
     "write_backup": lambda a, slug: services.write_backup(BACKUP, a),
     "restore_backup": lambda a, slug: services.restore_backup(BACKUP, a, replace=True),
+    "create_round": lambda a, slug: services.create_round(slug, 5, ("erika", "bert"), a),
+    "list_rounds": lambda a, slug: services.list_rounds(slug, a),
+    "rater_view": lambda a, slug: services.rater_view(slug, 1, a),
+    "rate_items": lambda a, slug: services.rate_items(slug, 1, {"1-1": "kept"}, a),
+    "round_result": lambda a, slug: services.round_result(slug, 1, a),
+    "settle_disagreement": lambda a, slug: services.settle_disagreement(slug, 1, "1-1", make_change(), a, TODAY),
+    "close_round": lambda a, slug: services.close_round(slug, 1, "x", a),
     "list_proposals": lambda a, slug: services.list_proposals(slug, a),
     "review_backlog": lambda a, slug: services.review_backlog(slug, a),
     "approve_proposal": lambda a, slug: services.approve_proposal(slug, "status_change", 1, a),
@@ -62,6 +69,7 @@ ADMIN_ONLY = {
     "add_user", "set_display_name", "set_role", "disable_user", "set_password", "list_users", "list_events",
     "audit_span", "import_programme", "import_programme_file", "restore_programme", "generate_demo_data",
     "remove_demo_data", "write_backup", "restore_backup",
+    "create_round", "close_round",
 }  # fmt: skip
 
 

@@ -660,6 +660,149 @@ def user_list() -> None:
         say(f"{user.name}\t{user.role}\t{state}\t{user.display_name or '(no full name)'}")
 
 
+round_app = _Typer(help="Double-rating rounds: two raters rate a sample blind; their agreement is published.")
+app.add_typer(round_app, name="round")
+
+RoundArgument = Annotated[int, typer.Argument(help="The round's number (see `tracker round list`).")]
+
+
+def _kappa(value: float | None) -> str:
+    return (
+        "not computable (both raters gave every measure one and the same status)" if value is None else f"{value:.3f}"
+    )
+
+
+def _agreement_line(figures) -> str:
+    share = f"{figures.observed:.0%}" if figures.observed is not None else "-"
+    return f"{figures.agreed} of {figures.items} identical ({share}), Cohen's kappa {_kappa(figures.kappa)}"
+
+
+def _round_line(found: services.RoundSummary) -> str:
+    state = (
+        f"closed {found.closed_at:%Y-%m-%d}"
+        if found.closed_at
+        else {"rating": "rating", "settling": "to settle"}[found.state]
+    )
+    return (
+        f"{found.id}\t{found.created_at:%Y-%m-%d}\t{found.sampling} sample of {found.sample_size} (seed {found.seed})\t"
+        f"{found.rater_a} {found.rated_a}/{found.sample_size}, {found.rater_b} {found.rated_b}/{found.sample_size}\t"
+        f"{state}"
+    )
+
+
+@round_app.command("create")
+def round_create(
+    size: Annotated[int, typer.Option(help="How many measures the sample holds.")],
+    raters: Annotated[
+        tuple[str, str], typer.Option(help="The two raters' sign-in names (two different enabled accounts).")
+    ],
+    as_: AsOption,
+    stratified: Annotated[
+        bool, typer.Option(help="Stratify by area: each area gets its proportional share of the sample.")
+    ] = False,
+    seed: Annotated[int | None, typer.Option(help="Seed of the draw (default: a random one, stored).")] = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Draw a sample of current measures and assign it to two raters (admins)."""
+    _require_schema()
+    admin = account(as_)
+    created = services.create_round(programme, size, raters, admin, stratified=stratified, seed=seed)
+    sample = services.round_result(programme, created.id, admin).codes
+    say(
+        f"Round {created.id}: {created.sampling} sample of {created.sample_size} measures (seed {created.seed}), "
+        f"rated blind by {created.rater_a} and {created.rater_b}:\n  " + " ".join(sample)
+    )
+
+
+@round_app.command("list")
+def round_list(programme: ProgrammeOption = None) -> None:
+    """List the rounds: number, date, sample, each rater's progress, state."""
+    _require_schema()
+    rounds = services.list_rounds(programme, operator())
+    if not rounds:
+        say("No round yet; an admin starts one with: tracker round create --size N --raters A B --as ADMIN")
+    for found in rounds:
+        say(_round_line(found))
+
+
+@round_app.command("rate")
+def round_rate(
+    round_id: RoundArgument,
+    code: Annotated[str, typer.Argument(help="Pledge code, e.g. 8.2-4")],
+    status: Annotated[str, typer.Argument(help="One of: " + ", ".join(STATUS_KEYS))],
+    as_: AsOption,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Rate one measure of a round blind, as one of its raters; a rating is final once given."""
+    _require_schema()
+    found = services.rate_items(programme, round_id, {code: status}, account(as_))
+    done = found.rated_a if as_.strip() == found.rater_a else found.rated_b
+    say(f"Round {found.id}: {code.strip()} rated; you have rated {done} of {found.sample_size}.")
+
+
+@round_app.command("show")
+def round_show(round_id: RoundArgument, programme: ProgrammeOption = None) -> None:
+    """Show a round: progress, and once both raters are done the agreement (overall, per area), the disagreements."""
+    _require_schema()
+    result = services.round_result(programme, round_id, operator())
+    lines = [_round_line(result.round)]
+    if result.overall is None:
+        lines.append("The agreement is shown once both raters have rated every measure.")
+    else:
+        lines.append(f"Agreement: {_agreement_line(result.overall)}")
+        lines.extend(f"  Area {a.number} {a.title}: {_agreement_line(a.agreement)}" for a in result.areas)
+        lines.append(f"Disagreements ({len(result.disagreements)}, {len(result.unsettled)} unsettled):")
+        for d in result.disagreements:
+            settled = (
+                f"settled: {d.settled_status} by {d.settled_by} ({d.settled_state})" if d.settled_status else "open"
+            )
+            lines.append(
+                f"  {d.code}: {result.round.rater_a} {d.rating_a}, {result.round.rater_b} {d.rating_b}; {settled}"
+            )
+    if result.round.settlement_note:
+        lines.append(f"Settlement note: {result.round.settlement_note}")
+    say("\n".join(lines))
+
+
+@round_app.command("settle")
+def round_settle(
+    round_id: RoundArgument,
+    code: Annotated[str, typer.Argument(help="Pledge code of a disagreement, e.g. 8.2-4")],
+    status: Annotated[str, typer.Argument(help="The settled status, one of: " + ", ".join(STATUS_KEYS))],
+    rationale: Annotated[str, typer.Option(help="Why the measure has this status.")],
+    source: Annotated[list[str], typer.Option(help="http(s) URL of a source; repeat for several.")],
+    as_: AsOption,
+    source_title: Annotated[
+        list[str] | None, typer.Option(help="Title of each source, in the same order (default: its address).")
+    ] = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Settle a disagreement as a third person (a reviewer or an admin): a normal status change of the measure."""
+    titles = source_title or []
+    if titles and len(titles) != len(source):
+        fail(f"got {len(source)} --source but {len(titles)} --source-title; give one title per source or none")
+    sources = [services.SourceInput(url=u, title=titles[i] if titles else u) for i, u in enumerate(source)]
+    change = services.StatusChangeInput(status=status, rationale=rationale, sources=sources)
+    _require_schema()
+    recorded = services.settle_disagreement(programme, round_id, code, change, account(as_))
+    say(f"Round {round_id}: {recorded.code} settled as {recorded.status}.")
+    _republish(programme)
+
+
+@round_app.command("close")
+def round_close(
+    round_id: RoundArgument,
+    as_: AsOption,
+    note: Annotated[str, typer.Option(help="How the disagreements were settled; published on the method page.")] = "",
+    programme: ProgrammeOption = None,
+) -> None:
+    """Close a round whose disagreements are settled (admins); the method page then publishes it."""
+    _require_schema()
+    services.close_round(programme, round_id, note, account(as_))
+    say(f"Round {round_id} closed; the method page publishes it.")
+    _republish(programme)
+
+
 def main() -> None:
     """Entry point: runs the command (``TrackerCommand`` turns every expected error into a message and exit 1)."""
     app()

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from dashboard import components, data, routes
-from dashboard.i18n import _, format_date, machine_translated_languages
+from dashboard.agreement_text import area_table, kappa_text, share_text
+from dashboard.i18n import _, format_date, machine_translated_languages, ngettext
 from dashboard.statuses import DISPLAY_ORDER, description
+from tracker import services
 from tracker.services import settings
 
 
@@ -56,6 +58,7 @@ def method_page() -> None:
             ]
         )
     )
+    rater_agreement(programme)
     st.subheader(_("Who maintains this tracker"))
     maintainer = settings.get("TRACKER_MAINTAINER")
     contact = settings.get("TRACKER_CONTACT")
@@ -88,6 +91,51 @@ def method_page() -> None:
         icon=":material/badge:",
         query_params=components.link_params(),
     )
+
+
+def rater_agreement(programme: services.ProgrammeInfo) -> None:
+    """Every closed double-rating round: when, how large a sample, how often the raters agreed, kappa overall and
+    per area, and how the disagreements were settled."""
+    st.subheader(_("Agreement between raters"))
+    st.markdown(
+        _(
+            "From time to time two of us rate the same sample of measures independently: each without seeing the "
+            "other's rating or the published one. We publish how often they gave the same status, and Cohen's "
+            "kappa, which discounts the agreement expected by chance (1 means complete agreement, 0 no more than "
+            "chance). A third person settles every disagreement with a normal rating, dated and sourced like any other."
+        )
+    )
+    rounds = data.closed_rounds(programme.slug)
+    if not rounds:
+        st.write(_("No double-rating round has been completed yet."))
+        return
+    for published in rounds:
+        with st.container(border=True):
+            overall = published.overall
+            sampling = _("stratified by area") if published.sampling == "stratified" else _("random")
+            st.markdown(
+                "**"
+                + _("Round of {date}: {size} measures, {sampling} sample").format(
+                    date=format_date(published.closed_at.date()), size=published.sample_size, sampling=sampling
+                )
+                + "**"
+            )
+            columns = st.columns(2)
+            columns[0].metric(_("Agreement"), share_text(overall.observed))
+            columns[1].metric(_("Cohen's kappa"), kappa_text(overall.kappa))
+            st.write(
+                _("{agreed} of {n} measures rated alike").format(agreed=overall.agreed, n=overall.items)
+                + "; "
+                + ngettext(
+                    "{n} disagreement, {settled} of them settled by a third person.",
+                    "{n} disagreements, {settled} of them settled by a third person.",
+                    published.disagreements,
+                ).format(n=published.disagreements, settled=published.settled)
+            )
+            if published.settlement_note:
+                st.text(published.settlement_note)
+            with st.expander(_("Per policy area")):
+                st.dataframe(area_table(published.areas), hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from tracker import services
@@ -756,7 +757,39 @@ class LanguageEdition:
             licence=self.options.licence,
             licence_url=self.options.licence_url,
             last_update=self.data.last_update,
+            rounds=[self.published_round(r) for r in self.data.rounds],
         )
+
+    def published_round(self, published: services.PublishedRound) -> dict:
+        """A closed double-rating round as the method page shows it, its figures worded in the language."""
+        _ = self._
+        overall = published.overall
+        return {
+            "date": published.closed_at.date(),
+            "size": published.sample_size,
+            "sampling": _("stratified by area") if published.sampling == "stratified" else _("random"),
+            "agreed": overall.agreed,
+            "measures": overall.items,
+            "share": overall.observed,
+            "kappa": self.kappa_text(overall.kappa),
+            "disagreements": published.disagreements,
+            "settled": published.settled,
+            "note_lines": published.settlement_note.split("\n") if published.settlement_note else [],
+            "areas": [
+                {
+                    "name": f"{a.number}. {a.title}",
+                    "measures": a.agreement.items,
+                    "agreed": a.agreement.agreed,
+                    "share": a.agreement.observed,
+                    "kappa": self.kappa_text(a.agreement.kappa),
+                }
+                for a in published.areas
+            ],
+        }
+
+    def kappa_text(self, value: float | None) -> str:
+        """Cohen's kappa to three decimals ("0,492"), or "not computable" where it is undefined."""
+        return self._("not computable") if value is None else format_decimal(value, "0.000", locale=self.language)
 
     def status_descriptions(self) -> dict[str, str]:
         _ = self._

@@ -108,6 +108,23 @@ from tracker.services.review import (
     review_mode_now,
     withdraw_proposal,
 )
+from tracker.services.rounds import (
+    AreaAgreement,
+    BlindItem,
+    Disagreement,
+    PublishedRound,
+    RaterView,
+    RoundResult,
+    RoundSummary,
+    close_round,
+    closed_rounds,
+    create_round,
+    list_rounds,
+    rate_items,
+    rater_view,
+    round_result,
+    settle_disagreement,
+)
 from tracker.services.sessions import MAX_AGE as SESSION_MAX_AGE
 from tracker.services.sessions import SessionStarted, end_session, resolve_session, start_session
 from tracker.services.sign_in import authenticate
@@ -264,6 +281,22 @@ __all__ = [
     "upgrade_schema",
     "use_sso_allow_list",
     "write_backup",
+    # double-rating rounds (issue #12)
+    "AreaAgreement",
+    "BlindItem",
+    "Disagreement",
+    "PublishedRound",
+    "RaterView",
+    "RoundResult",
+    "RoundSummary",
+    "close_round",
+    "closed_rounds",
+    "create_round",
+    "list_rounds",
+    "rate_items",
+    "rater_view",
+    "round_result",
+    "settle_disagreement",
     "REVIEW_MODES",
     "Backlog",
     "ProposalSource",

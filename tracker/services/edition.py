@@ -25,6 +25,7 @@ from tracker.services.errors import NotFound
 from tracker.services.pledges import close_codes
 from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.review import is_public, public_evidence, review_is_on
+from tracker.services.rounds import PublishedRound, published_rounds
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
@@ -92,6 +93,7 @@ class EditionData:
     timeline: tuple[tuple[dt.date, dict[str, int]], ...]  # counts at the end of each month since the election
     snapshots: tuple[Snapshot, ...]
     review_on: bool = False  # whether a second person approves every rating before it is published
+    rounds: tuple[PublishedRound, ...] = ()  # the closed double-rating rounds, newest first (the method page)
 
     @property
     def total(self) -> int:
@@ -136,6 +138,7 @@ def edition_data(programme: str | None, until: dt.date | None = None, recent: in
             timeline=tuple((day, counts_on[day]) for day in timeline_days),
             snapshots=tuple(_snapshot(day, areas, pledges, recent) for day in [*term_years(info, until), until]),
             review_on=review_is_on(session),
+            rounds=published_rounds(session, prog),
         )
 
 

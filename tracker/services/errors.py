@@ -150,6 +150,25 @@ MESSAGES: dict[str, str] = {
     "account_unknown": "There is no account named {name!r} (any more); sign in with an existing account.",
     "account_disabled": "The account {name!r} is disabled; it can no longer sign in or record changes.",
     "account_exists": "an account named {name!r} exists already",
+    # double-rating rounds
+    "no_round": "No round {round} in {programme}; its rounds: {known}.",
+    "raters_same": "the two raters must be two different accounts; {name} was named twice",
+    "rater_unknown": "there is no account named {name!r}; a rater is an existing, enabled account",
+    "rater_disabled": "the account {name!r} is disabled; a rater is an existing, enabled account",
+    "not_a_rater": "Only the two raters of round {round} rate its measures; {name} is not one of them.",
+    "not_in_round": "measure {pledge!r} is not in the sample of round {round}; its measures: {known}",
+    "rating_final": "{pledge} is rated already in round {round}; a rating is final once given",
+    "round_closed": "round {round} is closed; nothing more can be rated, settled or changed in it",
+    "round_incomplete": (
+        "round {round} is not complete: {missing} rating(s) missing; the agreement is computed and the "
+        "disagreements are settled once both raters have rated every measure"
+    ),
+    "no_disagreement": "both raters rated {pledge} {status} in round {round}; only disagreements are settled",
+    "already_settled": "the disagreement on {pledge} in round {round} is settled already (by {by})",
+    "rater_cannot_settle": (
+        "A rater of round {round} cannot settle its disagreements; a third person (a reviewer or an admin) does."
+    ),
+    "unsettled": "round {round} has {count} unsettled disagreement(s): {codes}; settle them before closing the round",
     # review by a second person
     "reviewer_only": "Only a reviewer or an admin may approve or return what others propose.",
     "own_proposal": "Nobody may approve or return their own proposal; another reviewer must do it.",
@@ -174,6 +193,9 @@ FIELD_NAMES: dict[str, str] = {
     "display_name": "display name",
     "author": "author",
     "query": "search",
+    "size": "sample size",
+    "raters": "raters",
+    "note": "settlement note",
     "review_note": "reason",
 }
 
