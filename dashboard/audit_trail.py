@@ -37,6 +37,8 @@ ACTIONS: dict[str, Callable[[], str]] = {
     "sign_in.failed": lambda: _("Sign-in failed"),
     "session.start": lambda: _("Signed in"),
     "session.end": lambda: _("Signed out"),
+    "tip.accept": lambda: _("Hint accepted"),
+    "tip.reject": lambda: _("Hint rejected"),
 }
 
 CHANNELS: dict[str, Callable[[], str]] = {
@@ -174,6 +176,8 @@ SUMMARIES: dict[str, Callable[[dict], str]] = {
     "sign_in.failed": _sign_in_failed,
     "session.start": lambda d: "",
     "session.end": lambda d: "",
+    "tip.accept": lambda d: _("Hint no. {tip}").format(tip=d.get("tip")),
+    "tip.reject": lambda d: _("Hint no. {tip}: {reason}").format(tip=d.get("tip"), reason=d.get("reason")),
 }
 
 

@@ -44,6 +44,7 @@ from tracker.services.browse import (
     suggest_codes,
 )
 from tracker.services.change_preview import ChangePreview, Effect, RatingRef, preview_status_changes
+from tracker.services.corrections import CorrectionView, RatingEntry, corrections
 from tracker.services.database import database_description, schema_is_current, upgrade_schema
 from tracker.services.demo import DemoReport, generate_demo_data, remove_demo_data
 from tracker.services.edition import (
@@ -67,6 +68,7 @@ from tracker.services.errors import (
     RowError,
     RowErrors,
     SignInFailed,
+    TooManyTips,
     TrackerError,
 )
 from tracker.services.inputs import SourceInput, StatusChangeInput, check_web_address, parse_date
@@ -121,6 +123,19 @@ from tracker.services.status_import import (
     read_status_sheet,
     status_template_csv,
     status_template_xlsx,
+)
+from tracker.services.tips import (
+    MAX_TIP_TEXT,
+    TipCounts,
+    TipInput,
+    TipReceipt,
+    TipView,
+    accept_tip_as_change,
+    accept_tip_as_source,
+    list_tips,
+    reject_tip,
+    submit_tip,
+    tip_counts,
 )
 
 __all__ = [
@@ -248,4 +263,19 @@ __all__ = [
     "upgrade_schema",
     "use_sso_allow_list",
     "write_backup",
+    "CorrectionView",
+    "RatingEntry",
+    "corrections",
+    "TooManyTips",
+    "MAX_TIP_TEXT",
+    "TipCounts",
+    "TipInput",
+    "TipReceipt",
+    "TipView",
+    "accept_tip_as_change",
+    "accept_tip_as_source",
+    "list_tips",
+    "reject_tip",
+    "submit_tip",
+    "tip_counts",
 ]

@@ -150,6 +150,17 @@ MESSAGES: dict[str, str] = {
     "account_unknown": "There is no account named {name!r} (any more); sign in with an existing account.",
     "account_disabled": "The account {name!r} is disabled; it can no longer sign in or record changes.",
     "account_exists": "an account named {name!r} exists already",
+    # hints from the public (tips)
+    "not_email": "{value!r} is not an e-mail address; accepted: an address such as name@example.org, or nothing",
+    "tips_per_session": (
+        "You have sent {max} hints within {minutes} minutes; you can send the next one from {again} on. Thank you!"
+    ),
+    "tips_per_address": (
+        "{max} hints within {minutes} minutes came from your network; the next one can be sent from {again} on."
+    ),
+    "no_tip": "No hint no. {tip} in {programme}.",
+    "tip_closed": "Hint no. {tip} was {state} already by {by} at {at}; nothing was changed.",
+    "tip_without_source": "Hint no. {tip} names no web address, so it cannot become a source; accept it as a rating.",
 }
 
 # Fields as the English messages name them; ``{index}`` is the number of a source in its change.
@@ -162,6 +173,10 @@ FIELD_NAMES: dict[str, str] = {
     "display_name": "display name",
     "author": "author",
     "query": "search",
+    "tip.text": "hint",
+    "tip.source_url": "web address of the source",
+    "tip.email": "e-mail address",
+    "tip.reason": "reason",
 }
 
 
@@ -259,6 +274,11 @@ class ImportRefused(TrackerError):
 
 class PermissionDenied(TrackerError):
     """The actor may not do this; nothing was written."""
+
+
+class TooManyTips(TrackerError):
+    """A hint from the public beyond the limit per browser session or per client address; nothing was stored.
+    ``again`` (a parameter) is when the next one is accepted."""
 
 
 class SignInFailed(TrackerError):
