@@ -110,3 +110,13 @@ def export(slug: str, fmt: str) -> str:
 def export_for_spreadsheets(slug: str, fmt: str) -> bytes:
     """The table for spreadsheets: ``xlsx``, or ``csv`` for German Excel (semicolons, byte order mark)."""
     return services.export_xlsx(slug) if fmt == "xlsx" else services.export_excel_csv(slug)
+
+
+@st.cache_data(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def corrections(slug: str) -> list[services.CorrectionView]:
+    return services.corrections(slug)
+
+
+@st.cache_data(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def tip_counts(slug: str) -> services.TipCounts:
+    return services.tip_counts(slug)

@@ -150,6 +150,20 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "account_unknown": lambda: _("There is no account named “{name}” (any more); sign in with an existing account."),
     "account_disabled": lambda: _("The account “{name}” is disabled; it can no longer sign in or record changes."),
     "account_exists": lambda: _("an account named “{name}” exists already"),
+    "not_email": lambda: _(
+        "“{value}” is not an e-mail address; accepted: an address such as name@example.org, or nothing"
+    ),
+    "tips_per_session": lambda: _(
+        "Thank you! You have sent {max} hints within {minutes} minutes; you can send the next one from {again} on."
+    ),
+    "tips_per_address": lambda: _(
+        "{max} hints within {minutes} minutes have come from your network; the next one can be sent from {again} on."
+    ),
+    "no_tip": lambda: _("There is no hint no. {tip} in this programme."),
+    "tip_closed": lambda: _("Hint no. {tip} was closed already by {by} on {at}; nothing was changed."),
+    "tip_without_source": lambda: _(
+        "Hint no. {tip} names no web address, so it cannot become a source; accept it as a rating instead."
+    ),
 }
 
 # Codes that ``error_text`` words itself: "row_errors" needs a plural form of its count.
@@ -172,6 +186,11 @@ FIELDS: dict[str, Callable[[], str]] = {
     "name": lambda: _("Name"),
     "password": lambda: _("Password"),
     "query": lambda: _("Search"),
+    "tip": lambda: _("Hint"),
+    "tip.text": lambda: _("Your hint"),
+    "tip.source_url": lambda: _("Web address of a source (optional)"),
+    "tip.email": lambda: _("Your e-mail address for a reply (optional)"),
+    "tip.reason": lambda: _("Reason"),
 }
 
 # Fields of a search, not of a form that saves: their errors do not begin with "Not saved."

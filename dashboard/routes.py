@@ -21,7 +21,7 @@ from tracker.services import Actor
 
 PAGES = Path(__file__).resolve().parent / "views"
 # The addresses of the staff pages: a browser opening one without a live session is sent to the sign-in.
-STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit")
+STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit", "hints")
 # The public pages' addresses and titles (also the titles of their shared links: ``dashboard.page_shell``).
 PAGE_TITLES = {
     "overview": lambda: _("Overview"),
@@ -30,6 +30,7 @@ PAGE_TITLES = {
     "method": lambda: _("Method"),
     "data": lambda: _("Data"),
     "pledge": lambda: _("Measure"),
+    "corrections": lambda: _("Corrections"),
 }
 
 
@@ -65,6 +66,13 @@ def pledge(default: bool = False) -> StreamlitPage:
     )  # fmt: skip
 
 
+def corrections() -> StreamlitPage:
+    return st.Page(
+        PAGES / "corrections.py", title=PAGE_TITLES["corrections"](), icon=":material/published_with_changes:",
+        url_path="corrections", visibility="hidden",
+    )  # fmt: skip
+
+
 def sign_in() -> StreamlitPage:
     return st.Page(
         PAGES / "sign_in.py", title=_("Editorial team"), icon=":material/badge:", url_path="staff",
@@ -97,16 +105,22 @@ def audit(visible: bool = True) -> StreamlitPage:
     return _staff("audit.py", _("Audit trail"), ":material/history:", "audit", visible)
 
 
+def tips(visible: bool = True) -> StreamlitPage:
+    return _staff("tips.py", _("Hints"), ":material/campaign:", "hints", visible)
+
+
 def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
     """The menu: public pages for everyone; staff pages always registered (so that one opened by its
     address shows the sign-in instead of a 404), listed only while someone is signed in."""
     staff = actor is not None
     public = [overview(default=not permalink), measures(), timeline(), method(), open_data(), pledge(default=permalink)]
+    public.append(corrections())
     editorial = [
         sign_in(),
         edit(staff),
         decision(staff),
         import_statuses(staff),
         audit(staff and actor.is_admin),
+        tips(staff),
     ]
     return st.navigation({"": public, _("Editorial team"): editorial}, position="top")

@@ -19,6 +19,7 @@ from tracker.services import Actor, auth
 
 PASSWORD = "korrekt pferd batterie"
 BACKUP = Path("backup.json")  # a backup of the test database (the fixture ``accounts`` writes one)
+TIP_ID = 1  # the hint from the public the fixture ``accounts`` sends
 STATUS_CSV = (
     b"code,status,date,rationale,source_url,source_title,source_kind\n"
     b"8.2-4,kept,2026-01-15,Beschlossen.,https://www.herne.de/x,Beschluss,council\n"
@@ -51,6 +52,10 @@ CALLS = {
     "remove_demo_data": lambda a, slug: services.remove_demo_data(a),
     "write_backup": lambda a, slug: services.write_backup(BACKUP, a),
     "restore_backup": lambda a, slug: services.restore_backup(BACKUP, a, replace=True),
+    "list_tips": lambda a, slug: services.list_tips(slug, "open", a),
+    "accept_tip_as_source": lambda a, slug: services.accept_tip_as_source(slug, TIP_ID, "Ratsbeschluss", a),
+    "accept_tip_as_change": lambda a, slug: services.accept_tip_as_change(slug, TIP_ID, make_change(), a, today=TODAY),
+    "reject_tip": lambda a, slug: services.reject_tip(slug, TIP_ID, "Keine Quelle", a),
 }
 ADMIN_ONLY = {
     "add_user", "set_display_name", "set_role", "disable_user", "set_password", "list_users", "list_events",
@@ -74,6 +79,7 @@ def accounts(herne, tmp_path, monkeypatch):
     services.add_user(ADMIN, "erika", PASSWORD, "editor")
     services.add_user(ADMIN, "bert", PASSWORD, "admin")
     monkeypatch.setattr(sys.modules[__name__], "BACKUP", tmp_path / "backup.json")
+    services.submit_tip(herne, "1-1", services.TipInput("Hinweis", "https://a.de"), session_key="s", address=None)
     services.write_backup(BACKUP, ADMIN)  # for the calls of restore_backup
     return herne
 

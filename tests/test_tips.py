@@ -15,9 +15,7 @@ from tracker.models import AuditEvent, Evidence, StatusChange, Tip
 from tracker.services import TipInput
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
-HINT = TipInput(
-    "Der Rat hat die Kita am 12.11. beschlossen.", "https://www.herne.de/rat/kita", "leserin@example.org"
-)
+HINT = TipInput("Der Rat hat die Kita am 12.11. beschlossen.", "https://www.herne.de/rat/kita", "leserin@example.org")
 
 
 def send(slug: str, tip: TipInput = HINT, *, session: str = "browser-1", address: str | None = "198.51.100.7", now=NOW):
