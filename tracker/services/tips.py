@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.models import Evidence, Pledge, Programme, StatusChange, Tip
+from tracker.models import Evidence, Pledge, Programme, Tip
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
 from tracker.services.errors import InvalidInput, NotFound, TooManyTips
@@ -274,15 +274,10 @@ def accept_tip_as_change(
         tip = _open_tip(session, prog, tip_id)
         pledge = find_pledge(session, prog, tip.pledge.code)
         valid = validate_change(prog, change, today)
-        _append(session, prog, pledge, valid, actor, None)
-        recorded = session.scalar(
-            select(StatusChange.id)
-            .where(StatusChange.pledge_id == pledge.id, StatusChange.rationale == valid.rationale)
-            .order_by(StatusChange.id.desc())
-            .limit(1)
-        )
-        tip.status_change_id = recorded
-        return _close(session, prog, tip, actor, TipState.ACCEPTED, None, {"status_change": recorded})
+        recorded = _append(session, prog, pledge, valid, actor, None)
+        tip.status_change_id = recorded.change_id
+        detail = {"status_change": recorded.change_id, "proposed": recorded.proposed}
+        return _close(session, prog, tip, actor, TipState.ACCEPTED, None, detail)
 
 
 def reject_tip(programme: str | None, tip_id: int, reason: str, actor: Actor) -> TipView:
