@@ -37,8 +37,10 @@ def client_address() -> str | None:
     """The reader's address as the limit per address counts it; None when it is this machine itself."""
     from dashboard.session_routes import forwarded_client
 
-    peer = st.context.ip_address or LOOPBACK
-    client = forwarded_client(peer, st.context.headers.get_all("X-Forwarded-For"))
+    ip = st.context.ip_address
+    peer = ip if isinstance(ip, str) and ip else LOOPBACK  # (AppTest's context holds stand-ins, no strings)
+    forwarded = [value for value in st.context.headers.get_all("X-Forwarded-For") if isinstance(value, str)]
+    client = forwarded_client(peer, forwarded)
     return None if client == LOOPBACK else client
 
 
