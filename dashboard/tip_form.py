@@ -47,14 +47,14 @@ def client_address() -> str | None:
 def tip_form(slug: str, code: str) -> None:
     """The form in an expander, with what happens to a hint and to the e-mail address said beside it."""
     receipt = st.session_state.pop(SENT_KEY, None)
-    with st.expander(_("Send a hint"), icon=":material/campaign:", expanded=receipt is not None):
-        if receipt is not None:
-            st.success(
-                _("Thank you! Your hint reached the editorial team on {time}. We check every hint.").format(
-                    time=format_datetime(receipt.submitted_at)
-                ),
-                icon=":material/check:",
-            )
+    if receipt is not None:  # outside the expander: seen whether it is open or not
+        st.success(
+            _("Thank you! Your hint reached the editorial team on {time}. We check every hint.").format(
+                time=format_datetime(receipt.submitted_at)
+            ),
+            icon=":material/check:",
+        )
+    with st.expander(_("Send a hint"), icon=":material/campaign:"):
         st.caption(
             _(
                 "Do you know something about this measure: a council decision, a press report, a mistake of ours? "

@@ -82,11 +82,7 @@ def accept_as_rating(slug: str, tip: services.TipView, actor: services.Actor) ->
             filter_mode=None,
         )
         rationale = st.text_area(_("Rationale (shown publicly)"), max_chars=5000)
-        title = (
-            st.text_input(_("Title of the hint's source"), max_chars=500, help=plain(tip.source_url))
-            if tip.source_url
-            else ""
-        )
+        title = st.text_input(_("Title of the hint's source"), max_chars=500) if tip.source_url else ""
         accept = st.form_submit_button(_("Record as a rating"), type="primary")
     if accept:
         sources = [services.SourceInput(tip.source_url, title)] if tip.source_url else []
