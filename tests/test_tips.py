@@ -143,3 +143,29 @@ def test_the_hints_are_for_staff_only(herne):
     send(herne)
     with pytest.raises(services.PermissionDenied):
         services.list_tips(herne, "open", services.Actor("", "editor", "app"))
+
+
+def test_with_review_on_a_hint_accepted_as_a_rating_is_a_proposal_the_public_does_not_see(herne, monkeypatch):
+    monkeypatch.setenv("TRACKER_REVIEW", "on")
+    send(herne)
+    [tip] = services.list_tips(herne, "open", EDITOR)
+    change = make_change("kept", "2026-11-20", sources=[services.SourceInput(HINT.source_url, "Hinweis")])
+    services.accept_tip_as_change(herne, tip.id, change, EDITOR, today=TODAY)
+    [(state, sequence, linked)] = stored(
+        select(StatusChange.review_state, StatusChange.sequence, Tip.status_change_id).join(
+            Tip, Tip.status_change_id == StatusChange.id
+        )
+    )
+    assert (state, sequence) == ("proposed", None) and linked is not None
+    view = services.pledge_view(herne, "8.2-4")
+    assert view.status == "not_rated" and view.history == ()
+    assert stored(select(Tip.email)) == [(None,)]
+
+
+def test_a_trusted_proxys_forwarded_address_is_the_one_counted(monkeypatch):
+    from dashboard.session_routes import forwarded_client
+
+    assert forwarded_client("203.0.113.9", ["6.6.6.6"]) == "203.0.113.9"  # no proxy trusted: the peer
+    monkeypatch.setenv("TRACKER_TRUSTED_PROXIES", "127.0.0.1")
+    assert forwarded_client("127.0.0.1", ["6.6.6.6, 198.51.100.7"]) == "198.51.100.7"
+    assert forwarded_client("203.0.113.9", ["198.51.100.7"]) == "203.0.113.9"  # not from the proxy
