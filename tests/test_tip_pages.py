@@ -200,3 +200,23 @@ def test_the_measure_page_marks_the_corrected_entry_with_the_numbers(corrected):
     assert "Nr. 2 · Stichtag 15.01.2026" in text and "Nr. 1 · Stichtag 15.01.2026" in text
     [link] = [p for p in app.get("page_link") if p.proto.label == "Was korrigiert wurde und warum"]
     assert link.proto.query_string == "measure=8.2-4" and link.proto.page.endswith("corrections")
+
+
+def test_staff_accept_a_hint_without_an_address_as_a_rating_with_a_source_they_found(queue):
+    app = sign_in(open_app("views/tips.py"), "erika")
+    services.submit_tip(queue, "1-2", services.TipInput("Das ist gekippt."), session_key="z", address=None)
+    app.run()
+    [tip_id] = stored(select(Tip.id).where(Tip.text == "Das ist gekippt."))[0]
+    form = f"tip_rating_{tip_id}"
+    next(s for s in app.selectbox if s.label == "Neue Bewertung" and in_form(s, form)).select("stalled")
+    next(t for t in app.text_area if in_form(t, form)).input("Der Rat hat die Mittel gesperrt.")
+    fields = {t.label: t for t in app.text_input if in_form(t, form)}
+    fields["Adresse der Quelle"].input("https://www.herne.de/rat/sperre")
+    fields["Titel der Quelle"].input("Ratsbeschluss Haushaltssperre")
+    next(b for b in app.button if b.label == "Als Bewertung erfassen" and in_form(b, form)).click()
+    app.run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    view = services.pledge_view(queue, "1-2")
+    assert view.status == "stalled" and view.history[0].rationale == "Der Rat hat die Mittel gesperrt."
+    assert [s.title for s in view.history[0].sources] == ["Ratsbeschluss Haushaltssperre"]
+    assert stored(select(Tip.state, Tip.email).where(Tip.id == tip_id)) == [("accepted", None)]

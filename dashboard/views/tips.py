@@ -45,7 +45,7 @@ def hint(slug: str, tip: services.TipView, actor: services.Actor) -> None:
         if tip.email:
             st.markdown(_("E-mail for a reply") + ": " + plain(tip.email))
             st.caption(_("Deleted when the hint is closed."))
-        as_source, as_rating, reject = st.tabs([_("Accept as a source"), _("Accept as a rating"), _("Reject")])
+        as_source, as_rating, reject = st.tabs([_("As a source"), _("As a rating"), _("Reject")])
         with as_source:
             accept_as_source(slug, tip, actor)
         with as_rating:
@@ -82,10 +82,12 @@ def accept_as_rating(slug: str, tip: services.TipView, actor: services.Actor) ->
             filter_mode=None,
         )
         rationale = st.text_area(_("Rationale (shown publicly)"), max_chars=5000)
-        title = st.text_input(_("Title of the hint's source"), max_chars=500) if tip.source_url else ""
+        # every rating needs a source: the hint's address, or one the editor found
+        url = st.text_input(_("Source URL"), value=tip.source_url or "", placeholder="https://", max_chars=2000)
+        title = st.text_input(_("Source title"), max_chars=500)
         accept = st.form_submit_button(_("Record as a rating"), type="primary")
     if accept:
-        sources = [services.SourceInput(tip.source_url, title)] if tip.source_url else []
+        sources = [services.SourceInput(url, title)] if (url or title).strip() else []
         change = services.StatusChangeInput(status or "", rationale, sources)
         close(
             lambda: editing.accept_tip_as_change(slug, tip.id, change, actor),
