@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dashboard import tip_form
 from tests.helpers import ADMIN, TODAY, as_read, count, make_change, open_app, stored
 from tests.hostile import MARKUP, SCHEMES
-from tests.test_hostile_pages import MARKERS, Inspection, opened
+from tests.test_hostile_pages import Inspection, opened
 from tests.test_staff_pages import PASSWORD, page_text, sign_in
 from tracker import services
 from tracker.models import Evidence, Tip
@@ -115,6 +115,10 @@ def queue(app_env, rated):
 
 def test_hostile_hints_are_text_on_the_staff_page_and_nowhere_public(queue):
     token = services.start_session("erika", PASSWORD).token
+    hostile = " ".join(value for _label, value in MARKUP + SCHEMES)
+    marked_up = services.Actor("op", "editor", "cli", MARKUP[3][1])  # a full name that is a Markdown link
+    correction = make_change("kept", "2026-03-01", rationale=hostile, corrects_sequence=1)
+    services.record_status_change(queue, "8.2-4", correction, marked_up, today=TODAY)
     seen = Inspection()
     staff = opened("views/tips.py", {}, token)
     seen.check(staff, "views/tips.py")
@@ -124,11 +128,13 @@ def test_hostile_hints_are_text_on_the_staff_page_and_nowhere_public(queue):
     # a hint's source address (http or https: the services take no other) is a link for staff to check
     assert any("(<https://www.herne.de/presse/1>)" in m.value for m in staff.markdown)
     for page, params in [("views/pledge.py", {"pledge": "8.2-4"}), ("views/method.py", {}),
-                         ("views/corrections.py", {})]:  # fmt: skip
+                         ("views/corrections.py", {}), ("views/corrections.py", {"measure": hostile})]:  # fmt: skip
         public = opened(page, params)
         seen.check(public, f"{page} {params}")
-        everything = page_text(public) + " ".join(t.value for t in public.text)
-        assert EMAIL not in everything and not any(marker in everything for marker in MARKERS), page
+        texts = {t.value for t in public.text}
+        everything = page_text(public) + " ".join(texts)
+        assert EMAIL not in everything and "Neue Quelle" not in everything, page
+        assert not texts & {value.strip() for _label, value in MARKUP + SCHEMES}, page  # no hint as a text
     seen.report("Hints")
 
 
