@@ -172,3 +172,33 @@ def test_an_unknown_review_setting_is_refused_with_what_is_accepted(herne, monke
     with pytest.raises(services.InvalidInput) as error:
         services.review_mode_now()
     assert "auto, on, off" in str(error.value)
+
+
+def test_the_cli_lists_approves_and_returns_proposals(team):
+    from tests.helpers import run_cli
+
+    first = propose(team)
+    second = propose(team, code="1-1")
+    listed = run_cli("review", "list")
+    assert listed.exit_code == 0, listed.stderr
+    assert f"s{first.change_id}\tproposed\t8.2-4: kept" in listed.stdout and "Review is on" in listed.stdout
+    refused = run_cli("review", "approve", f"s{first.change_id}", "--as", "anna")
+    assert refused.exit_code == 1 and "Only a reviewer or an admin" in refused.stderr
+    done = run_cli("review", "approve", f"s{first.change_id}", "--as", "rita")
+    assert done.exit_code == 0, done.stderr
+    assert public_status() == ("kept", [1])
+    no_reason = run_cli("review", "return", f"s{second.change_id}", "--as", "rita", "--reason", " ")
+    assert no_reason.exit_code == 1 and "reason: say why it is returned" in no_reason.stderr
+    run_cli("review", "return", f"s{second.change_id}", "--as", "rita", "--reason", "Quelle fehlt.")
+    listed = run_cli("review", "list", "--returned", "--as", "anna")
+    assert "returned by Rita Prüfer: Quelle fehlt." in listed.stdout
+    unknown = run_cli("review", "approve", "x9", "--as", "rita")
+    assert unknown.exit_code == 1 and "No proposal 'x9'" in unknown.stderr
+    assert public_status("1-1") == ("not_rated", [])
+
+
+def test_the_cli_sets_the_reviewer_role(herne):
+    from tests.helpers import run_cli
+
+    add_account("anna")
+    assert run_cli("user", "set-role", "anna", "reviewer").stdout.strip() == "Account anna now has the role reviewer."

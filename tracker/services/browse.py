@@ -20,6 +20,7 @@ from tracker.services.auth import public_names
 from tracker.services.errors import InvalidInput
 from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
+from tracker.services.review import is_public
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
@@ -63,6 +64,9 @@ class ChangeView:
     recorded_at: dt.datetime
     corrects: int | None
     sources: tuple[SourceView, ...]
+    # the second person who approved it, and when (None: recorded before review, or with review off)
+    reviewed_by: str | None = None
+    reviewed_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,8 @@ def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> Pled
             clock.as_utc(c.recorded_at),
             sequences.get(c.corrects_id) if c.corrects_id else None,
             tuple(_source(s, names) for s in c.sources),
+            names.get(c.reviewed_by, c.reviewed_by) if c.reviewed_by else None,
+            clock.as_utc(c.reviewed_at) if c.reviewed_at else None,
         )
         for c in pledge.history()
     )
@@ -293,7 +299,7 @@ def _recent_changes(session: Session, programme: Programme, limit: int, as_of: d
         )
         .join(Pledge, Pledge.id == StatusChange.pledge_id)
         .join(Area, Area.id == Pledge.area_id)
-        .where(StatusChange.programme_id == programme.id)
+        .where(StatusChange.programme_id == programme.id, is_public(StatusChange))
         .limit(limit)
     )
     if as_of is None:  # what was recorded last (served by the index on programme and recording time)

@@ -24,6 +24,7 @@ from tracker.services.browse import ChangeView, RecentChange, SourceView, period
 from tracker.services.errors import NotFound
 from tracker.services.pledges import close_codes
 from tracker.services.programmes import ProgrammeInfo, find_programme
+from tracker.services.review import is_public, public_evidence
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
@@ -200,7 +201,7 @@ def _latest_pledge_ids(session: Session, programme: Programme, area_id: int | No
     """
     if latest < 1:
         return set()
-    scope = [StatusChange.programme_id == programme.id]
+    scope = [StatusChange.programme_id == programme.id, is_public(StatusChange)]
     if area_id is not None:
         scope.append(StatusChange.pledge_id.in_(select(Pledge.id).where(Pledge.area_id == area_id)))
     boundary = session.scalar(
@@ -305,7 +306,7 @@ def _pledges(
             Evidence.added_by,
             Evidence.added_at,
         )
-        .where(_scope(Evidence, programme, chosen))
+        .where(_scope(Evidence, programme, chosen), public_evidence())
         .order_by(Evidence.id)
     ):
         source = SourceView(url, title, kind, published_on, names.get(added_by, added_by), clock.as_utc(added_at))
@@ -326,7 +327,9 @@ def _pledges(
             StatusChange.author,
             StatusChange.recorded_at,
             StatusChange.corrects_id,
-        ).where(_scope(StatusChange, programme, chosen))
+            StatusChange.reviewed_by,
+            StatusChange.reviewed_at,
+        ).where(_scope(StatusChange, programme, chosen), is_public(StatusChange))
     ):
         changes[row[0]].append(row[1:])
 
@@ -360,8 +363,21 @@ def _pledges(
                 clock.as_utc(recorded_at),
                 sequences.get(corrects_id) if corrects_id else None,
                 tuple(sources.get(change_id, ())),
+                names.get(reviewer, reviewer) if reviewer else None,
+                clock.as_utc(reviewed_at) if reviewed_at else None,
             )
-            for change_id, sequence, change_status, effective_date, rationale, author, recorded_at, corrects_id in rows
+            for (
+                change_id,
+                sequence,
+                change_status,
+                effective_date,
+                rationale,
+                author,
+                recorded_at,
+                corrects_id,
+                reviewer,
+                reviewed_at,
+            ) in rows
         ]
         history = tuple(sorted(views, key=precedence, reverse=True))  # the one that counts first
         evidence = tuple(source for *_key, source in sorted(loose.get(pledge_id, ()), reverse=True))

@@ -19,11 +19,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker import clock, settings
-from tracker.models import Pledge, Programme, User
+from tracker.models import Evidence, Pledge, Programme, StatusChange, User
 from tracker.services.actor import Actor
 from tracker.services.audit_log import record_event
 from tracker.services.auth import require
@@ -40,6 +40,17 @@ AUTHOR_VIEW: tuple[str, ...] = (ReviewState.PROPOSED, ReviewState.RETURNED)
 
 
 # ---------------------------------------------------------------------------------------------------- the rule
+
+
+def is_public(model) -> ColumnElement[bool]:
+    """The rows of a ``Reviewed`` model that the public sees: approved ones (every public query applies it)."""
+    return model.review_state == ReviewState.APPROVED
+
+
+def public_evidence() -> ColumnElement[bool]:
+    """The sources the public sees: those added on their own, and those of approved status changes."""
+    approved = select(StatusChange.id).where(is_public(StatusChange))
+    return or_(Evidence.status_change_id.is_(None), Evidence.status_change_id.in_(approved))
 
 
 def review_mode() -> str:
