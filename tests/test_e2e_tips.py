@@ -70,7 +70,9 @@ def test_a_readers_hint_becomes_a_source_and_its_email_is_deleted(page, app):
     page.get_by_text("Hinweise aus der Öffentlichkeit").wait_for(timeout=30_000)
     assert "Die Stadt meldet: 40 Tablets sind geliefert." in body(page)
     assert EMAIL in body(page)  # staff see it, to reply
-    page.get_by_label("Titel der Quelle", exact=True).fill("Stadt Herne: Tablets geliefert")
+    page.get_by_label("Titel der Quelle", exact=True).first.fill(  # the tab "Als Quelle" (open) comes first
+        "Stadt Herne: Tablets geliefert"
+    )
     page.get_by_role("button", name="Als Quelle hinzufügen").click()
     settle(page)
     page.get_by_text("ist als Quelle zur Maßnahme 8.2-4 hinzugefügt").wait_for(timeout=30_000)
