@@ -45,6 +45,8 @@ ACTIONS: dict[str, Callable[[], str]] = {
     "round.rate": lambda: _("Measures rated in a round"),
     "round.settle": lambda: _("Disagreement settled"),
     "round.close": lambda: _("Double-rating round closed"),
+    "tip.accept": lambda: _("Hint accepted"),
+    "tip.reject": lambda: _("Hint rejected"),
 }
 
 CHANNELS: dict[str, Callable[[], str]] = {
@@ -202,6 +204,8 @@ SUMMARIES: dict[str, Callable[[dict], str]] = {
         round=d.get("round"), status=label(d.get("status") or "")
     ),
     "round.close": lambda d: _("Round {round} closed").format(round=d.get("round")),
+    "tip.accept": lambda d: _("Hint no. {tip}").format(tip=d.get("tip")),
+    "tip.reject": lambda d: _("Hint no. {tip}: {reason}").format(tip=d.get("tip"), reason=d.get("reason")),
 }
 
 

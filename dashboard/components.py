@@ -103,13 +103,23 @@ def page_programme() -> services.ProgrammeInfo:
     return programme
 
 
-def history_entry(change, heading: str) -> None:
-    """One dated rating: its badge, a heading line, the rationale as plain text, its sources."""
+def history_entry(change, heading: str, corrected_by: int | None = None, code: str | None = None) -> None:
+    """One dated rating: its badge, a heading line, the rationale as plain text, its sources. A rating that a
+    later one corrects (``corrected_by``, its number) says so, with a link to the corrections of the measure
+    ``code``."""
     with st.container(border=True):
         status_badge(change.status)
         st.caption(plain(heading))
         if getattr(change, "reviewed_by", None):
             st.caption(plain(reviewed_line(change.reviewed_by, change.reviewed_at)))
+        if corrected_by is not None:
+            st.warning(_("Corrected by no. {n}").format(n=corrected_by), icon=":material/published_with_changes:")
+            if code is not None:
+                st.page_link(
+                    routes.corrections(),
+                    label=_("What was corrected, and why"),
+                    query_params=link_params(measure=code),
+                )
         if change.corrects:
             st.caption(_("Corrects change no. {n}").format(n=change.corrects))
         st.text(change.rationale)

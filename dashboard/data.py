@@ -120,3 +120,12 @@ def review_on() -> bool:
 
 def closed_rounds(slug: str) -> tuple[services.PublishedRound, ...]:
     return services.closed_rounds(slug)
+
+
+def corrections(slug: str) -> list[services.CorrectionView]:
+    return services.corrections(slug)
+
+
+@st.cache_data(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def tip_counts(slug: str) -> services.TipCounts:
+    return services.tip_counts(slug)

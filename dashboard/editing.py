@@ -52,6 +52,20 @@ def close_round(slug: str, round_id: int, note: str, actor: services.Actor) -> N
     _changed(slug)
 
 
+def accept_tip_as_source(slug: str, tip_id: int, title: str, kind: str, actor: services.Actor) -> services.TipView:
+    closed = services.accept_tip_as_source(slug, tip_id, title, actor, kind=kind)
+    _changed(slug)
+    return closed
+
+
+def accept_tip_as_change(
+    slug: str, tip_id: int, change: services.StatusChangeInput, actor: services.Actor
+) -> services.TipView:
+    closed = services.accept_tip_as_change(slug, tip_id, change, actor)
+    _changed(slug)
+    return closed
+
+
 def _changed(slug: str) -> None:
     data.invalidate()
     republish(slug)

@@ -172,6 +172,20 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "unsettled": lambda: _(
         "round {round} has {count} unsettled disagreements: {codes}; settle them before closing the round"
     ),
+    "not_email": lambda: _(
+        "“{value}” is not an e-mail address; accepted: an address such as name@example.org, or nothing"
+    ),
+    "tips_per_session": lambda: _(
+        "Thank you! You have sent {max} hints within {minutes} minutes; you can send the next one from {again} on."
+    ),
+    "tips_per_address": lambda: _(
+        "{max} hints within {minutes} minutes have come from your network; the next one can be sent from {again} on."
+    ),
+    "no_tip": lambda: _("There is no hint no. {tip} in this programme."),
+    "tip_closed": lambda: _("Hint no. {tip} was closed already by {by} on {at}; nothing was changed."),
+    "tip_without_source": lambda: _(
+        "Hint no. {tip} names no web address, so it cannot become a source; accept it as a rating instead."
+    ),
     "reviewer_only": lambda: _("Only a reviewer or an admin may approve or return what others propose."),
     "own_proposal": lambda: _("Nobody may approve or return their own proposal; another reviewer must do it."),
     "not_your_proposal": lambda: _("Only its author may withdraw a proposal or propose it anew."),
@@ -210,6 +224,11 @@ FIELDS: dict[str, Callable[[], str]] = {
     "raters": lambda: _("Raters"),
     "note": lambda: _("How the disagreements were settled"),
     "round": lambda: _("Round"),
+    "tip": lambda: _("Hint"),
+    "tip.text": lambda: _("Your hint"),
+    "tip.source_url": lambda: _("Web address of a source (optional)"),
+    "tip.email": lambda: _("Your e-mail address for a reply (optional)"),
+    "tip.reason": lambda: _("Reason"),
     "review_note": lambda: _("Reason"),
 }
 

@@ -21,7 +21,7 @@ from tracker.services import Actor
 
 PAGES = Path(__file__).resolve().parent / "views"
 # The addresses of the staff pages: a browser opening one without a live session is sent to the sign-in.
-STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit", "review", "rounds")
+STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit", "review", "rounds", "hints")
 # The public pages' addresses and titles (also the titles of their shared links: ``dashboard.page_shell``).
 PAGE_TITLES = {
     "overview": lambda: _("Overview"),
@@ -30,6 +30,7 @@ PAGE_TITLES = {
     "method": lambda: _("Method"),
     "data": lambda: _("Data"),
     "pledge": lambda: _("Measure"),
+    "corrections": lambda: _("Corrections"),
 }
 
 
@@ -62,6 +63,13 @@ def pledge(default: bool = False) -> StreamlitPage:
     return st.Page(
         PAGES / "pledge.py", title=PAGE_TITLES["pledge"](), icon=":material/description:", url_path="pledge",
         default=default, visibility="hidden",
+    )  # fmt: skip
+
+
+def corrections() -> StreamlitPage:
+    return st.Page(
+        PAGES / "corrections.py", title=PAGE_TITLES["corrections"](), icon=":material/published_with_changes:",
+        url_path="corrections", visibility="hidden",
     )  # fmt: skip
 
 
@@ -105,11 +113,16 @@ def audit(visible: bool = True) -> StreamlitPage:
     return _staff("audit.py", _("Audit trail"), ":material/history:", "audit", visible)
 
 
+def tips(visible: bool = True) -> StreamlitPage:
+    return _staff("tips.py", _("Hints"), ":material/campaign:", "hints", visible)
+
+
 def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
     """The menu: public pages for everyone; staff pages always registered (so that one opened by its
     address shows the sign-in instead of a 404), listed only while someone is signed in."""
     staff = actor is not None
     public = [overview(default=not permalink), measures(), timeline(), method(), open_data(), pledge(default=permalink)]
+    public.append(corrections())
     editorial = [
         sign_in(),
         edit(staff),
@@ -118,5 +131,6 @@ def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
         review(staff),
         rounds(staff),
         audit(staff and actor.is_admin),
+        tips(staff),
     ]
     return st.navigation({"": public, _("Editorial team"): editorial}, position="top")

@@ -67,10 +67,16 @@ def client_address(request: Request) -> str | None:
     the connection's, or, when that is a trusted proxy (``TRACKER_TRUSTED_PROXIES``), the last address in
     ``X-Forwarded-For`` that is not one (what came before it, a client may have written itself)."""
     peer = request.client.host if request.client else None
+    return forwarded_client(peer, request.headers.getlist("x-forwarded-for"))
+
+
+def forwarded_client(peer: str | None, forwarded_headers: list[str]) -> str | None:
+    """The client behind the connection from ``peer``: ``peer`` itself, or, when it is a trusted proxy, the
+    last address of the ``X-Forwarded-For`` headers that is not one (see ``client_address``)."""
     proxies = _trusted_proxies(services.settings.get("TRACKER_TRUSTED_PROXIES"))
     if not proxies or not _among(peer, proxies):
         return peer
-    forwarded = [hop.strip() for hop in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+    forwarded = [hop.strip() for hop in ",".join(forwarded_headers).split(",")]
     forwarded = [hop for hop in forwarded if hop]
     untrusted = [hop for hop in forwarded if not _among(hop, proxies)]
     return untrusted[-1] if untrusted else (forwarded[0] if forwarded else peer)

@@ -19,6 +19,7 @@ from tracker.services import Actor, auth
 
 PASSWORD = "korrekt pferd batterie"
 BACKUP = Path("backup.json")  # a backup of the test database (the fixture ``accounts`` writes one)
+TIP_ID = 1  # the hint from the public the fixture ``accounts`` sends
 STATUS_CSV = (
     b"code,status,date,rationale,source_url,source_title,source_kind\n"
     b"8.2-4,kept,2026-01-15,Beschlossen.,https://www.herne.de/x,Beschluss,council\n"
@@ -58,6 +59,10 @@ CALLS = {
     "round_result": lambda a, slug: services.round_result(slug, 1, a),
     "settle_disagreement": lambda a, slug: services.settle_disagreement(slug, 1, "1-1", make_change(), a, TODAY),
     "close_round": lambda a, slug: services.close_round(slug, 1, "x", a),
+    "list_tips": lambda a, slug: services.list_tips(slug, "open", a),
+    "accept_tip_as_source": lambda a, slug: services.accept_tip_as_source(slug, TIP_ID, "Ratsbeschluss", a),
+    "accept_tip_as_change": lambda a, slug: services.accept_tip_as_change(slug, TIP_ID, make_change(), a, today=TODAY),
+    "reject_tip": lambda a, slug: services.reject_tip(slug, TIP_ID, "Keine Quelle", a),
     "list_proposals": lambda a, slug: services.list_proposals(slug, a),
     "review_backlog": lambda a, slug: services.review_backlog(slug, a),
     "approve_proposal": lambda a, slug: services.approve_proposal(slug, "status_change", 1, a),
@@ -91,6 +96,7 @@ def accounts(herne, tmp_path, monkeypatch):
     services.add_user(ADMIN, "erika", PASSWORD, "editor")
     services.add_user(ADMIN, "bert", PASSWORD, "admin")
     monkeypatch.setattr(sys.modules[__name__], "BACKUP", tmp_path / "backup.json")
+    services.submit_tip(herne, "1-1", services.TipInput("Hinweis", "https://a.de"), session_key="s", address=None)
     services.write_backup(BACKUP, ADMIN)  # for the calls of restore_backup
     return herne
 

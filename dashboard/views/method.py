@@ -59,6 +59,21 @@ def method_page() -> None:
         )
     )
     rater_agreement(programme)
+    st.page_link(
+        routes.corrections(),
+        label=_("Corrections: every rating we corrected, what was wrong and why"),
+        icon=":material/published_with_changes:",
+        query_params=components.link_params(),
+    )
+    st.subheader(_("Hints from the public"))
+    counts = data.tip_counts(programme.slug)
+    st.markdown(
+        _(
+            "Anyone can send the editorial team a hint from a measure's page. Hints are read by people; what can "
+            "be checked becomes a source or a rating. So far {open} open, {accepted} accepted and {rejected} "
+            "rejected."
+        ).format(open=counts.open, accepted=counts.accepted, rejected=counts.rejected)
+    )
     st.subheader(_("Who maintains this tracker"))
     maintainer = settings.get("TRACKER_MAINTAINER")
     contact = settings.get("TRACKER_CONTACT")

@@ -6,6 +6,7 @@ from dashboard import components, data, routes
 from dashboard.auth import current_actor
 from dashboard.i18n import _, format_date, ngettext
 from dashboard.text import excerpt, plain
+from dashboard.tip_form import tip_form
 from dashboard.urlstate import pledge_code
 from tracker.services import NotFound, PledgeView
 
@@ -34,8 +35,9 @@ def pledge_page() -> None:
         )
     heading(view)
     context(view)
-    history(view)
+    history(programme.slug, view)
     sources(view)
+    tip_form(programme.slug, view.code)
     siblings(view)
 
 
@@ -102,7 +104,7 @@ def context(view: PledgeView) -> None:
             context_line(_("Objective"), view.objective)
 
 
-def history(view: PledgeView) -> None:
+def history(slug: str, view: PledgeView) -> None:
     """The dated ratings, newest first; a long history is paged."""
     st.subheader(_("History"))
     if not view.history:
@@ -119,14 +121,18 @@ def history(view: PledgeView) -> None:
                 total=len(view.history),
             )
         )
+    corrected_by = {c.corrects: c.sequence for c in view.history if c.corrects}
     for change in shown:
         components.history_entry(
             change,
-            _("Effective {date} · recorded by {author} on {recorded}").format(
+            _("No. {n} · effective {date} · recorded by {author} on {recorded}").format(
+                n=change.sequence,
                 date=format_date(change.effective_date),
                 author=change.author,
                 recorded=format_date(change.recorded_at.date()),
             ),
+            corrected_by=corrected_by.get(change.sequence),
+            code=view.code,
         )
 
 

@@ -3,7 +3,7 @@
 Layout under the output folder (``P`` = the programme's slug, ``L`` = de, en, tr, ar or uk)::
 
     P/L/index.html                 overview          P/L/areas/N.html          an area (N-2.html ... when long)
-    P/L/measures/CODE.html         a measure         P/L/method.html, over-time.html, data.html
+    P/L/measures/CODE.html         a measure         P/L/method.html, corrections.html, over-time.html, data.html
     P/L/as-of/YYYY-MM-DD.html      a snapshot        P/L/embed/overview.html, embed/area-N.html
     P/L/charts/*.svg, *.png        chart downloads   P/L/feeds/all.atom, area-N.atom, measure-CODE.atom
     P/data/P.json, P.csv, pledge-tracker.schema.json (the same as ``tracker export``)
@@ -444,6 +444,7 @@ class LanguageEdition:
         for area in self.data.areas:
             self.area(area)
         self.method()
+        self.corrections()
         self.over_time()
         for snapshot in self.data.snapshots:
             self.snapshot(snapshot)
@@ -791,6 +792,31 @@ class LanguageEdition:
         """Cohen's kappa to three decimals ("0,492"), or "not computable" where it is undefined."""
         return self._("not computable") if value is None else format_decimal(value, "0.000", locale=self.language)
 
+    def corrections(self) -> None:
+        """The corrections log: every change that corrects an earlier one, newest first, beside what it corrects."""
+        _ = self._
+        entries = []
+        for pledge in self.data.pledges:
+            by_sequence = {c.sequence: c for c in pledge.history}
+            entries += [
+                (pledge, change, by_sequence[change.corrects])
+                for change in pledge.history
+                if change.corrects and change.corrects in by_sequence
+            ]
+        entries.sort(key=lambda e: services.recency(e[1].recorded_at, e[1].sequence, e[0].code), reverse=True)
+        self.page(
+            "corrections.html",
+            "corrections.html",
+            title=_("Corrections") + f" – {self.programme.title}",
+            description=_("Every rating of “%(programme)s” that was corrected: what was wrong, when and why.")
+            % {"programme": self.programme.title},
+            canonical=self.canonical("corrections.html", self.app_link("corrections")),
+            feeds=[self.programme_feed()],
+            nav="method",
+            corrections=entries,
+            lastmod=max((e[1].recorded_at.date() for e in entries), default=None),
+        )
+
     def status_descriptions(self) -> dict[str, str]:
         _ = self._
         return {
@@ -917,7 +943,10 @@ class LanguageEdition:
     # -- feeds -------------------------------------------------------------------------------------
 
     def entry_title(self, item: feeds.FeedEntry) -> str:
-        return f"{item.pledge.code}: {self.labels[item.change.status]} – {item.pledge.text}"
+        title = f"{item.pledge.code}: {self.labels[item.change.status]} – {item.pledge.text}"
+        if item.change.corrects:
+            return self._("Correction of no. %(n)s") % {"n": item.change.corrects} + f" · {title}"
+        return title
 
     def entry_content(self, item: feeds.FeedEntry) -> str:
         _ = self._

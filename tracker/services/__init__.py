@@ -44,6 +44,7 @@ from tracker.services.browse import (
     suggest_codes,
 )
 from tracker.services.change_preview import ChangePreview, Effect, RatingRef, preview_status_changes
+from tracker.services.corrections import CorrectionView, RatingEntry, corrections
 from tracker.services.database import database_description, schema_is_current, upgrade_schema
 from tracker.services.demo import DemoReport, generate_demo_data, remove_demo_data
 from tracker.services.edition import (
@@ -68,6 +69,7 @@ from tracker.services.errors import (
     RowError,
     RowErrors,
     SignInFailed,
+    TooManyTips,
     TrackerError,
 )
 from tracker.services.inputs import SourceInput, StatusChangeInput, check_web_address, parse_date
@@ -154,6 +156,19 @@ from tracker.services.status_import import (
     read_status_sheet,
     status_template_csv,
     status_template_xlsx,
+)
+from tracker.services.tips import (
+    MAX_TIP_TEXT,
+    TipCounts,
+    TipInput,
+    TipReceipt,
+    TipView,
+    accept_tip_as_change,
+    accept_tip_as_source,
+    list_tips,
+    reject_tip,
+    submit_tip,
+    tip_counts,
 )
 
 __all__ = [
@@ -297,6 +312,21 @@ __all__ = [
     "rater_view",
     "round_result",
     "settle_disagreement",
+    "CorrectionView",
+    "RatingEntry",
+    "corrections",
+    "TooManyTips",
+    "MAX_TIP_TEXT",
+    "TipCounts",
+    "TipInput",
+    "TipReceipt",
+    "TipView",
+    "accept_tip_as_change",
+    "accept_tip_as_source",
+    "list_tips",
+    "reject_tip",
+    "submit_tip",
+    "tip_counts",
     "REVIEW_MODES",
     "Backlog",
     "ProposalSource",

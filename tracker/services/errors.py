@@ -169,6 +169,17 @@ MESSAGES: dict[str, str] = {
         "A rater of round {round} cannot settle its disagreements; a third person (a reviewer or an admin) does."
     ),
     "unsettled": "round {round} has {count} unsettled disagreement(s): {codes}; settle them before closing the round",
+    # hints from the public (tips)
+    "not_email": "{value!r} is not an e-mail address; accepted: an address such as name@example.org, or nothing",
+    "tips_per_session": (
+        "You have sent {max} hints within {minutes} minutes; you can send the next one from {again} on. Thank you!"
+    ),
+    "tips_per_address": (
+        "{max} hints within {minutes} minutes came from your network; the next one can be sent from {again} on."
+    ),
+    "no_tip": "No hint no. {tip} in {programme}.",
+    "tip_closed": "Hint no. {tip} was {state} already by {by} at {at}; nothing was changed.",
+    "tip_without_source": "Hint no. {tip} names no web address, so it cannot become a source; accept it as a rating.",
     # review by a second person
     "reviewer_only": "Only a reviewer or an admin may approve or return what others propose.",
     "own_proposal": "Nobody may approve or return their own proposal; another reviewer must do it.",
@@ -196,6 +207,10 @@ FIELD_NAMES: dict[str, str] = {
     "size": "sample size",
     "raters": "raters",
     "note": "settlement note",
+    "tip.text": "hint",
+    "tip.source_url": "web address of the source",
+    "tip.email": "e-mail address",
+    "tip.reason": "reason",
     "review_note": "reason",
 }
 
@@ -298,6 +313,11 @@ class ReviewRefused(TrackerError):
 
 class PermissionDenied(TrackerError):
     """The actor may not do this; nothing was written."""
+
+
+class TooManyTips(TrackerError):
+    """A hint from the public beyond the limit per browser session or per client address; nothing was stored.
+    ``again`` (a parameter) is when the next one is accepted."""
 
 
 class SignInFailed(TrackerError):
