@@ -1,6 +1,7 @@
 """The dashboard's single router: ``st.navigation`` over the pages of ``dashboard.routes``.
 
-A permalink ``?pledge=<code>`` opens the pledge's page directly; ``?lang=en`` switches to English. Whatever
+A permalink ``?pledge=<code>`` opens the pledge's page directly; ``?lang=en`` switches to English (without it,
+the session starts in the browser's language if the app speaks it). Whatever
 goes wrong while a page runs ends in a message in the page's language, never in a traceback
 (``errors.show_unexpected``; ``client.showErrorDetails = "none"`` in .streamlit/config.toml is the backstop).
 """
@@ -9,7 +10,7 @@ import streamlit as st
 
 from dashboard import errors, routes
 from dashboard.auth import current_actor
-from dashboard.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES, _
+from dashboard.i18n import LANG_KEY, LANGUAGES, _, preferred_language, unnamed_language
 from dashboard.urlstate import one_of, url_widget
 
 st.set_page_config(page_title=_("Pledge tracker"), page_icon=":material/fact_check:", layout="wide")
@@ -24,11 +25,16 @@ try:
         " height: auto !important;}"
         " [data-testid='stCaptionContainer'] {opacity: 0.8 !important;}</style>"
     )
+    # Five languages, each in its own name, stay on one row down to a 360 px phone: the switch's buttons get
+    # less side padding than Streamlit's (all five stay visible, so a reader finds their language at a glance).
+    st.html("<style>.st-key-lang button {padding-left: 0.45rem !important; padding-right: 0.45rem !important;}</style>")
+    if LANG_KEY not in st.session_state:  # the browser's language when the address names none
+        st.session_state[LANG_KEY] = preferred_language()
     url_widget(
         st.segmented_control,
         LANG_KEY,
-        default=DEFAULT_LANGUAGE,
-        parse=one_of(list(LANGUAGES), DEFAULT_LANGUAGE),
+        default=unnamed_language(),
+        parse=one_of(list(LANGUAGES), unnamed_language()),
         label=_("Language"),
         options=list(LANGUAGES),
         format_func=LANGUAGES.get,

@@ -85,12 +85,16 @@ def quarter_ticks(first: dt.date, last: dt.date, most: int = 6) -> list[dt.date]
 
 
 def timeline_figure(
-    timeline: pd.DataFrame, labels: dict[str, str], axis_title: str, month_label: Callable[[dt.date], str]
+    timeline: pd.DataFrame,
+    labels: dict[str, str],
+    axis_title: str,
+    month_label: Callable[[dt.date], str],
+    day_label: Callable[[dt.date], str],
 ) -> go.Figure:
     """Stacked areas: the number of pledges per status at each date (columns date, status, count).
 
-    The date axis is labelled at the start of quarters with ``month_label`` (the reader's language:
-    Plotly itself would write English month names).
+    The date axis is labelled at the start of quarters with ``month_label``, each point's date on hover with
+    ``day_label`` (the reader's language: Plotly itself would write English month names, or one fixed format).
     """
     figure = go.Figure()
     for status in DISPLAY_ORDER:
@@ -103,7 +107,8 @@ def timeline_figure(
             stackgroup="status",
             line={"color": COLORS[status], "width": 0.5},
             fillcolor=COLORS[status],
-            hovertemplate="%{x|%d.%m.%Y}<br>" + labels[status] + ": %{y}<extra></extra>",
+            customdata=[day_label(day) for day in pd.to_datetime(part["date"]).dt.date],
+            hovertemplate="%{customdata}<br>" + labels[status] + ": %{y}<extra></extra>",
         )
     dates = pd.to_datetime(timeline["date"]).dt.date
     ticks = quarter_ticks(dates.min(), dates.max()) if len(dates) else []

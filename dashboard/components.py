@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, errors, routes
-from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext
+from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext, unnamed_language
 from dashboard.statuses import DISPLAY_ORDER, badge_html, label
 from dashboard.text import excerpt, link, plain
 from tracker import services
@@ -29,7 +29,7 @@ def link_params(**params: str) -> dict[str, str]:
     in_view = st.session_state.get(IN_VIEW_KEY)
     if in_view:
         params = {PROGRAMME_KEY: in_view, **params}
-    if current_language() != "de":
+    if current_language() != unnamed_language():
         params[LANG_KEY] = current_language()
     return params
 

@@ -1,8 +1,9 @@
 """Translations: every user-facing string goes through ``_`` (gettext with Babel catalogues).
 
-The app speaks German by default; ``?lang=en`` in the URL switches to English. Message ids are
-English; ``locale/de`` translates them, ``locale/en`` is complete too (so a missing German entry
-shows up in the tests, not as a silent English fallback).
+The app speaks German by default, or the language the browser prefers among those it speaks (German, English,
+Turkish, Arabic, Ukrainian); ``?lang=en`` in the URL and the language switch choose one. Message ids are
+English; each ``locale/<language>`` translates them, ``locale/en`` is complete too (so a missing entry shows
+up in the tests, not as a silent English fallback).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from tracker.catalogues import compile_catalogue
+from tracker.catalogues import compile_catalogue, language_names, machine_translated
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "dashboard"
-LANGUAGES = {"de": "Deutsch", "en": "English"}
+LANGUAGES = {"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية", "uk": "Українська"}
 DEFAULT_LANGUAGE = "de"
 LANG_KEY = "lang"
 
@@ -55,12 +56,38 @@ def speaking(language: str) -> Iterator[str]:
         _request_language.reset(token)
 
 
+def browser_language() -> str | None:
+    """The language the reader's browser prefers (``st.context.locale``, e.g. "tr-TR"), if the app speaks it."""
+    tag = st.context.locale
+    primary = tag.replace("_", "-").split("-")[0].casefold() if tag else None
+    return primary if primary in LANGUAGES else None
+
+
+def unnamed_language() -> str:
+    """The language of an address without ``?lang=``: the browser's preference, else German. Only another
+    language is written into the addresses (so that a reload or a link opened in a new tab keeps it)."""
+    return browser_language() or DEFAULT_LANGUAGE
+
+
+def preferred_language() -> str:
+    """The language a session starts in: ``?lang=``, else ``unnamed_language``."""
+    asked = st.query_params.get(LANG_KEY)
+    return asked if asked in LANGUAGES else unnamed_language()
+
+
 def current_language() -> str:
-    """The language chosen in the URL (``?lang=``) or by the switch; German when unset or unknown."""
+    """The language chosen by the switch, else the one the session starts in (``preferred_language``)."""
     forced = _request_language.get()
     if forced is not None:
         return forced
-    return language_of(st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY))
+    chosen = st.session_state.get(LANG_KEY)
+    return chosen if chosen in LANGUAGES else preferred_language()
+
+
+def machine_translated_languages() -> str:
+    """The names of the languages whose catalogue a machine made, in the reader's language ("" if none)."""
+    machine = [code for code in LANGUAGES if machine_translated(translations(code))]
+    return language_names(machine, current_language()) if machine else ""
 
 
 def _(message: str) -> str:

@@ -113,7 +113,6 @@ def sign_in_url(next_path: str, language: str, **extra: str) -> str:
 def _render(request: Request, language: str, status_code: int = 200, **values) -> Response:
     """The sign-in page in ``language`` with a fresh CSRF token (also set as its cookie)."""
     csrf = secrets.token_urlsafe(32)
-    other = next(code for code in LANGUAGES if code != language)
     with speaking(language):
         page = _templates.get_template("sign_in.html").render(
             lang=language,
@@ -122,9 +121,11 @@ def _render(request: Request, language: str, status_code: int = 200, **values) -
             intro=_("Only for the people who keep this tracker up to date. Voters need no account."),
             back_label=_("To the public tracker"),
             lang_query=f"?{LANG_KEY}={language}",
-            other_language=other,
-            other_language_name=LANGUAGES[other],
-            other_language_url=str(request.url.include_query_params(**{LANG_KEY: other})),
+            other_languages=[
+                (code, name, str(request.url.include_query_params(**{LANG_KEY: code})))
+                for code, name in LANGUAGES.items()
+                if code != language
+            ],
             name_label=_("Name"),
             password_label=_("Password"),
             sign_in_label=_("Sign in"),

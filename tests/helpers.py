@@ -142,3 +142,42 @@ def run_cli(*args: str, input: str | bytes | None = None) -> CliResult:
             sys.stdout.flush()
             sys.stderr.flush()
         return CliResult(code, stdout.getvalue().decode("utf-8"), stderr.getvalue().decode("utf-8"))
+
+
+# The number of plural forms each language's catalogue carries: German, English and Turkish two (CLDR's
+# "one" and "other"; Babel's own table gives Turkish only one), Arabic six (zero, one, two, few, many,
+# other), Ukrainian three (one, few, many, as GNU gettext).
+PLURAL_FORMS = {"de": 2, "en": 2, "tr": 2, "ar": 6, "uk": 3}
+
+
+def catalogue_problems(path: Path, language: str, used: set, fields) -> list[str]:
+    """What is wrong with the .po file at ``path`` for the messages ``used`` (a text, or a (singular, plural)
+    pair): a message missing, untranslated, fuzzy or with an empty plural form; a plural count other than
+    ``PLURAL_FORMS`` says; placeholders (``fields`` of a text) that differ from the message id's (a plural
+    form may leave out the number, "one source", but the last form has them all); a message no longer used."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as po:
+        catalogue = read_po(po, locale=language)
+    problems = []
+    if catalogue.num_plurals != PLURAL_FORMS[language]:
+        problems.append(f"{catalogue.num_plurals} plural forms, not {PLURAL_FORMS[language]}")
+    entries = {message.id: message for message in catalogue if message.id}
+    for message_id in used:
+        entry = entries.get(message_id)
+        if entry is None or not entry.string:
+            problems.append(f"untranslated: {message_id!r}")
+            continue
+        if entry.fuzzy:
+            problems.append(f"fuzzy: {message_id!r}")
+        if isinstance(message_id, str):
+            if fields(entry.string) != fields(message_id):
+                problems.append(f"placeholders differ: {message_id!r} -> {entry.string!r}")
+            continue
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if len(forms) != PLURAL_FORMS[language] or not all(forms):
+            problems.append(f"plural forms missing: {message_id!r} -> {forms!r}")
+        elif fields(forms[-1]) != fields(message_id[1]) or any(not fields(f) <= fields(message_id[1]) for f in forms):
+            problems.append(f"placeholders differ: {message_id!r} -> {forms!r}")
+    problems += [f"no longer used: {message_id!r}" for message_id in set(entries) - used]
+    return problems

@@ -45,12 +45,16 @@ def test_timeline_chart_stacks_statuses_over_dates():
         + [(dt.date(2025, 10, 31), s, {"not_rated": 3, "kept": 2}.get(s, 0)) for s in DISPLAY_ORDER],
         columns=["date", "status", "count"],
     )
-    figure = charts.timeline_figure(frame, LABELS, "Anzahl", lambda day: f"Monat {day.month}/{day.year}")
+    figure = charts.timeline_figure(
+        frame, LABELS, "Anzahl", lambda day: f"Monat {day.month}/{day.year}", lambda day: f"Tag {day:%d.%m.%Y}"
+    )
     assert [t.stackgroup for t in figure.data] == ["status"] * 6
     assert list(figure.layout.xaxis.tickvals) == [dt.date(2025, 10, 1)]  # the only quarter start in the range
     assert list(figure.layout.xaxis.ticktext) == ["Monat 10/2025"]  # worded by the caller, not by Plotly
     kept = figure.data[DISPLAY_ORDER.index("kept")]
     assert list(kept.y) == [0, 2] and kept.fillcolor == COLORS["kept"]
+    assert list(kept.customdata) == ["Tag 14.09.2025", "Tag 31.10.2025"]  # each point's date, worded by the caller
+    assert "%{customdata}" in kept.hovertemplate
 
 
 def test_png_download_has_a_descriptive_file_name():

@@ -2,9 +2,9 @@
 source and their names.
 
 The app and the published edition both draw with these colours, so a status looks the same everywhere.
-``STATUS_LABELS`` and ``SOURCE_KIND_LABELS`` are the one table of the names in German and English: the
-dashboard shows them, the spreadsheet exports write them, and a spreadsheet import accepts them (as well as
-the keys, in any case) through ``status_key`` and ``source_kind_key``.
+``STATUS_LABELS`` and ``SOURCE_KIND_LABELS`` are the one table of the names in German, English, Turkish,
+Arabic and Ukrainian: the dashboard shows them, the spreadsheet exports write them, and a spreadsheet import
+accepts them (as well as the keys, in any case) through ``status_key`` and ``source_kind_key``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-LANGUAGES: tuple[str, ...] = ("de", "en")
+LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "uk")
 
 
 class Status(StrEnum):
@@ -28,12 +28,30 @@ STATUS_KEYS: tuple[str, ...] = tuple(s.value for s in Status)
 
 # key -> language -> name, as people read and write it
 STATUS_LABELS: dict[str, dict[str, str]] = {
-    Status.NOT_RATED: {"de": "Noch nicht bewertet", "en": "Not yet rated"},
-    Status.IN_PROGRESS: {"de": "In Arbeit", "en": "In the works"},
-    Status.STALLED: {"de": "Blockiert", "en": "Stalled"},
-    Status.PARTIALLY_KEPT: {"de": "Teilweise umgesetzt", "en": "Compromise"},
-    Status.KEPT: {"de": "Umgesetzt", "en": "Kept"},
-    Status.BROKEN: {"de": "Gebrochen", "en": "Broken"},
+    Status.NOT_RATED: {
+        "de": "Noch nicht bewertet",
+        "en": "Not yet rated",
+        "tr": "Henüz değerlendirilmedi",
+        "ar": "لم يُقيَّم بعد",
+        "uk": "Ще не оцінено",
+    },
+    Status.IN_PROGRESS: {
+        "de": "In Arbeit",
+        "en": "In the works",
+        "tr": "Üzerinde çalışılıyor",
+        "ar": "قيد التنفيذ",
+        "uk": "У роботі",
+    },
+    Status.STALLED: {"de": "Blockiert", "en": "Stalled", "tr": "Durdu", "ar": "متعثّر", "uk": "Заблоковано"},
+    Status.PARTIALLY_KEPT: {
+        "de": "Teilweise umgesetzt",
+        "en": "Compromise",
+        "tr": "Kısmen uygulandı",
+        "ar": "نُفِّذ جزئيًا",
+        "uk": "Частково виконано",
+    },
+    Status.KEPT: {"de": "Umgesetzt", "en": "Kept", "tr": "Uygulandı", "ar": "نُفِّذ", "uk": "Виконано"},
+    Status.BROKEN: {"de": "Gebrochen", "en": "Broken", "tr": "Tutulmadı", "ar": "أُخلِف", "uk": "Порушено"},
 }
 
 # The fixed order of every chart, legend, table and list of figures: kept first, unrated last.
@@ -78,11 +96,23 @@ class SourceKind(StrEnum):
 SOURCE_KINDS: tuple[str, ...] = tuple(k.value for k in SourceKind)
 
 SOURCE_KIND_LABELS: dict[str, dict[str, str]] = {
-    SourceKind.COUNCIL: {"de": "Ratsvorlage oder -beschluss", "en": "Council paper or decision"},
-    SourceKind.PRESS: {"de": "Presse", "en": "Press"},
-    SourceKind.CITY: {"de": "Mitteilung der Stadt", "en": "City announcement"},
-    SourceKind.PARTY: {"de": "Partei", "en": "Party"},
-    SourceKind.OTHER: {"de": "Sonstiges", "en": "Other"},
+    SourceKind.COUNCIL: {
+        "de": "Ratsvorlage oder -beschluss",
+        "en": "Council paper or decision",
+        "tr": "Meclis belgesi veya kararı",
+        "ar": "وثيقة أو قرار المجلس البلدي",
+        "uk": "Документ або рішення ради",
+    },
+    SourceKind.PRESS: {"de": "Presse", "en": "Press", "tr": "Basın", "ar": "الصحافة", "uk": "Преса"},
+    SourceKind.CITY: {
+        "de": "Mitteilung der Stadt",
+        "en": "City announcement",
+        "tr": "Belediye duyurusu",
+        "ar": "إعلان من المدينة",
+        "uk": "Повідомлення міста",
+    },
+    SourceKind.PARTY: {"de": "Partei", "en": "Party", "tr": "Parti", "ar": "الحزب", "uk": "Партія"},
+    SourceKind.OTHER: {"de": "Sonstiges", "en": "Other", "tr": "Diğer", "ar": "أخرى", "uk": "Інше"},
 }
 
 
@@ -109,12 +139,12 @@ def _key_for(value: str, labels: Mapping[str, Mapping[str, str]]) -> str | None:
 
 
 def status_key(value: str) -> str | None:
-    """The status that ``value`` names: a key or a German or English label, in any case; None if none."""
+    """The status that ``value`` names: a key or a label in any of the languages, in any case; None if none."""
     return _key_for(value, STATUS_LABELS)
 
 
 def source_kind_key(value: str) -> str | None:
-    """The kind of source that ``value`` names: a key or a German or English label, in any case; None if none."""
+    """The kind of source that ``value`` names: a key or a label in any of the languages, in any case; None if none."""
     return _key_for(value, SOURCE_KIND_LABELS)
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import components, data, routes
-from dashboard.i18n import _, format_date
+from dashboard.i18n import _, format_date, machine_translated_languages
 from dashboard.statuses import DISPLAY_ORDER, description
 from tracker.services import settings
 
@@ -51,6 +51,20 @@ def method_page() -> None:
     st.text(maintainer or _("The editorial team of this pledge tracker."))
     if contact:
         st.text(_("Corrections and hints: {contact}").format(contact=contact))
+    machine = machine_translated_languages()
+    if machine:
+        st.subheader(_("Translations"))
+        st.write(
+            _(
+                "Machine translation: the pages in {languages} were translated by a machine and have not yet been "
+                "checked by a native speaker."
+            ).format(languages=machine)
+        )
+        st.text(
+            _("Corrections of the translations are welcome: {contact}").format(contact=contact)
+            if contact
+            else _("Corrections of the translations are welcome: please tell the editorial team.")
+        )
     last = data.overview(programme.slug, None).last_update
     st.caption(
         _("Last updated: {date}").format(date=format_date(last.date()))

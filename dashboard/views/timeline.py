@@ -26,7 +26,11 @@ def timeline_page() -> None:
     frame = data.timeline(programme.slug, period, today)
     st.plotly_chart(
         charts.timeline_figure(
-            frame, components.status_labels(), _("Number of measures"), lambda day: format_date(day, "MMM y")
+            frame,
+            components.status_labels(),
+            _("Number of measures"),
+            lambda day: format_date(day, "MMM y"),
+            format_date,
         ),
         width="stretch",
         config=charts.png_config(f"{programme.slug}-status-over-time-{today.isoformat()}"),

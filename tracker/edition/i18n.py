@@ -1,6 +1,6 @@
-"""The edition's own catalogue (``locale/{de,en}/LC_MESSAGES/edition.po``) and its Jinja environments.
+"""The edition's own catalogues (``locale/{de,en,tr,ar,uk}/LC_MESSAGES/edition.po``) and its Jinja environments.
 
-Message ids are English; both catalogues are complete (a test holds them to every message the
+Message ids are English; every catalogue is complete (a test holds them to every message the
 templates and this package use). Each language gets one Jinja environment with autoescaping on and
 gettext installed new-style, so that ``_("... %(name)s", name=value)`` escapes ``value``.
 """
@@ -20,13 +20,15 @@ from babel.numbers import format_decimal as babel_format_decimal
 from babel.numbers import format_percent as babel_format_percent
 from markupsafe import Markup
 
-from tracker.catalogues import compile_catalogue
+from tracker.catalogues import compile_catalogue, language_names, machine_translated
 
 PACKAGE = Path(__file__).resolve().parent
 LOCALE_DIR = PACKAGE / "locale"
 TEMPLATES = PACKAGE / "templates"
 DOMAIN = "edition"
-LANGUAGES: dict[str, str] = {"de": "Deutsch", "en": "English"}
+LANGUAGES: dict[str, str] = {"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية", "uk": "Українська"}
+# The Open Graph locale of each language (og:locale: language_TERRITORY).
+OG_LOCALES: dict[str, str] = {"de": "de_DE", "en": "en_GB", "tr": "tr_TR", "ar": "ar_AR", "uk": "uk_UA"}
 LOCAL_TIMEZONE = "Europe/Berlin"
 
 
@@ -38,6 +40,13 @@ def catalogue_path(language: str) -> Path:
 def translations(language: str) -> gettext.GNUTranslations:
     """The compiled catalogue of ``language`` (compiled in memory from the .po file, once per process)."""
     return compile_catalogue(catalogue_path(language), language)
+
+
+@cache
+def machine_translated_languages(language: str) -> str:
+    """The names of the languages whose catalogue a machine made, as ``language`` lists them ("" if none)."""
+    machine = [code for code in LANGUAGES if machine_translated(translations(code))]
+    return language_names(machine, language) if machine else ""
 
 
 def gettext_in(language: str):

@@ -1,6 +1,6 @@
 """The published edition of one programme: its pages, charts, feeds and data files, in German and English.
 
-Layout under the output folder (``P`` = the programme's slug, ``L`` = de or en)::
+Layout under the output folder (``P`` = the programme's slug, ``L`` = de, en, tr, ar or uk)::
 
     P/L/index.html                 overview          P/L/areas/N.html          an area (N-2.html ... when long)
     P/L/measures/CODE.html         a measure         P/L/method.html, over-time.html, data.html
@@ -30,7 +30,14 @@ from markupsafe import Markup
 
 from tracker import services
 from tracker.edition import charts, feeds
-from tracker.edition.i18n import LANGUAGES, environment, format_date, gettext_in
+from tracker.edition.i18n import (
+    LANGUAGES,
+    OG_LOCALES,
+    environment,
+    format_date,
+    gettext_in,
+    machine_translated_languages,
+)
 from tracker.edition.labels import kind_label, status_labels
 from tracker.edition.output import Output
 from tracker.edition.style import stylesheet
@@ -272,13 +279,13 @@ class LanguageEdition:
     def common(self, path: str) -> dict:
         depth = path.count("/")
         base = "../" * depth
-        other = next(lang for lang in LANGUAGES if lang != self.language)
         image = "charts/overview.png"
         return {
             "lang": self.language,
-            "other_lang": other,
-            "other_lang_name": LANGUAGES[other],
-            "other_href": f"{base}../{other}/{path}",
+            "og_locale": OG_LOCALES[self.language],
+            "other_languages": [
+                (other, name, f"{base}../{other}/{path}") for other, name in LANGUAGES.items() if other != self.language
+            ],
             "base": base,
             "path": path,
             "programme": self.programme,
@@ -741,6 +748,7 @@ class LanguageEdition:
             citation_url=overview_url,
             maintainer=self.options.maintainer,
             contact=self.options.contact,
+            machine_languages=machine_translated_languages(self.language),
             licence=self.options.licence,
             licence_url=self.options.licence_url,
             last_update=self.data.last_update,
