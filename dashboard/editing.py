@@ -39,6 +39,14 @@ def run_import(slug: str, content: bytes, source: str, actor: services.Actor) ->
     return plan
 
 
+def propose_translation(
+    slug: str, code: str, language: str, text: str, actor: services.Actor
+) -> services.TranslationView:
+    proposed = services.propose_translation(slug, code, language, text, actor)
+    _changed(slug)
+    return proposed
+
+
 def _changed(slug: str) -> None:
     data.invalidate()
     republish(slug)

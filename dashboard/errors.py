@@ -184,6 +184,8 @@ FIELDS: dict[str, Callable[[], str]] = {
     "password": lambda: _("Password"),
     "query": lambda: _("Search"),
     "review_note": lambda: _("Reason"),
+    "translation": lambda: _("Translation"),
+    "language": lambda: _("Language"),
 }
 
 # Fields of a search, not of a form that saves: their errors do not begin with "Not saved."

@@ -138,6 +138,14 @@ from tracker.services.status_import import (
     status_template_csv,
     status_template_xlsx,
 )
+from tracker.services.translations import (
+    MAX_TRANSLATION,
+    TRANSLATION_LANGUAGES,
+    LanguageTranslations,
+    TranslationView,
+    measure_translations,
+    propose_translation,
+)
 
 __all__ = [
     "GERMAN_CSV_COLUMNS",
@@ -278,4 +286,10 @@ __all__ = [
     "review_backlog",
     "review_mode_now",
     "withdraw_proposal",
+    "MAX_TRANSLATION",
+    "TRANSLATION_LANGUAGES",
+    "LanguageTranslations",
+    "TranslationView",
+    "measure_translations",
+    "propose_translation",
 ]

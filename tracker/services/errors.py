@@ -175,6 +175,8 @@ FIELD_NAMES: dict[str, str] = {
     "author": "author",
     "query": "search",
     "review_note": "reason",
+    "translation": "translation",
+    "language": "language",
 }
 
 
