@@ -311,3 +311,13 @@ def test_staff_propose_a_translation_on_the_rating_page_and_see_it_wait_for_revi
     assert ENGLISH in [t.value for t in app.text]
     assert any("Wartet auf Prüfung" in as_read(i.value) for i in app.info)
     assert services.pledge_view(HERNE_SLUG, CODE).translations == {}  # the public sees nothing yet
+
+
+def test_the_translate_command_proposes_a_translation_and_refuses_a_wrong_language(tracker_cli, herne):
+    add_account("anna", "Anna Schmidt", "editor")
+    add_account("rita", "Rita Prüfer", "reviewer")  # review is on
+    done = tracker_cli("translate", CODE, "en", ENGLISH, "--as", "anna", check=True)
+    assert f"{CODE}: translation into en proposed as t" in done.stdout and "waits for review" in done.stdout
+    assert services.pledge_view(HERNE_SLUG, CODE).translations == {}
+    wrong = tracker_cli("translate", CODE, "de", GERMAN, "--as", "anna")
+    assert wrong.returncode != 0 and "language" in wrong.stderr and "accepted: en, tr, ar, uk" in wrong.stderr
