@@ -214,7 +214,8 @@ def test_the_edition_measure_page_in_english_shows_the_translation_labelled_with
     english = page["en"]
     assert LABEL_EN in english and f'<blockquote lang="en"><p>{ENGLISH}</p></blockquote>' in english
     assert f'<summary>Show the German original</summary><blockquote lang="de"><p>{GERMAN}</p>' in english
-    assert f"<title>Measure {CODE}: {ENGLISH[:89]}" in english or f"{CODE}: Equip pupils" in english
+    assert f"<title>Measure {CODE}: {ENGLISH} – Pledge tracker</title>" in english
+    assert f'<meta name="description" content="Not yet rated. {ENGLISH}">' in english
     assert ENGLISH not in page["de"] and "Übersetzung" not in page["de"]
     assert ENGLISH not in page["tr"] and "Önlemin metni Almanca orijinalidir." in page["tr"]
 
