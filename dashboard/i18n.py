@@ -105,6 +105,18 @@ def format_date(value, style: str = "medium") -> str:
     return babel_format_date(value, format=style, locale=current_language())
 
 
+def date_column_format() -> str:
+    """The reader's language's short numeric date as a table's date column writes it (moment.js tokens, with
+    the full year): "DD.MM.YYYY", "M/D/YYYY", "D.MM.YYYY" ... (Streamlit's own default is ISO, 2026-01-15)."""
+    import re
+
+    from babel.dates import get_date_format
+
+    pattern = get_date_format("short", locale=current_language()).pattern
+    tokens = {"d": "D", "dd": "DD", "M": "M", "MM": "MM"}
+    return re.sub(r"d+|M+|y+", lambda m: "YYYY" if m[0][0] == "y" else tokens[m[0]], pattern)
+
+
 def local_time(value: dt.datetime) -> dt.datetime:
     """A moment in the tracker's local time (``services.LOCAL_TIMEZONE``, Europe/Berlin); naive means UTC."""
     from zoneinfo import ZoneInfo

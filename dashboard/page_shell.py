@@ -120,7 +120,9 @@ def describe(path: str, params: dict[str, str], base_url: str) -> ShellMeta:
 def render_head(meta: ShellMeta) -> str:
     """The tags that replace Streamlit's ``<title>``: every value escaped."""
     e = lambda value: html.escape(value, quote=True)  # noqa: E731 - a local shorthand
-    locale = {"de": "de_DE", "en": "en_GB"}.get(meta.language, meta.language)
+    locale = {"de": "de_DE", "en": "en_GB", "tr": "tr_TR", "ar": "ar_AR", "uk": "uk_UA"}.get(
+        meta.language, meta.language
+    )
     image = (
         f'\n    <meta property="og:image" content="{e(meta.image)}" />'
         f'\n    <meta property="og:image:type" content="image/png" />'

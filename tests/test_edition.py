@@ -36,7 +36,8 @@ from tests.helpers import (
 )
 from tracker import clock, services
 from tracker.edition import publish
-from tracker.edition.i18n import LANGUAGES, catalogue_path
+from tracker.edition.i18n import LANGUAGES, catalogue_path, format_date
+from tracker.statuses import STATUS_LABELS
 
 BASE = "https://tracker.example.org/herne"
 APP = "https://app.example.org"
@@ -60,6 +61,11 @@ def herne_database(tmp: Path) -> Iterator[str]:
         from tracker import db
 
         db.get_engine(url).dispose()
+
+
+# Where the language does not matter to a test, it publishes two (German and Arabic, written right to left):
+# the module's ``site`` has all five, and each language adds to the time a publish takes.
+TWO_LANGUAGES = ("de", "ar")
 
 
 @pytest.fixture(scope="module")
@@ -146,9 +152,29 @@ def test_latest_changes_are_ordered_by_when_they_were_recorded(tmp_path, monkeyp
     with herne_database(tmp_path):
         # recorded last, effective first: the overview lists it on top all the same
         services.record_status_change(HERNE_SLUG, "2-1", make_change("kept", "2025-10-01"), EDITOR, today=TODAY)
-        publish(tmp_path / "site", today=TODAY)
+        publish(tmp_path / "site", today=TODAY, languages=["en"])
     tree = parse(tmp_path / "site" / HERNE_SLUG / "en" / "index.html")
     assert latest_codes(tree) == ["2-1", *reversed([code for code, *_ in KNOWN_STATUSES])]
+
+
+def test_every_language_links_the_others_and_has_its_own_status_names_dates_and_translation_note(site):
+    for language in LANGUAGES:
+        page = site / HERNE_SLUG / language / "measures" / "8.2-4.html"
+        tree = parse(page)
+        switch = next(nav for nav in find_all(tree, "nav") if nav.get("class") == "lang")
+        links = {a.get("hreflang"): a.get("href") for a in find_all(switch, "a")}
+        assert set(links) == set(LANGUAGES) - {language}
+        assert all(
+            resolve(page, href, site) == site / HERNE_SLUG / code / "measures" / "8.2-4.html"
+            for code, href in links.items()
+        )
+        main = text_of(next(find_all(tree, "main")))
+        assert STATUS_LABELS["in_progress"][language] in main  # rated "in progress" as of 15 January 2026
+        assert " ".join(format_date(dt.date(2026, 1, 15), language).split()) in main  # "15 Oca 2026", "15 січ. 2026 р."
+    german = text_of(next(find_all(parse(site / HERNE_SLUG / "de" / "method.html"), "main")))
+    assert "Türkisch, Arabisch und Ukrainisch" in german  # the machine-translated languages, named
+    arabic = text_of(next(find_all(parse(site / HERNE_SLUG / "ar" / "method.html"), "main")))
+    assert "ترجمة آلية" in arabic and "التركية والعربية والأوكرانية" in arabic
 
 
 # ------------------------------------------------------------------------------------------------ the files
@@ -182,8 +208,9 @@ def test_every_internal_link_resolves_to_a_file(site):
     assert checked > 10_000  # every page links to its neighbours, feeds, charts and data files
 
 
-def test_every_measure_area_and_feed_is_published_in_both_languages(site):
+def test_every_measure_area_and_feed_is_published_in_every_language(site):
     codes = [row.code for row in services.search_pledges(HERNE_SLUG).rows]  # the module's database
+    assert {p.name for p in (site / HERNE_SLUG).iterdir() if p.is_dir()} == {*LANGUAGES, "data"}
     for language in LANGUAGES:
         folder = site / HERNE_SLUG / language
         assert {p.stem for p in (folder / "measures").glob("*.html")} == set(codes)
@@ -249,7 +276,7 @@ def test_a_measure_page_shows_text_context_history_sources_and_corrections(tmp_p
             services.Actor("bea", "editor", "cli", display_name="Bea Beispiel"),
             today=TODAY,
         )
-        publish(tmp_path / "site", today=TODAY)
+        publish(tmp_path / "site", today=TODAY, languages=["de"])
     tree = parse(tmp_path / "site" / HERNE_SLUG / "de" / "measures" / "8.2-4.html")
     text = text_of(next(find_all(tree, "main")))
     assert "Maßnahme 8.2-4" in text
@@ -343,7 +370,7 @@ def test_hostile_text_is_inert_in_pages_feeds_and_charts(tmp_path):
                 make_change(sources=[services.SourceInput("javascript:alert(1)", "x", "press")]),
                 EDITOR,
             )
-        publish(tmp_path / "site", base_url=BASE, today=TODAY)
+        publish(tmp_path / "site", base_url=BASE, today=TODAY, languages=["de", "en", "ar"])  # Arabic: right to left
     root = tmp_path / "site"
     page = root / HERNE_SLUG / "de" / "measures" / "2-1.html"
     raw = page.read_text(encoding="utf-8")
@@ -368,15 +395,15 @@ def test_hostile_text_is_inert_in_pages_feeds_and_charts(tmp_path):
 def test_a_republish_rewrites_only_what_a_change_shows_in(tmp_path):
     with herne_database(tmp_path):
         out = tmp_path / "site"
-        first = publish(out, base_url=BASE, app_url=APP, today=TODAY)
+        first = publish(out, base_url=BASE, app_url=APP, today=TODAY, languages=TWO_LANGUAGES)
         assert first.written > 1000
-        again = publish(out, base_url=BASE, app_url=APP, today=TODAY)
+        again = publish(out, base_url=BASE, app_url=APP, today=TODAY, languages=TWO_LANGUAGES)
         assert (again.written, again.removed) == (0, 0)
         assert again.unchanged == first.written
         services.record_status_change(HERNE_SLUG, "1-3", make_change("kept", "2026-11-20"), EDITOR, today=TODAY)
-        after = publish(out, base_url=BASE, app_url=APP, today=TODAY)
+        after = publish(out, base_url=BASE, app_url=APP, today=TODAY, languages=TWO_LANGUAGES)
     written = set(after.written_files)
-    for language in LANGUAGES:
+    for language in TWO_LANGUAGES:
         folder = f"{HERNE_SLUG}/{language}"
         assert {
             f"{folder}/measures/1-3.html",  # the measure itself
@@ -392,14 +419,14 @@ def test_a_republish_rewrites_only_what_a_change_shows_in(tmp_path):
         assert f"{folder}/measures/8.2-4.html" not in written
         assert f"{folder}/areas/8.html" not in written
         assert f"{folder}/as-of/2026-10-31.html" not in written  # the change is effective after that day
-    assert len(written) < 80, sorted(written)
+    assert len(written) < 40 * len(TWO_LANGUAGES), sorted(written)
 
 
 def test_files_a_publish_no_longer_produces_are_removed(tmp_path):
     with herne_database(tmp_path):
         out = tmp_path / "site"
-        publish(out, today=TODAY)
-        report = publish(out, today=TODAY + dt.timedelta(days=1))
+        publish(out, today=TODAY, languages=TWO_LANGUAGES)
+        report = publish(out, today=TODAY + dt.timedelta(days=1), languages=TWO_LANGUAGES)
     assert report.removed >= 2 * 3  # yesterday's snapshot page and its chart (SVG, PNG) in both languages
     assert not (out / HERNE_SLUG / "de" / "as-of" / f"{TODAY.isoformat()}.html").exists()
     assert (out / HERNE_SLUG / "de" / "as-of" / f"{(TODAY + dt.timedelta(days=1)).isoformat()}.html").is_file()
@@ -411,7 +438,7 @@ def test_a_large_programme_gets_paged_areas_and_a_sitemap_index(tmp_path, monkey
     monkeypatch.setattr(site, "AREA_PAGE_SIZE", 20)
     monkeypatch.setattr(publisher, "SITEMAP_LIMIT", 200)
     with herne_database(tmp_path):
-        publish(tmp_path / "site", base_url=BASE, today=TODAY)
+        publish(tmp_path / "site", base_url=BASE, today=TODAY, languages=TWO_LANGUAGES)
     root = tmp_path / "site"
     areas = root / HERNE_SLUG / "de" / "areas"
     assert sorted(p.name for p in areas.glob("8*.html")) == ["8-2.html", "8-3.html", "8-4.html", "8.html"]
@@ -447,7 +474,7 @@ def test_snapshots_show_each_full_term_year_and_the_day_of_publishing(tmp_path):
         data = services.edition_data(HERNE_SLUG, TODAY)
         for snapshot in data.snapshots:  # derived from the history: the same figures as the app's "as of"
             assert snapshot.counts == services.status_counts(HERNE_SLUG, snapshot.day)
-        publish(tmp_path / "site", today=TODAY)
+        publish(tmp_path / "site", today=TODAY, languages=["en"])
     assert [s.day for s in data.snapshots] == [dt.date(2026, 10, 31), TODAY]
     folder = tmp_path / "site" / HERNE_SLUG / "en"
 
@@ -537,6 +564,9 @@ def test_the_site_is_navigable_without_javascript(site, browser):
         page.get_by_role("link", name="English").click()
         assert page.get_by_role("heading", level=1).inner_text().startswith("8. Konkrete Ziele")
         assert page.locator("html").get_attribute("lang") == "en"
+        page.get_by_role("link", name="العربية").click()  # every other language is one link away
+        assert page.url.endswith(f"/{HERNE_SLUG}/ar/areas/8.html")
+        assert page.locator("html").get_attribute("lang") == "ar"
         context.close()
 
 

@@ -310,7 +310,7 @@ def test_bad_input_is_refused_with_a_message_that_says_what_is_accepted():
         stacked_bars_svg([Bar("8 Bildung", {"done": 1})], chart_text())
     with pytest.raises(ValueError, match="whole number >= 0"):
         stacked_bars_svg([Bar("8 Bildung", {"kept": -1})], chart_text())
-    with pytest.raises(ValueError, match="chart language 'fr' is not one of de, en"):
+    with pytest.raises(ValueError, match="chart language 'fr' is not one of de, en, tr, ar, uk"):
         stacked_bars_svg(BARS, ChartText("fr", "t", "d", "s", LABELS["en"]))
     with pytest.raises(ValueError, match="status_labels lacks a label for broken"):
         stacked_bars_svg(BARS, ChartText("de", "t", "d", "s", {k: v for k, v in LABELS["de"].items() if k != "broken"}))

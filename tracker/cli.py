@@ -338,8 +338,8 @@ def publish(
         str | None, typer.Option(help="https:// address of the live app: each page's canonical link points there.")
     ] = None,
 ) -> None:
-    """Write the static edition (pages, charts, feeds, open data) in German and English; only changed files
-    are rewritten."""
+    """Write the static edition (pages, charts, feeds, open data) in German, English, Turkish, Arabic and
+    Ukrainian; only changed files are rewritten."""
     from tracker.edition import publish as publish_edition
 
     base_url = services.check_web_address(base_url, "--base-url") if base_url else None

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, components, data
-from dashboard.i18n import _, format_date
+from dashboard.i18n import _, date_column_format, format_date
 from dashboard.statuses import DISPLAY_ORDER, label
 from dashboard.urlstate import iso_date, one_of, url_widget
 from tracker import services
@@ -43,7 +43,12 @@ def timeline_page() -> None:
             columns=list(DISPLAY_ORDER), fill_value=0
         )
         table.columns = [label(s) for s in table.columns]
-        st.dataframe(table.reset_index().rename(columns={"date": _("Date")}), hide_index=True, width="stretch")
+        st.dataframe(
+            table.reset_index().rename(columns={"date": _("Date")}),
+            hide_index=True,
+            width="stretch",
+            column_config={_("Date"): st.column_config.DateColumn(_("Date"), format=date_column_format())},
+        )
 
     st.header(_("The overview as of a past day"))
     st.caption(_("Pick a day to see every figure as it stood then, for example one year after the election."))

@@ -61,6 +61,29 @@ WORDS: dict[str, dict[str, str]] = {
         "rated_axis": "Rated measures",
         "unrated": "On {date}: {rated} of {total} measures rated, {unrated} not yet rated (not shown)",
     },
+    # Turkish, Arabic and Ukrainian: machine translations, like their catalogues (see the method page)
+    "tr": {
+        "count_axis": "Önlem sayısı",
+        "share_note": "Her çubuğun sonundaki yüzde: satırın önlemleri içinde “{kept}” ve “{partially_kept}” payı",
+        "normalised_note": "Her satır = önlemlerinin {hundred}'ü; çubuğun sonunda sayıları",
+        "rated_axis": "Değerlendirilen önlemler",
+        "unrated": "{date} itibarıyla: {total} önlemden {rated} tanesi değerlendirildi, {unrated} tanesi henüz "
+        "değerlendirilmedi (grafikte yok)",
+    },
+    "ar": {
+        "count_axis": "عدد الإجراءات",
+        "share_note": "النسبة في نهاية كل عمود: حصة «{kept}» و«{partially_kept}» من إجراءات الصف",
+        "normalised_note": "كل صف = {hundred} من إجراءاته؛ وعددها في نهاية كل عمود",
+        "rated_axis": "الإجراءات المقيَّمة",
+        "unrated": "في {date}: قُيِّم {rated} من {total} إجراءً، و{unrated} لم يُقيَّم بعد (غير معروض)",
+    },
+    "uk": {
+        "count_axis": "Кількість заходів",
+        "share_note": "Відсоток у кінці стовпчика: частка «{kept}» і «{partially_kept}» серед заходів рядка",
+        "normalised_note": "Кожен рядок = {hundred} його заходів; у кінці стовпчика їхня кількість",
+        "rated_axis": "Оцінені заходи",
+        "unrated": "Станом на {date}: оцінено {rated} з {total} заходів, {unrated} ще не оцінено (не показано)",
+    },
 }
 
 
@@ -77,7 +100,7 @@ class Bar:
 class ChartText:
     """Everything a chart writes that is not a number: in one language."""
 
-    language: str  # "de" or "en": numbers, percentages and dates are written in this locale
+    language: str  # one of WORDS: numbers, percentages and dates are written in this locale
     title: str  # visible heading and <title>
     description: str  # <desc>, for screen readers
     source_line: str  # e.g. "Quelle: HAK-Wahlprogramm-Tracker Herne · Stand 25.11.2026 · CC BY 4.0"

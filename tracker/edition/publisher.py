@@ -6,7 +6,7 @@ import datetime as dt
 import fcntl
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,14 +71,24 @@ def publish(
     base_url: str | None = None,
     app_url: str | None = None,
     today: dt.date | None = None,
+    languages: Sequence[str] | None = None,
 ) -> PublishReport:
-    """Write the edition into ``outdir``: every programme, or only ``programme``; see ``tracker.edition.site``."""
+    """Write the edition into ``outdir``: every programme, or only ``programme``, in every language, or only
+    ``languages``; see ``tracker.edition.site``."""
+    unknown = [language for language in languages or () if language not in LANGUAGES]
+    if unknown:
+        raise ValueError(f"unknown language {unknown[0]!r}; accepted: {', '.join(LANGUAGES)}")
     with _exclusive(Path(outdir)):
-        return _publish(Path(outdir), programme, base_url, app_url, today)
+        return _publish(Path(outdir), programme, base_url, app_url, today, tuple(languages or LANGUAGES))
 
 
 def _publish(
-    outdir: Path, programme: str | None, base_url: str | None, app_url: str | None, today: dt.date | None
+    outdir: Path,
+    programme: str | None,
+    base_url: str | None,
+    app_url: str | None,
+    today: dt.date | None,
+    languages: tuple[str, ...],
 ) -> PublishReport:
     started = time.perf_counter()
     today = today or services.today()
@@ -87,7 +97,7 @@ def _publish(
     if not chosen:
         services.get_programme(None)  # says that no programme has been loaded yet
     options = Options.from_settings(
-        base_url=_url(base_url), app_url=_url(app_url), app_programme_param=len(all_programmes) > 1
+        base_url=_url(base_url), app_url=_url(app_url), app_programme_param=len(all_programmes) > 1, languages=languages
     )
     output = Output(Path(outdir))
     pages: list[PageRecord] = []
@@ -96,7 +106,7 @@ def _publish(
         data = services.edition_data(info.slug, today)
         facts = ProgrammeFacts.of(data)
         png_jobs = []
-        for language in LANGUAGES:
+        for language in languages:
             edition = LanguageEdition(facts, language, options, output)
             edition.build_shared()
             pages.extend(edition.pages)
@@ -106,7 +116,7 @@ def _publish(
             output.put(path, png)
         size = max(MEASURES_PER_TASK, -(-len(data.pledges) // (4 * parallel.processes())))
         tasks = [
-            (language, start, start + size) for language in LANGUAGES for start in range(0, len(data.pledges), size)
+            (language, start, start + size) for language in languages for start in range(0, len(data.pledges), size)
         ]
         for part, part_pages in parallel.run(_measures, (facts, options, output.root), tasks):
             output.merge(part)
@@ -158,7 +168,7 @@ def _data_files(root: Path, slug: str) -> OutputPart:
 def _landing(output: Output, programmes, prefix: str, path: str, options: Options) -> None:
     """A page listing programmes and their languages: the site's index, or a programme folder's."""
     sections = []
-    for language in LANGUAGES:
+    for language in options.languages:
         _ = gettext_in(language)
         sections.append(
             {

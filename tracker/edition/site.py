@@ -1,4 +1,4 @@
-"""The published edition of one programme: its pages, charts, feeds and data files, in German and English.
+"""The published edition of one programme: its pages, charts, feeds and data files, in every language.
 
 Layout under the output folder (``P`` = the programme's slug, ``L`` = de, en, tr, ar or uk)::
 
@@ -61,6 +61,7 @@ class Options:
     contact: str = ""
     licence: str = ""
     licence_url: str = ""
+    languages: tuple[str, ...] = tuple(LANGUAGES)  # the languages published (and linked to each other)
 
     @classmethod
     def from_settings(cls, **addresses) -> Options:
@@ -84,7 +85,7 @@ class PageRecord:
 
 @dataclass
 class ProgrammeFacts:
-    """What both languages share: the programme's pledges arranged by area and goal, the latest changes."""
+    """What every language shares: the programme's pledges arranged by area and goal, the latest changes."""
 
     data: EditionData
     by_area: dict[int, list[EditionPledge]] = field(default_factory=dict)
@@ -284,7 +285,9 @@ class LanguageEdition:
             "lang": self.language,
             "og_locale": OG_LOCALES[self.language],
             "other_languages": [
-                (other, name, f"{base}../{other}/{path}") for other, name in LANGUAGES.items() if other != self.language
+                (other, LANGUAGES[other], f"{base}../{other}/{path}")
+                for other in self.options.languages
+                if other != self.language
             ],
             "base": base,
             "path": path,
@@ -298,7 +301,7 @@ class LanguageEdition:
             "alternates": (
                 [
                     (lang, f"{self.options.base_url}/{self.programme.slug}/{lang}/{path}".removesuffix("index.html"))
-                    for lang in LANGUAGES
+                    for lang in self.options.languages
                 ]
                 if self.options.base_url
                 else []
