@@ -144,6 +144,28 @@ def status_badge(status: str) -> None:
     st.html(badge_html(status))
 
 
+def translation_of(measure) -> str | None:
+    """The current translation of a measure (a ``PledgeRow`` or ``PledgeView``) into the page's language, if any
+    (German pages show the original: German is never translated into)."""
+    return measure.translations.get(current_language())
+
+
+def text_of(measure) -> str:
+    """A measure's text as the page's reader sees it first: its translation where there is one, else the German."""
+    return translation_of(measure) or measure.text
+
+
+def german_original(measure, note: bool = True) -> None:
+    """Under a measure's translated text: the label saying so, and the German original one click away; under the
+    German text on a page in another language (with ``note``), a note that it is the original."""
+    if translation_of(measure):
+        st.caption(_("Translation – original in German"))
+        with st.expander(_("Show the German original")):
+            st.markdown(plain(measure.text))
+    elif note and current_language() != "de":
+        st.caption(_("The measure's text is the German original."))
+
+
 def pledge_link(code: str, text: str) -> None:
     st.page_link(routes.pledge(), label=plain(f"{code}: {text}"), query_params=link_params(pledge=code))
 

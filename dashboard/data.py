@@ -76,9 +76,17 @@ def timeline(slug: str, period: str, until: dt.date) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
 def search(
-    slug: str, query: str, area: int | None, goal: str | None, statuses: tuple[str, ...], limit: int, offset: int
+    slug: str,
+    query: str,
+    area: int | None,
+    goal: str | None,
+    statuses: tuple[str, ...],
+    limit: int,
+    offset: int,
+    language: str | None = None,
 ) -> services.SearchResult:
-    return services.search_pledges(slug, query, area, goal, statuses, limit, offset)
+    """``language``: a search in it finds its translations too (see ``services.search_pledges``)."""
+    return services.search_pledges(slug, query, area, goal, statuses, limit, offset, language)
 
 
 @st.cache_data(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)

@@ -66,6 +66,14 @@ def accept_tip_as_change(
     return closed
 
 
+def propose_translation(
+    slug: str, code: str, language: str, text: str, actor: services.Actor
+) -> services.TranslationView:
+    proposed = services.propose_translation(slug, code, language, text, actor)
+    _changed(slug)
+    return proposed
+
+
 def _changed(slug: str) -> None:
     data.invalidate()
     republish(slug)

@@ -120,7 +120,7 @@ async def unknown_address(request: Request) -> Response:
 
 
 def not_found(request: Request, language: str, message: Callable[[], str], bilingual: bool = False) -> Response:
-    """A small page saying what was not found, in ``language`` (both languages when that is unknown too)."""
+    """A small page saying what was not found, in ``language`` (every language when that is unknown too)."""
     chosen = [language_of(language)] if not bilingual and language in LANGUAGES else list(LANGUAGES)
     sections = []
     for code in chosen:

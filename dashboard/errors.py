@@ -230,6 +230,8 @@ FIELDS: dict[str, Callable[[], str]] = {
     "tip.email": lambda: _("Your e-mail address for a reply (optional)"),
     "tip.reason": lambda: _("Reason"),
     "review_note": lambda: _("Reason"),
+    "translation": lambda: _("Translation"),
+    "language": lambda: _("Language"),
 }
 
 # Fields of a search, not of a form that saves: their errors do not begin with "Not saved."

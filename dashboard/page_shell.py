@@ -90,7 +90,9 @@ def describe(path: str, params: dict[str, str], base_url: str) -> ShellMeta:
                 if pledge.status_date and pledge.status != Status.NOT_RATED:
                     status += " " + _("(since {date})").format(date=format_date(pledge.status_date))
                 title = _("Measure {code}: {status}").format(code=pledge.code, status=label(pledge.status))
-                description = f"{_shorten(pledge.text, DESCRIPTION_LENGTH - 40)} · {status}"
+                description = (
+                    f"{_shorten(pledge.translations.get(language, pledge.text), DESCRIPTION_LENGTH - 40)} · {status}"
+                )
                 measure_feed = (
                     _("Status changes of measure {code}").format(code=pledge.code),
                     feed_url(base_url, programme.slug, language, pledge.code),

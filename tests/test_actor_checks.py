@@ -69,6 +69,8 @@ CALLS = {
     "approve_batch": lambda a, slug: services.approve_batch(slug, "status_change", 1, a),
     "return_proposal": lambda a, slug: services.return_proposal(slug, "status_change", 1, a, "Quelle fehlt."),
     "withdraw_proposal": lambda a, slug: services.withdraw_proposal(slug, "status_change", 1, a),
+    "propose_translation": lambda a, slug: services.propose_translation(slug, "8.2-4", "en", "Loan devices", a),
+    "measure_translations": lambda a, slug: services.measure_translations(slug, "8.2-4", a),
 }
 ADMIN_ONLY = {
     "add_user", "set_display_name", "set_role", "disable_user", "set_password", "list_users", "list_events",

@@ -229,6 +229,24 @@ def set_status(
     _republish(programme)
 
 
+@app.command()
+def translate(
+    code: Annotated[str, typer.Argument(help="Pledge code, e.g. 8.2-4")],
+    language: Annotated[str, typer.Argument(help="One of: " + ", ".join(services.TRANSLATION_LANGUAGES))],
+    text: Annotated[str, typer.Argument(help="The measure's text in that language (the German stays the original).")],
+    as_: AsOption,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Propose a translation of a measure's text (public at once with review off, else once approved)."""
+    _require_schema()
+    translation = services.propose_translation(programme, code, language, text, account(as_))
+    if translation.state == "proposed":
+        say(f"{translation.code}: translation into {language} proposed as t{translation.id}; it waits for review")
+    else:
+        say(f"{translation.code}: translation into {language} recorded; it is public now")
+        _republish(programme)
+
+
 def _republish(programme: str | None) -> None:
     """Publish the edition again in the background after a change, when TRACKER_PUBLISH_DIR is set."""
     from tracker.edition.autopublish import republish

@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from dashboard import auth, components, data, rating_forms, routes
+from dashboard import auth, components, data, rating_forms, routes, translation_forms
 from dashboard.errors import show_error
 from dashboard.i18n import _, format_date
 from dashboard.text import excerpt, plain
@@ -27,7 +27,9 @@ def edit_page() -> None:
         return
     current_state(view)
     seen_version = seen(view)
-    record_tab, evidence_tab, criterion_tab = st.tabs([_("Record a rating"), _("Add a source"), _("Success criterion")])
+    record_tab, evidence_tab, criterion_tab, translations_tab = st.tabs(
+        [_("Record a rating"), _("Add a source"), _("Success criterion"), _("Translations")]
+    )
     form = rating_forms.Form(programme, view, actor, seen_version)
     with record_tab:
         rating_forms.record_rating(form)
@@ -35,6 +37,8 @@ def edit_page() -> None:
         rating_forms.add_source(form)
     with criterion_tab:
         rating_forms.success_criterion(form)
+    with translations_tab:
+        translation_forms.translations(programme.slug, view.code, actor)
     history(view)
 
 

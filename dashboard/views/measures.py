@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import components, data
 from dashboard.errors import show_error
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import _, current_language, ngettext
 from dashboard.statuses import DISPLAY_ORDER, label
 from dashboard.text import plain
 from dashboard.urlstate import one_of, page_number, search_query, some_of, url_widget
@@ -34,7 +34,7 @@ def measures_page() -> None:
     )
     try:
         if view == "table":
-            result, number = data.search(*filters, TABLE_LIMIT, 0), 1
+            result, number = data.search(*filters, TABLE_LIMIT, 0, current_language()), 1
         else:
             result, number = one_page(filters)
     except services.InvalidInput as error:  # a search longer than the search takes: the message says what it takes
@@ -103,7 +103,7 @@ def chosen_filters(slug: str) -> tuple[str, str, int | None, str | None, tuple[s
 
 def one_page(filters: tuple) -> tuple[services.SearchResult, int]:
     """The page of results chosen in the URL (``?page=``), and its number."""
-    first = data.search(*filters, PAGE_SIZE, 0)
+    first = data.search(*filters, PAGE_SIZE, 0, current_language())
     pages = max(1, math.ceil(first.total / PAGE_SIZE))
     if pages == 1:
         return first, 1
@@ -117,16 +117,21 @@ def one_page(filters: tuple) -> tuple[services.SearchResult, int]:
         max_value=pages,
         step=1,
     )
-    result = first if number == 1 else data.search(*filters, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    result = first if number == 1 else data.search(*filters, PAGE_SIZE, (number - 1) * PAGE_SIZE, current_language())
     return result, number
 
 
 def as_table(result: services.SearchResult) -> None:
+    columns = {
+        _("Code"): [r.code for r in result.rows],
+        _("Status"): [label(r.status) for r in result.rows],
+        _("Measure"): [components.text_of(r) for r in result.rows],
+    }
+    if current_language() != "de":  # the measures in another language: the German original beside them
+        columns[_("German original")] = [r.text for r in result.rows]
     frame = pd.DataFrame(
         {
-            _("Code"): [r.code for r in result.rows],
-            _("Status"): [label(r.status) for r in result.rows],
-            _("Measure"): [r.text for r in result.rows],
+            **columns,
             _("Policy area"): [f"{r.area_number}. {r.area_short_title}" for r in result.rows],
             _("Goal"): [f"{r.goal_code} {r.goal_title}" if r.goal_code else "" for r in result.rows],
             _("Link"): [components.permalink(r.code) for r in result.rows],
@@ -141,10 +146,13 @@ def as_table(result: services.SearchResult) -> None:
 
 
 def as_list(result: services.SearchResult, number: int) -> None:
+    if current_language() != "de":
+        st.caption(_("Measures without a translation into this language are shown in the German original."))
     for row in result.rows:
         with st.container(border=True):
             components.status_badge(row.status)
-            components.pledge_link(row.code, row.text)
+            components.pledge_link(row.code, components.text_of(row))
+            components.german_original(row, note=False)
             where = f"{row.area_number}. {row.area_short_title}"
             if row.goal_code:
                 where += f" · {row.goal_code} {row.goal_title}"

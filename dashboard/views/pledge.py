@@ -68,7 +68,8 @@ def not_found(slug: str, asked: str, code: str | None) -> None:
 
 def heading(view: PledgeView) -> None:
     st.caption(plain(_("Measure {code}").format(code=view.code)))
-    st.markdown(f"### {plain(view.text)}")
+    st.markdown(f"### {plain(components.text_of(view))}")
+    components.german_original(view)
     components.status_badge(view.status)
     if view.status_date:
         st.caption(_("Status since {date}").format(date=format_date(view.status_date)))
@@ -153,7 +154,7 @@ def siblings(view: PledgeView) -> None:
     for sibling in view.siblings:
         with st.container(border=True):
             components.status_badge(sibling.status)
-            components.pledge_link(sibling.code, sibling.text)
+            components.pledge_link(sibling.code, components.text_of(sibling))
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def gettext_in(language: str):
     return translations(language).gettext
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192 * len(LANGUAGES))  # every day of a term in two styles, in each language
 def format_date(value: dt.date, language: str, style: str = "medium") -> str:
     """A date the way the language writes it (15.01.2026 / Jan 15, 2026); the same dates recur a lot."""
     return babel_format_date(value, format=style, locale=language)
@@ -84,7 +84,7 @@ def _datetime_pattern(language: str) -> str:
     return str(get_datetime_format("short", locale=language))
 
 
-@lru_cache(maxsize=4096)
+@cache  # at most 24 * 60 minutes in each language
 def _format_time(hour: int, minute: int, language: str) -> str:
     return babel_format_time(dt.time(hour, minute), format="short", locale=language)
 

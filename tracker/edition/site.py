@@ -270,7 +270,7 @@ class LanguageEdition:
     def measure_item(self, base: str, pledge: EditionPledge) -> Markup:
         """A measure in a list: code, text and status badge (a Python helper: lists can hold thousands)."""
         return Markup('<li><a href="{}{}"><span class="code">{}</span> {}</a> {}</li>').format(
-            base, measure_path(pledge.code), pledge.code, pledge.text, self.badges[pledge.status]
+            base, measure_path(pledge.code), pledge.code, pledge.text_in(self.language), self.badges[pledge.status]
         )
 
     def template(self, name: str):
@@ -551,7 +551,7 @@ class LanguageEdition:
         area = self.facts.areas[pledge.area_number]
         return {
             "code": pledge.code,
-            "text": pledge.text,
+            "text": pledge.text_in(self.language),
             "href": measure_path(pledge.code),
             "area": area.short_title,
             "status": change.status,
@@ -703,7 +703,8 @@ class LanguageEdition:
         corrected_by = {c.corrects: c.sequence for c in pledge.history if c.corrects}
         path = measure_path(pledge.code)
         status = self.labels[pledge.status]
-        short = pledge.text if len(pledge.text) <= 90 else pledge.text[:89].rstrip() + "…"
+        text = pledge.text_in(self.language)
+        short = text if len(text) <= 90 else text[:89].rstrip() + "…"
         since = (
             _("%(status)s since %(date)s") % {"status": status, "date": format_date(pledge.status_date, self.language)}
             if pledge.status_date
@@ -714,11 +715,12 @@ class LanguageEdition:
             "measure.html",
             path,
             title=_("Measure %(code)s: %(text)s") % {"code": pledge.code, "text": short} + f" – {self.site_name}",
-            description=f"{since}. {pledge.text}"[:300],
+            description=f"{since}. {text}"[:300],
             canonical=self.canonical(path, self.app_link(pledge=pledge.code)),
             feeds=[(_("Status changes of measure %(code)s") % {"code": pledge.code}, feed_path), self.programme_feed()],
             lastmod=pledge.last_recorded.date() if pledge.last_recorded else None,
             pledge=pledge,
+            translation=pledge.translations.get(self.language),
             area=area,
             area_href=area_path(area.number, self.facts.area_page_of.get(pledge.code, 1)),
             goal=goal,
@@ -943,7 +945,7 @@ class LanguageEdition:
     # -- feeds -------------------------------------------------------------------------------------
 
     def entry_title(self, item: feeds.FeedEntry) -> str:
-        title = f"{item.pledge.code}: {self.labels[item.change.status]} – {item.pledge.text}"
+        title = f"{item.pledge.code}: {self.labels[item.change.status]} – {item.pledge.text_in(self.language)}"
         if item.change.corrects:
             return self._("Correction of no. %(n)s") % {"n": item.change.corrects} + f" · {title}"
         return title
@@ -954,8 +956,10 @@ class LanguageEdition:
         lines = [
             _("Status: %(status)s, effective %(date)s")
             % {"status": self.labels[change.status], "date": format_date(change.effective_date, self.language)},
-            _("Measure %(code)s: %(text)s") % {"code": item.pledge.code, "text": item.pledge.text},
+            _("Measure %(code)s: %(text)s") % {"code": item.pledge.code, "text": item.pledge.text_in(self.language)},
         ]
+        if self.language in item.pledge.translations:
+            lines.append(_("German original: %(text)s") % {"text": item.pledge.text})
         if change.corrects:
             lines.append(_("Corrects change no. %(n)s") % {"n": change.corrects})
         lines += ["", change.rationale, "", _("Sources:")]
@@ -1016,7 +1020,7 @@ class LanguageEdition:
         return self.feed_document(
             measure_feed_path(pledge.code),
             self._("Status changes of measure %(code)s") % {"code": pledge.code},
-            pledge.text,
+            pledge.text_in(self.language),
             measure_path(pledge.code),
             lambda: self.app_link(pledge=pledge.code),
             [feeds.FeedEntry(pledge, change) for change in sorted(pledge.history, key=_recorded, reverse=True)],

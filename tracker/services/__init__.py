@@ -170,6 +170,14 @@ from tracker.services.tips import (
     submit_tip,
     tip_counts,
 )
+from tracker.services.translations import (
+    MAX_TRANSLATION,
+    TRANSLATION_LANGUAGES,
+    LanguageTranslations,
+    TranslationView,
+    measure_translations,
+    propose_translation,
+)
 
 __all__ = [
     "GERMAN_CSV_COLUMNS",
@@ -341,4 +349,10 @@ __all__ = [
     "review_backlog",
     "review_mode_now",
     "withdraw_proposal",
+    "MAX_TRANSLATION",
+    "TRANSLATION_LANGUAGES",
+    "LanguageTranslations",
+    "TranslationView",
+    "measure_translations",
+    "propose_translation",
 ]

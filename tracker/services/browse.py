@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
@@ -22,6 +22,7 @@ from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
 from tracker.services.review import is_public
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
+from tracker.services.translations import TRANSLATION_LANGUAGES, current_translations, translations_by_pledge
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
 
@@ -36,6 +37,8 @@ class PledgeRow:
     text: str
     status: str
     status_date: dt.date | None
+    # The current translations of the text (``{language: text}``; the German text stays ``text``).
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ class PledgeView:
     history: tuple[ChangeView, ...]  # newest effective date first
     evidence: tuple[SourceView, ...]  # sources added without a status change
     siblings: tuple[PledgeRow, ...]  # the other measures of the same goal (or area, without a goal)
+    # The current translations of the text (``{language: text}``; the German text stays ``text``).
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,11 +140,19 @@ def _rows_query(programme: Programme) -> Select:
             Pledge.text,
             Pledge.current_status,
             Pledge.status_date,
+            Pledge.id,
         )
         .join(Area, Area.id == Pledge.area_id)
         .outerjoin(Goal, Goal.id == Pledge.goal_id)
         .where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None))
     )
+
+
+def _rows(session: Session, programme: Programme, stmt: Select) -> tuple[PledgeRow, ...]:
+    """The rows of ``stmt`` (a ``_rows_query``) with the current translations of their texts."""
+    rows = session.execute(stmt).all()
+    translations = translations_by_pledge(session, programme.id, [row[-1] for row in rows])
+    return tuple(PledgeRow(*row[:-1], translations=translations.get(row[-1], {})) for row in rows)
 
 
 def search_pledges(
@@ -150,20 +163,29 @@ def search_pledges(
     statuses: tuple[str, ...] = (),
     limit: int | None = None,
     offset: int = 0,
+    language: str | None = None,
 ) -> SearchResult:
     """Pledges in programme order whose folded text holds every query word, filtered, one page of them.
 
-    A query longer than ``MAX_QUERY_CHARACTERS`` or with more than ``MAX_QUERY_WORDS`` words is refused
-    (``InvalidInput`` on the field "query"), before any work."""
+    With a ``language`` other than German, each word may also be found in the measure's current translation
+    into it (a proposal is never searched). A query longer than ``MAX_QUERY_CHARACTERS`` or with more than
+    ``MAX_QUERY_WORDS`` words is refused (``InvalidInput`` on the field "query"), before any work."""
     words = search_words(query)
     with unit_of_work() as session:
         prog = find_programme(session, programme)
-        stmt = _filtered(_rows_query(prog), words, area, goal, statuses)
+        stmt = _filtered(_rows_query(prog), words, area, goal, statuses, _translated(prog, language, words))
         total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         stmt = stmt.order_by(Pledge.position).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
-        return SearchResult(tuple(PledgeRow(*row) for row in session.execute(stmt)), int(total))
+        return SearchResult(_rows(session, prog, stmt), int(total))
+
+
+def _translated(programme: Programme, language: str | None, words: list[str]):
+    """The current translations into ``language`` to search too (a subquery), or None (German, no words)."""
+    if language not in TRANSLATION_LANGUAGES or not words:
+        return None
+    return current_translations(programme.id, language).subquery("translated")
 
 
 def search_words(query: str) -> list[str]:
@@ -181,11 +203,19 @@ def search_words(query: str) -> list[str]:
     return words
 
 
-def _filtered(stmt: Select, words: list[str], area: int | None, goal: str | None, statuses: tuple[str, ...]) -> Select:
-    """``stmt`` (pledges joined with their area and goal) narrowed to the search words and filters."""
+def _filtered(
+    stmt: Select, words: list[str], area: int | None, goal: str | None, statuses: tuple[str, ...], translated=None
+) -> Select:
+    """``stmt`` (pledges joined with their area and goal) narrowed to the search words and filters; with
+    ``translated`` (current translations, see ``_translated``), a word is found in the German or the translation."""
+    if translated is not None:
+        stmt = stmt.outerjoin(translated, translated.c.pledge_id == Pledge.id)
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Pledge.search_text.like(f"%{escaped}%", escape="\\"))
+        found = Pledge.search_text.like(f"%{escaped}%", escape="\\")
+        if translated is not None:
+            found = or_(found, translated.c.search_text.like(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(found)
     if area is not None:
         stmt = stmt.where(Area.number == area)
     if goal:
@@ -268,7 +298,8 @@ def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> Pled
         group=goal.group_title if goal else None,
         history=history,
         evidence=tuple(_source(e, names) for e in loose),
-        siblings=tuple(PledgeRow(*row) for row in session.execute(siblings_stmt)),
+        siblings=_rows(session, programme, siblings_stmt),
+        translations=translations_by_pledge(session, programme.id, [pledge.id]).get(pledge.id, {}),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.review import is_public, public_evidence, review_is_on
 from tracker.services.rounds import PublishedRound, published_rounds
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
+from tracker.services.translations import translations_by_pledge
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
 
@@ -62,6 +63,12 @@ class EditionPledge:
     status_date: dt.date | None
     history: tuple[ChangeView, ...]  # the change that counts first (newest effective date, then latest recorded)
     evidence: tuple[SourceView, ...]  # sources added without a status change, newest first
+    # The current translations of the text (``{language: text}``; the German text stays ``text``).
+    translations: dict[str, str] = field(default_factory=dict)
+
+    def text_in(self, language: str) -> str:
+        """The text a reader of ``language`` sees first: its translation where there is one, else the German."""
+        return self.translations.get(language, self.text)
 
     @property
     def last_recorded(self) -> dt.datetime | None:
@@ -341,6 +348,7 @@ def _pledges(
 
     goal_codes = dict(session.execute(select(Goal.id, Goal.code).where(Goal.programme_id == programme.id)).all())
     area_numbers = dict(session.execute(select(Area.id, Area.number).where(Area.programme_id == programme.id)).all())
+    translations = translations_by_pledge(session, programme.id)
     pledges = []
     for pledge_id, code, area_id, goal_id, text, criterion, retired_on, status, status_date in connection.execute(
         select(
@@ -399,6 +407,7 @@ def _pledges(
                 status_date,
                 history,
                 evidence,
+                translations.get(pledge_id, {}),
             )
         )
     return tuple(pledges)

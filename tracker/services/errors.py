@@ -212,6 +212,8 @@ FIELD_NAMES: dict[str, str] = {
     "tip.email": "e-mail address",
     "tip.reason": "reason",
     "review_note": "reason",
+    "translation": "translation",
+    "language": "language",
 }
 
 

@@ -17,13 +17,14 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.formulas import neutralise_formula, spreadsheet_csv
-from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange, precedence
-from tracker.search import search_text
+from tracker.models import Area, Evidence, Goal, Pledge, PledgeTranslation, Programme, StatusChange, precedence
+from tracker.search import fold, search_text
 from tracker.services import spreadsheets
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, public_names, require
@@ -31,6 +32,7 @@ from tracker.services.errors import InvalidInput
 from tracker.services.inputs import check_characters, normalise_scheme
 from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.review import is_public, public_evidence
+from tracker.services.translations import TRANSLATION_LANGUAGES, translations_by_pledge
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_LABELS, Role
 from tracker.textfiles import shortened
@@ -167,6 +169,7 @@ def _pledges(
     ):
         changes.setdefault(row.pledge_id, []).append(row)
     last = max((clock.as_utc(row.recorded_at) for rows in changes.values() for row in rows), default=None)
+    translations = translations_by_pledge(session, programme.id)
     pledges = []
     for pledge in connection.execute(
         select(
@@ -212,6 +215,7 @@ def _pledges(
                     for change in sorted(history, key=precedence, reverse=True)  # the one that counts first
                 ],
                 "evidence": loose.get(pledge.id, []),
+                "translations": translations.get(pledge.id, {}),
             }
         )
     return pledges, last
@@ -250,6 +254,8 @@ CSV_COLUMNS = (
     "retired_on",
     "reviewed_by",
     "reviewed_at",
+    # The measure's current translation into each language (empty where there is none).
+    *(f"text_{language}" for language in TRANSLATION_LANGUAGES),
 )
 # The same columns as a German office reads them, for the spreadsheet exports.
 GERMAN_CSV_COLUMNS: dict[str, str] = {
@@ -268,6 +274,7 @@ GERMAN_CSV_COLUMNS: dict[str, str] = {
     "retired_on": "Nicht mehr im Programm seit",
     "reviewed_by": "Geprüft von",
     "reviewed_at": "Geprüft am",
+    **{f"text_{language}": f"Maßnahme ({Locale('de').languages[language]})" for language in TRANSLATION_LANGUAGES},
 }
 EXCEL_SHEET = "Maßnahmen"
 
@@ -299,6 +306,7 @@ def _table(data: dict[str, Any]) -> list[list[Any]]:
                 _parse_date(pledge["retired_on"]),
                 (latest or {}).get("reviewed_by") or "",
                 (latest or {}).get("reviewed_at") or "",  # the moment in UTC, as the JSON export writes it
+                *(pledge.get("translations", {}).get(language, "") for language in TRANSLATION_LANGUAGES),
             ]
         )
     return rows
@@ -480,14 +488,21 @@ def _restore(session: Session, data: dict[str, Any], actor: Actor, fields: _Fiel
             session.add(goals[code])
     codes: set[str] = set()
     for item in data["pledges"]:
-        _restore_pledge(session, programme, item, areas, goals, fields, codes)
+        _restore_pledge(session, programme, item, areas, goals, fields, codes, actor)
     record_event(session, actor, "programme.restore", programme.id, detail={"pledges": len(data["pledges"])})
     session.flush()
     return programme
 
 
 def _restore_pledge(
-    session: Session, programme: Programme, item: dict, areas: dict, goals: dict, fields: _Fields, codes: set[str]
+    session: Session,
+    programme: Programme,
+    item: dict,
+    areas: dict,
+    goals: dict,
+    fields: _Fields,
+    codes: set[str],
+    actor: Actor,
 ) -> None:
     code = fields.line(item["code"], "pledge code", Pledge.code)
     where = f"pledge {code}"
@@ -541,6 +556,25 @@ def _restore_pledge(
         session.add(new)
     for number, source in enumerate(item["evidence"], start=1):
         session.add(_evidence(programme, pledge, source, fields, f"{where}, evidence {number}"))
+    for language, translated in item.get("translations", {}).items():  # exports before translations have none
+        at = f"{where}, translations, {language}"
+        if language not in TRANSLATION_LANGUAGES:
+            raise InvalidInput(
+                at, "unknown_choice", value=shortened(language), accepted=", ".join(TRANSLATION_LANGUAGES)
+            )
+        text = fields.text(translated, at, PledgeTranslation.text)
+        session.add(
+            PledgeTranslation(
+                programme_id=programme.id,
+                pledge=pledge,
+                language=language,
+                text=text,
+                search_text=fold(text),
+                author=actor.signature,
+                author_account=None if actor.is_operator else actor.name,
+                recorded_at=clock.now_utc(),
+            )
+        )
 
 
 def export_schema() -> dict[str, Any]:
