@@ -13,6 +13,8 @@ from tracker import db, services
 from tracker.models import Area, Pledge, RoundItem, StatusChange
 from tracker.services.rounds import draw_sample, proportional_quotas
 
+pytestmark = pytest.mark.review  # review in its default mode, auto (tests/conftest.py turns it off elsewhere)
+
 
 @pytest.fixture
 def team(herne):

@@ -10,6 +10,8 @@ from tests.test_staff_pages import page_text as _page_text
 from tracker import services
 from tracker.models import Pledge, RoundItem
 
+pytestmark = pytest.mark.review  # review in its default mode, auto (tests/conftest.py turns it off elsewhere)
+
 PASSWORD = "ein langes passwort"  # helpers.add_account's
 
 
