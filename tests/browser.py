@@ -207,3 +207,22 @@ def sign_in_staff(page, base: str, name: str, password: str, path: str = "/staff
         page.get_by_role("button", name="Anmelden").click()
     page.get_by_text("Angemeldet als").first.wait_for(timeout=30_000)
     wait_until_rendered(page)
+
+
+class GermanReader:
+    """Chromium as a German reader has it: every new context and page prefers German (``de-DE``) unless a test
+    says otherwise. The app follows the browser's language, and Playwright's own default is en-US."""
+
+    LOCALE = "de-DE"
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        return self._browser.new_context(**{"locale": self.LOCALE, **options})
+
+    def new_page(self, **options):
+        return self._browser.new_page(**{"locale": self.LOCALE, **options})
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)

@@ -135,7 +135,7 @@ def app_env(database_url):
 @pytest.fixture(scope="module")
 def browser():
     """Real headless Chromium (Debian's, through Playwright); required in CI."""
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, GermanReader
 
     if not Path(CHROMIUM).exists():
         _require("Chromium", f"it was not found at {CHROMIUM} (install Debian's chromium or set TRACKER_TEST_CHROMIUM)")
@@ -143,7 +143,7 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield GermanReader(browser)  # the pages speak German, as the tests read them
         browser.close()
 
 

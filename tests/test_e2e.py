@@ -144,3 +144,21 @@ def test_the_first_visitor_of_a_fresh_server_arriving_at_a_deep_link_gets_the_wh
         assert "Überblick" in navigation and "Maßnahmen" in navigation
         assert page.get_by_text("Deutsch", exact=True).count() >= 1  # the language switch of app.py
         assert page.locator("[data-testid='stSidebarNav']").count() == 0
+
+
+def test_a_ukrainian_browser_gets_ukrainian_and_the_switch_keeps_all_five_languages_on_one_row(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="uk-UA")
+    page = context.new_page()
+    page.goto(app_url)
+    wait_until_rendered(page)
+    assert "Виконано" in page.locator("[data-testid='stMetric']").first.inner_text()  # "Kept" in Ukrainian
+    buttons = page.locator(".st-key-lang button")
+    boxes = [buttons.nth(i).bounding_box() for i in range(buttons.count())]
+    assert buttons.all_inner_texts() == ["Deutsch", "English", "Türkçe", "العربية", "Українська"]
+    assert len({round(box["y"]) for box in boxes}) == 1 and max(b["x"] + b["width"] for b in boxes) <= 390
+    buttons.first.click()  # the switch wins over the browser, and stays in the address for a reload
+    page.wait_for_url("**lang=de**")
+    page.reload()
+    wait_until_rendered(page)
+    assert "Umgesetzt" in page.locator("[data-testid='stMetric']").first.inner_text()
+    context.close()
