@@ -154,6 +154,21 @@ class BrokenReason(StrEnum):
 
 BROKEN_REASONS: tuple[str, ...] = tuple(r.value for r in BrokenReason)
 
+# key -> language -> name; ``broken_reason_key`` accepts the key or a label in any case, as for statuses.
+BROKEN_REASON_LABELS: dict[str, dict[str, str]] = {
+    BrokenReason.NO_MAJORITY: {"de": "Keine Mehrheit im Rat", "en": "No council majority"},
+    BrokenReason.NOT_PRIORITISED: {"de": "Nicht vorrangig behandelt", "en": "Not prioritised"},
+    BrokenReason.CHANGED_POSITION: {"de": "Position geändert", "en": "Changed position"},
+    BrokenReason.NOT_MUNICIPAL: {"de": "Nicht in kommunaler Zuständigkeit", "en": "Outside municipal competence"},
+    BrokenReason.NO_BUDGET: {"de": "Kein Geld im Haushalt", "en": "No money in the budget"},
+    BrokenReason.OTHER: {"de": "Anderer Grund", "en": "Other reason"},
+}
+
+
+def broken_reason_key(value: str) -> str | None:
+    """The reason that ``value`` names: a key or a German or English label, in any case; None if none."""
+    return _key_for(value, BROKEN_REASON_LABELS)
+
 
 class TipState(StrEnum):
     """A hint from the public: open until staff accept it (as evidence or a proposed change) or reject it."""

@@ -24,6 +24,7 @@ from tracker.services.inputs import (
     SourceInput,
     StatusChangeInput,
     check_author,
+    check_broken_reason,
     check_effective_date,
     check_source,
     check_status,
@@ -55,6 +56,8 @@ class ValidChange:
     effective_date: dt.date
     sources: list[SourceInput]
     corrects_sequence: int | None
+    broken_reason: str | None = None
+    broken_reason_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,10 +87,19 @@ def checked_change(
     effective = problems.check(check_effective_date, change.effective_date or today, programme.election_date, today)
     if not change.sources:
         problems.found.append(InvalidInput("sources", "no_sources"))
+    reason = (
+        problems.check(check_broken_reason, status, change.broken_reason, change.broken_reason_text)
+        if status is not None  # an unknown status is the problem; its reason is not judged against it
+        else None
+    )
     sources = [checked_source(s, i, today, problems) for i, s in enumerate(change.sources, start=1)]
     if problems.found:
         return None, problems.found
-    return ValidChange(status, rationale, effective, sources, change.corrects_sequence), []
+    broken_reason, broken_reason_text = reason
+    return (
+        ValidChange(status, rationale, effective, sources, change.corrects_sequence, broken_reason, broken_reason_text),
+        [],
+    )
 
 
 def next_sequence(pledge: Pledge) -> int:
@@ -256,6 +268,8 @@ def _append(
         author=author,
         recorded_at=recorded_at,
         corrects_id=corrects_id,
+        broken_reason=valid.broken_reason,
+        broken_reason_text=valid.broken_reason_text,
     )
     current = pledge.current_change(new)
     _claim(session, programme, pledge, valid, current_status=current.status, status_date=current.effective_date)
@@ -282,6 +296,7 @@ def _append(
             "previous_status": previous,
             "effective_date": new.effective_date,
             "corrects": valid.corrects_sequence,
+            "broken_reason": valid.broken_reason,
             "sources": [s.url for s in valid.sources],
         },
     )
