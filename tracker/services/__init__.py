@@ -249,3 +249,10 @@ __all__ = [
     "use_sso_allow_list",
     "write_backup",
 ]
+
+# Why pledges were broken, measures that cannot be checked, deadlines (issue #12; helper "reasons")
+from tracker.services.inputs import MAX_REASON_TEXT  # noqa: E402
+
+__all__ += [
+    "MAX_REASON_TEXT",
+]
