@@ -85,7 +85,7 @@ def require_staff(role: str = "editor") -> Actor:
 
 def role_label(role: str | None) -> str:
     """A staff role in the reader's language ("Redaktion", "Administration"); an unknown one as stored."""
-    labels = {"admin": _("admin"), "editor": _("editor")}
+    labels = {"admin": _("admin"), "editor": _("editor"), "reviewer": _("reviewer")}
     return labels.get(role or "", role or "")
 
 

@@ -154,6 +154,17 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "account_unknown": lambda: _("There is no account named “{name}” (any more); sign in with an existing account."),
     "account_disabled": lambda: _("The account “{name}” is disabled; it can no longer sign in or record changes."),
     "account_exists": lambda: _("an account named “{name}” exists already"),
+    "reviewer_only": lambda: _("Only a reviewer or an admin may approve or return what others propose."),
+    "own_proposal": lambda: _("Nobody may approve or return their own proposal; another reviewer must do it."),
+    "not_your_proposal": lambda: _("Only its author may withdraw a proposal or propose it anew."),
+    "not_proposed": lambda: _("This is not waiting for review any more; nothing was changed."),
+    "not_withdrawable": lambda: _("This can no longer be withdrawn; nothing was changed."),
+    "not_returned": lambda: _("Only a returned proposal can be proposed anew."),
+    "return_needs_reason": lambda: _("say why it is returned, so that its author can correct it"),
+    "no_proposal": lambda: _("There is no proposal “{ref}” in this programme."),
+    "already_proposed": lambda: _(
+        "Not saved again: this rating is proposed already (by {author} on {recorded_at}) and waits for review."
+    ),
 }
 
 # Codes that ``error_text`` words itself: "row_errors" needs a plural form of its count.
@@ -178,6 +189,7 @@ FIELDS: dict[str, Callable[[], str]] = {
     "name": lambda: _("Name"),
     "password": lambda: _("Password"),
     "query": lambda: _("Search"),
+    "review_note": lambda: _("Reason"),
 }
 
 # Fields of a search, not of a form that saves: their errors do not begin with "Not saved."

@@ -51,6 +51,12 @@ CALLS = {
     "remove_demo_data": lambda a, slug: services.remove_demo_data(a),
     "write_backup": lambda a, slug: services.write_backup(BACKUP, a),
     "restore_backup": lambda a, slug: services.restore_backup(BACKUP, a, replace=True),
+    "list_proposals": lambda a, slug: services.list_proposals(slug, a),
+    "review_backlog": lambda a, slug: services.review_backlog(slug, a),
+    "approve_proposal": lambda a, slug: services.approve_proposal(slug, "status_change", 1, a),
+    "approve_batch": lambda a, slug: services.approve_batch(slug, "status_change", 1, a),
+    "return_proposal": lambda a, slug: services.return_proposal(slug, "status_change", 1, a, "Quelle fehlt."),
+    "withdraw_proposal": lambda a, slug: services.withdraw_proposal(slug, "status_change", 1, a),
 }
 ADMIN_ONLY = {
     "add_user", "set_display_name", "set_role", "disable_user", "set_password", "list_users", "list_events",
@@ -71,6 +77,9 @@ def test_every_use_case_that_takes_an_actor_is_checked_here():
 
 @pytest.fixture
 def accounts(herne, tmp_path, monkeypatch):
+    # Two accounts would turn review on (TRACKER_REVIEW=auto); these tests are about who may write at all, so
+    # what they record is public at once (review has its own actor checks in tests/test_review.py).
+    monkeypatch.setenv("TRACKER_REVIEW", "off")
     services.add_user(ADMIN, "erika", PASSWORD, "editor")
     services.add_user(ADMIN, "bert", PASSWORD, "admin")
     monkeypatch.setattr(sys.modules[__name__], "BACKUP", tmp_path / "backup.json")

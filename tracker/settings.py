@@ -40,6 +40,14 @@ SETTINGS: tuple[Setting, ...] = (
         "in the process that made it, in other replicas within this time.",
         "app",
     ),
+    Setting(
+        "TRACKER_REVIEW",
+        "auto",
+        "Review by a second person: on, a recorded status change (checkability flag, translation) is only proposed "
+        "and the public sees it once a reviewer or admin who is not its author approved it; off, it is public at "
+        "once (a one-person team); auto, on once more than one enabled account exists. The method page says which.",
+        "app, cli",
+    ),
     Setting("TRACKER_MAINTAINER", "", "Who maintains the tracker, shown on the method page.", "app"),
     Setting("TRACKER_CONTACT", "", "Where to send corrections and hints, shown on the method page.", "app"),
     Setting(

@@ -64,6 +64,7 @@ from tracker.services.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    ReviewRefused,
     RowError,
     RowErrors,
     SignInFailed,
@@ -91,6 +92,21 @@ from tracker.services.programmes import (
     import_programme_file,
     list_programmes,
     load_metadata,
+)
+from tracker.services.review import (
+    REVIEW_MODES,
+    Backlog,
+    ProposalSource,
+    ProposalView,
+    ReviewMode,
+    approve_batch,
+    approve_proposal,
+    list_proposals,
+    parse_ref,
+    return_proposal,
+    review_backlog,
+    review_mode_now,
+    withdraw_proposal,
 )
 from tracker.services.sessions import MAX_AGE as SESSION_MAX_AGE
 from tracker.services.sessions import SessionStarted, end_session, resolve_session, start_session
@@ -248,6 +264,20 @@ __all__ = [
     "upgrade_schema",
     "use_sso_allow_list",
     "write_backup",
+    "REVIEW_MODES",
+    "Backlog",
+    "ProposalSource",
+    "ProposalView",
+    "ReviewMode",
+    "ReviewRefused",
+    "approve_batch",
+    "approve_proposal",
+    "list_proposals",
+    "parse_ref",
+    "return_proposal",
+    "review_backlog",
+    "review_mode_now",
+    "withdraw_proposal",
 ]
 
 # Why pledges were broken, measures that cannot be checked, deadlines (issue #12; helper "reasons")

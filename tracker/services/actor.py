@@ -31,6 +31,11 @@ class Actor:
         return self.role == Role.ADMIN
 
     @property
+    def may_review(self) -> bool:
+        """Whether the role may approve or return what others propose (reviewers and admins)."""
+        return self.role in (Role.REVIEWER, Role.ADMIN)
+
+    @property
     def is_operator(self) -> bool:
         """The person at the terminal (``tracker`` without ``--as``), who can reach the database anyway."""
         return self.channel == "cli" and not self.account

@@ -53,7 +53,8 @@ def use_sso_allow_list(allow_list: SsoAllowList) -> None:
 
 
 def require(session: Session, actor: Actor | None, role: str = Role.EDITOR) -> Actor:
-    """The actor as it stands now, if it may act with ``role`` (admins may do everything editors may).
+    """The actor as it stands now, if it may act with ``role`` (admins may do everything reviewers may, and
+    reviewers everything editors may).
 
     The one rule of every write and of every staff-only read, checked in the caller's unit of work:
     - ``app`` (a signed-in account) and an account at the CLI (``--as``): the account must exist and be
@@ -69,6 +70,8 @@ def require(session: Session, actor: Actor | None, role: str = Role.EDITOR) -> A
         raise PermissionDenied("actor_role_unknown", role=current.role)
     if role == Role.ADMIN and not current.is_admin:
         raise PermissionDenied("admin_only")
+    if role == Role.REVIEWER and current.role not in (Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("reviewer_only")
     return current
 
 

@@ -154,6 +154,18 @@ MESSAGES: dict[str, str] = {
     "account_unknown": "There is no account named {name!r} (any more); sign in with an existing account.",
     "account_disabled": "The account {name!r} is disabled; it can no longer sign in or record changes.",
     "account_exists": "an account named {name!r} exists already",
+    # review by a second person
+    "reviewer_only": "Only a reviewer or an admin may approve or return what others propose.",
+    "own_proposal": "Nobody may approve or return their own proposal; another reviewer must do it.",
+    "not_your_proposal": "Only its author may withdraw a proposal or propose it anew.",
+    "not_proposed": "This is not waiting for review (it is {state}); nothing was changed.",
+    "not_withdrawable": "This can no longer be withdrawn (it is {state}); nothing was changed.",
+    "not_returned": "Only a returned proposal can be proposed anew (this one is {state}).",
+    "return_needs_reason": "say why it is returned, so that its author can correct it",
+    "no_proposal": "No proposal {ref!r} in this programme; name one as {accepted} (tracker review list shows them).",
+    "already_proposed": (
+        "this change is proposed already (by {author} at {recorded_at}) and waits for review; nothing was saved again"
+    ),
 }
 
 # Fields as the English messages name them; ``{index}`` is the number of a source in its change.
@@ -168,6 +180,7 @@ FIELD_NAMES: dict[str, str] = {
     "display_name": "display name",
     "author": "author",
     "query": "search",
+    "review_note": "reason",
 }
 
 
@@ -246,10 +259,10 @@ class Conflict(TrackerError):
 class AlreadyRecorded(TrackerError):
     """The same change (status, date, rationale, sources) is in the pledge's history already; nothing was saved."""
 
-    def __init__(self, pledge: str, sequence: int, status: str, effective_date, author: str, recorded_at):
-        self.sequence = sequence
+    def __init__(self, pledge: str, sequence: int | None, status: str, effective_date, author: str, recorded_at):
+        self.sequence = sequence  # None: the same change is proposed already and waits for review
         super().__init__(
-            "already_recorded",
+            "already_recorded" if sequence is not None else "already_proposed",
             pledge=pledge,
             sequence=sequence,
             status=status,
@@ -261,6 +274,10 @@ class AlreadyRecorded(TrackerError):
 
 class ImportRefused(TrackerError):
     """An import would lose something (for example pledges with history); nothing was written."""
+
+
+class ReviewRefused(TrackerError):
+    """A proposal is not in the state that the review step needs (approved already, withdrawn ...)."""
 
 
 class PermissionDenied(TrackerError):

@@ -7,17 +7,28 @@ data write history in bulk too: see ``opendata`` and ``demo``). Each public func
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.models import Evidence, Pledge, Programme, StatusChange
+from tracker.models import AuditEvent, Evidence, Pledge, Programme, StatusChange
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
-from tracker.services.errors import AlreadyRecorded, Conflict, InvalidInput, RowError, RowErrors
+from tracker.services.errors import (
+    AlreadyRecorded,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ReviewRefused,
+    RowError,
+    RowErrors,
+)
 from tracker.services.inputs import (
     MAX_RATIONALE,
     Problems,
@@ -34,19 +45,26 @@ from tracker.services.inputs import (
 )
 from tracker.services.pledges import close_codes, could_be_code, find_pledge
 from tracker.services.programmes import find_programme
+from tracker.services.review import ProposalSource, ProposalView, ReviewKind, account_of, new_review, register
 from tracker.services.unit_of_work import unit_of_work
+from tracker.statuses import ReviewState
 
 
 @dataclass(frozen=True)
 class RecordedChange:
-    """A change as saved, and the pledge's current status after it."""
+    """A change as saved, and the pledge's current (public) status after it.
+
+    With review on, the change is ``proposed``: it has no sequence yet and the public status is unchanged until
+    a reviewer approves it (``tracker.services.review``)."""
 
     code: str
-    sequence: int
+    sequence: int | None
     status: str
     effective_date: dt.date
     current_status: str
     status_date: dt.date | None
+    proposed: bool = False
+    change_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,8 +142,12 @@ def record_status_change(
     *,
     expected_version: int | None = None,
     today: dt.date | None = None,
+    revises: int | None = None,
 ) -> RecordedChange:
     """Append a status change with its sources, update the pledge's current status, audit it.
+
+    With review on, the change is a proposal instead: stored with its sources, public only once approved.
+    ``revises`` is the id of the author's own returned proposal that this one corrects.
 
     ``expected_version`` is the pledge version the person saw; if someone recorded a change since,
     this raises ``Conflict`` with the other change and writes nothing. Without it, the change is
@@ -138,7 +160,9 @@ def record_status_change(
         prog = find_programme(session, programme)
         pledge = find_pledge(session, prog, code)
         valid = validate_change(prog, change, today)
-        return _append(session, prog, pledge, valid, actor, expected_version)
+        revised = _revised(session, pledge, revises, actor) if revises is not None else None
+        recorded = _append(session, prog, pledge, valid, actor, expected_version, revises=revised)
+        return recorded
 
 
 def record_status_changes(
@@ -155,7 +179,7 @@ def record_status_changes(
         errors, valid = check_items(session, prog, items, today)
         if errors:
             raise RowErrors(errors)
-        return append_changes(session, prog, items, valid, actor)
+        return append_changes(session, prog, items, valid, actor, batch="bulk")
 
 
 def check_items(
@@ -193,10 +217,12 @@ def check_items(
 
 
 def find_identical(pledge: Pledge, change: ValidChange) -> StatusChange | None:
-    """The change of ``pledge``'s history that ``change`` repeats, if any: the same status, effective date,
-    rationale and source addresses. Recording it again would only double the public history."""
+    """The change of ``pledge``'s history, or its open proposal, that ``change`` repeats, if any: the same status,
+    effective date, rationale and source addresses. Recording it again would only double the public history
+    (or the reviewers' queue)."""
     urls = sorted(s.url for s in change.sources)
-    for existing in pledge.changes:
+    waiting = [p for p in pledge.proposals if p.review_state == ReviewState.PROPOSED]
+    for existing in [*pledge.changes, *waiting]:
         if (
             existing.status == change.status
             and existing.effective_date == change.effective_date
@@ -223,11 +249,30 @@ def _row_name(item: BulkItem) -> str:
 
 
 def append_changes(
-    session: Session, programme: Programme, items: list[BulkItem], valid: list[ValidChange], actor: Actor
+    session: Session,
+    programme: Programme,
+    items: list[BulkItem],
+    valid: list[ValidChange],
+    actor: Actor,
+    batch: str | None = None,
 ) -> list[RecordedChange]:
-    """Write checked changes (``valid[i]`` belongs to ``items[i]``) in the caller's unit of work."""
+    """Write checked changes (``valid[i]`` belongs to ``items[i]``) in the caller's unit of work.
+
+    Changes written together share their recording time and, with review on, a batch key in their audit events,
+    so that a reviewer can approve them together; ``batch`` names what wrote them (``bulk``, ``import``)."""
+    recorded_at = clock.now_utc()
+    batch = f"{batch}-{uuid.uuid4().hex[:12]}" if batch and len(items) > 1 else None
     return [
-        _append(session, programme, find_pledge(session, programme, item.code), change, actor, item.expected_version)
+        _append(
+            session,
+            programme,
+            find_pledge(session, programme, item.code),
+            change,
+            actor,
+            item.expected_version,
+            recorded_at=recorded_at,
+            batch=batch,
+        )
         for item, change in zip(items, valid, strict=True)
     ]
 
@@ -239,6 +284,10 @@ def _append(
     valid: ValidChange,
     actor: Actor,
     expected_version: int | None,
+    *,
+    recorded_at: dt.datetime | None = None,
+    batch: str | None = None,
+    revises: StatusChange | None = None,
 ) -> RecordedChange:
     author = check_author(actor.signature)
     corrects_id = None
@@ -256,12 +305,14 @@ def _append(
     if expected_version is not None and pledge.version != expected_version:
         raise _conflict(pledge)
 
-    recorded_at = clock.now_utc()
+    recorded_at = recorded_at or clock.now_utc()
     previous = pledge.current_status
+    review = new_review(session, actor)
+    proposed = review["review_state"] == ReviewState.PROPOSED
     new = StatusChange(
         programme_id=programme.id,
         pledge_id=pledge.id,
-        sequence=next_sequence(pledge),
+        sequence=None if proposed else next_sequence(pledge),
         status=valid.status,
         effective_date=valid.effective_date,
         rationale=valid.rationale,
@@ -270,9 +321,17 @@ def _append(
         corrects_id=corrects_id,
         broken_reason=valid.broken_reason,
         broken_reason_text=valid.broken_reason_text,
+        revises_id=revises.id if revises is not None else None,
+        **review,
     )
-    current = pledge.current_change(new)
-    _claim(session, programme, pledge, valid, current_status=current.status, status_date=current.effective_date)
+    if proposed:  # the public status stays as it is until a reviewer approves the change
+        current = pledge.current_change()
+        current_status = current.status if current else pledge.current_status
+        status_date = current.effective_date if current else pledge.status_date
+    else:
+        current = pledge.current_change(new)
+        current_status, status_date = current.status, current.effective_date
+        _claim(session, programme, pledge, valid, current_status=current_status, status_date=status_date)
     session.add(new)
     for source in valid.sources:
         new.sources.append(_evidence(programme, pledge, source, author, recorded_at))
@@ -287,22 +346,38 @@ def _append(
     record_event(
         session,
         actor,
-        "status.change",
+        "status.propose" if proposed else "status.change",
         programme.id,
         pledge.code,
         {
             "sequence": new.sequence,
+            "id": new.id,
             "status": new.status,
             "previous_status": previous,
             "effective_date": new.effective_date,
             "corrects": valid.corrects_sequence,
             "broken_reason": valid.broken_reason,
             "sources": [s.url for s in valid.sources],
+            **({"batch": batch} if batch else {}),
+            **({"revises": revises.id} if revises is not None else {}),
         },
     )
     return RecordedChange(
-        pledge.code, new.sequence, new.status, new.effective_date, current.status, current.effective_date
+        pledge.code, new.sequence, new.status, new.effective_date, current_status, status_date, proposed, new.id
     )
+
+
+def _revised(session: Session, pledge: Pledge, revises: int, actor: Actor) -> StatusChange:
+    """The returned proposal of ``pledge`` that its author now proposes anew (it stays returned, linked)."""
+    row = session.get(StatusChange, revises)
+    if row is None or row.pledge_id != pledge.id:
+        raise NotFound("no_proposal", ref=f"s{revises}", accepted="sID")
+    if row.review_state != ReviewState.RETURNED:
+        raise ReviewRefused("not_returned", state=row.review_state)
+    current = require(session, actor)
+    if row.author_account != account_of(current):
+        raise PermissionDenied("not_your_proposal")
+    return row
 
 
 def _is_unique_violation(error: IntegrityError) -> bool:
@@ -395,3 +470,93 @@ def _summary(change: StatusChange) -> dict:
         "recorded_at": clock.as_utc(change.recorded_at).isoformat(),
         "rationale": change.rationale,
     }
+
+
+# ---------------------------------------------------------------------------------- review of status changes
+
+
+def _approve_proposal(session: Session, row: StatusChange, actor: Actor) -> dict:
+    """What approving a proposed change means: it gets the pledge's next sequence number, and the pledge's
+    current status is recomputed by the one rule (``precedence``), under the optimistic lock."""
+    pledge = row.pledge
+    session.expire(pledge)  # its version and history as they are now (an approval just before may have moved them)
+    previous = pledge.current_status
+    row.sequence = next_sequence(pledge)
+    current = pledge.current_change(row)
+    programme = session.get(Programme, row.programme_id)
+    _claim(session, programme, pledge, None, current_status=current.status, status_date=current.effective_date)
+    return {
+        "sequence": row.sequence,
+        "status": row.status,
+        "previous_status": previous,
+        "effective_date": row.effective_date,
+        "author": row.author,
+    }
+
+
+def _source_view(evidence: Evidence) -> ProposalSource:
+    return ProposalSource(evidence.url, evidence.title, evidence.kind, evidence.published_on)
+
+
+def _proposal_view(session: Session, row: StatusChange) -> ProposalView:
+    pledge = row.pledge
+    public = pledge.current_change()
+    return ProposalView(
+        kind="status_change",
+        id=row.id,
+        pledge=pledge.code,
+        summary=f"{pledge.code}: {row.status} as of {row.effective_date.isoformat()} (now {pledge.current_status})",
+        author=row.author,
+        recorded_at=clock.as_utc(row.recorded_at),
+        state=row.review_state,
+        review_note=row.review_note,
+        author_account=row.author_account,
+        reviewed_by=row.reviewed_by,
+        reviewed_at=clock.as_utc(row.reviewed_at) if row.reviewed_at else None,
+        value=row.status,
+        text=row.rationale,
+        effective_date=row.effective_date,
+        sources=tuple(_source_view(s) for s in row.sources),
+        public_value=pledge.current_status,
+        public_text=public.rationale if public else "",
+        public_date=pledge.status_date,
+        public_sources=tuple(_source_view(s) for s in public.sources) if public else (),
+        pledge_text=pledge.text,
+        revises_id=row.revises_id,
+    )
+
+
+def _batches(session: Session, programme: Programme) -> dict[int, str]:
+    """Open proposals recorded together (one import or bulk save): their ids -> the batch key of their audit
+    events (looked up among the events since the oldest open proposal was recorded)."""
+    oldest = session.scalar(
+        select(func.min(StatusChange.recorded_at)).where(
+            StatusChange.programme_id == programme.id, StatusChange.review_state == ReviewState.PROPOSED
+        )
+    )
+    if oldest is None:
+        return {}
+    found: dict[int, str] = {}
+    for detail in session.scalars(
+        select(AuditEvent.detail).where(
+            AuditEvent.programme_id == programme.id,
+            AuditEvent.action == "status.propose",
+            AuditEvent.at >= oldest,
+            AuditEvent.detail.contains('"batch"'),
+        )
+    ):
+        values = json.loads(detail)
+        found[values["id"]] = values["batch"]
+    return found
+
+
+register(
+    ReviewKind(
+        name="status_change",
+        model=StatusChange,
+        prefix="s",
+        view=_proposal_view,
+        approve=_approve_proposal,
+        batches=_batches,
+    )
+)

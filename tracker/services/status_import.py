@@ -378,7 +378,7 @@ def import_statuses(
         if not plan.new:
             return plan
         new = [items[row.line] for row in plan.new]
-        append_changes(session, prog, [item for item, _ in new], [change for _, change in new], actor)
+        append_changes(session, prog, [item for item, _ in new], [change for _, change in new], actor, batch="import")
         record_event(
             session,
             actor,
