@@ -17,6 +17,7 @@ from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
 from tracker.search import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS, query_words
 from tracker.services.auth import public_names
+from tracker.services.checkability import CredibilityFigures, credibility_figures, public_flag
 from tracker.services.errors import InvalidInput
 from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
@@ -63,6 +64,8 @@ class ChangeView:
     recorded_at: dt.datetime
     corrects: int | None
     sources: tuple[SourceView, ...]
+    broken_reason: str | None = None  # why a broken pledge was broken (``tracker.statuses.BrokenReason``)
+    broken_reason_text: str | None = None  # with the reason "other"
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ class PledgeView:
     history: tuple[ChangeView, ...]  # newest effective date first
     evidence: tuple[SourceView, ...]  # sources added without a status change
     siblings: tuple[PledgeRow, ...]  # the other measures of the same goal (or area, without a goal)
+    deadline: dt.date | None = None  # the deadline the programme names for it
+    checkable: bool = True  # False: flagged as too vague to check ("nicht überprüfbar"), counted apart
+    checkability_reason: str | None = None  # the reason of the latest approved flag (either way)
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,8 @@ class Overview:
     areas: tuple[AreaCount, ...]
     recent: tuple[RecentChange, ...]
     last_update: dt.datetime | None
+    # now (not as of a past day): checkable measures and the shares over them, reasons of broken pledges ...
+    figures: CredibilityFigures | None = None
 
     @property
     def total(self) -> int:
@@ -229,6 +237,8 @@ def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> Pled
             clock.as_utc(c.recorded_at),
             sequences.get(c.corrects_id) if c.corrects_id else None,
             tuple(_source(s, names) for s in c.sources),
+            c.broken_reason,
+            c.broken_reason_text,
         )
         for c in pledge.history()
     )
@@ -263,6 +273,9 @@ def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> Pled
         history=history,
         evidence=tuple(_source(e, names) for e in loose),
         siblings=tuple(PledgeRow(*row) for row in session.execute(siblings_stmt)),
+        deadline=pledge.deadline,
+        checkable=pledge.checkable,
+        checkability_reason=flag.reason if (flag := public_flag(session, pledge.id)) else None,
     )
 
 
@@ -276,6 +289,7 @@ def overview(programme: str | None, as_of: dt.date | None = None, recent: int = 
             areas=tuple(areas),
             recent=tuple(_recent_changes(session, prog, recent, as_of)),
             last_update=last_recorded(session, prog),
+            figures=credibility_figures(session, prog, clock.today()) if as_of is None else None,
         )
 
 

@@ -21,6 +21,7 @@ from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange, precedence
 from tracker.services.auth import public_names
 from tracker.services.browse import ChangeView, RecentChange, SourceView, period_ends
+from tracker.services.checkability import CredibilityFigures, credibility_figures
 from tracker.services.errors import NotFound
 from tracker.services.pledges import close_codes
 from tracker.services.programmes import ProgrammeInfo, find_programme
@@ -90,6 +91,8 @@ class EditionData:
     last_update: dt.datetime | None
     timeline: tuple[tuple[dt.date, dict[str, int]], ...]  # counts at the end of each month since the election
     snapshots: tuple[Snapshot, ...]
+    # checkable measures, shares over them, reasons of broken pledges, deadlines passed (as the app's overview)
+    figures: CredibilityFigures | None = None
 
     @property
     def total(self) -> int:
@@ -133,6 +136,7 @@ def edition_data(programme: str | None, until: dt.date | None = None, recent: in
             last_update=last_recorded(session, prog),
             timeline=tuple((day, counts_on[day]) for day in timeline_days),
             snapshots=tuple(_snapshot(day, areas, pledges, recent) for day in [*term_years(info, until), until]),
+            figures=credibility_figures(session, prog, until),
         )
 
 
@@ -326,6 +330,8 @@ def _pledges(
             StatusChange.author,
             StatusChange.recorded_at,
             StatusChange.corrects_id,
+            StatusChange.broken_reason,
+            StatusChange.broken_reason_text,
         ).where(_scope(StatusChange, programme, chosen))
     ):
         changes[row[0]].append(row[1:])
@@ -360,8 +366,21 @@ def _pledges(
                 clock.as_utc(recorded_at),
                 sequences.get(corrects_id) if corrects_id else None,
                 tuple(sources.get(change_id, ())),
+                reason,
+                reason_text,
             )
-            for change_id, sequence, change_status, effective_date, rationale, author, recorded_at, corrects_id in rows
+            for (
+                change_id,
+                sequence,
+                change_status,
+                effective_date,
+                rationale,
+                author,
+                recorded_at,
+                corrects_id,
+                reason,
+                reason_text,
+            ) in rows
         ]
         history = tuple(sorted(views, key=precedence, reverse=True))  # the one that counts first
         evidence = tuple(source for *_key, source in sorted(loose.get(pledge_id, ()), reverse=True))
