@@ -36,6 +36,9 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     Status.BROKEN: {"de": "Gebrochen", "en": "Broken"},
 }
 
+# A rating that ends a measure's story: once its deadline has passed, any other status asks for a final rating.
+FINAL_STATUSES: tuple[str, ...] = (Status.KEPT, Status.PARTIALLY_KEPT, Status.BROKEN)
+
 # The fixed order of every chart, legend, table and list of figures: kept first, unrated last.
 DISPLAY_ORDER: tuple[str, ...] = (
     Status.KEPT,

@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from dashboard import auth, components, data, rating_forms, routes
+from dashboard import auth, checkability_forms, components, data, rating_forms, routes
 from dashboard.errors import show_error
 from dashboard.i18n import _, format_date
 from dashboard.text import excerpt, plain
@@ -17,6 +17,7 @@ LAST_KEY = "edit_last_pledge"
 def edit_page() -> None:
     actor, programme = auth.staff_page()
     st.title(_("Rate a measure"))
+    checkability_forms.due_list(programme, actor)
     code = pick_measure(programme.slug)
     if code is None:
         return
@@ -27,7 +28,9 @@ def edit_page() -> None:
         return
     current_state(view)
     seen_version = seen(view)
-    record_tab, evidence_tab, criterion_tab = st.tabs([_("Record a rating"), _("Add a source"), _("Success criterion")])
+    record_tab, evidence_tab, criterion_tab, checkable_tab = st.tabs(
+        [_("Record a rating"), _("Add a source"), _("Success criterion"), _("Checkable?")]
+    )
     form = rating_forms.Form(programme, view, actor, seen_version)
     with record_tab:
         rating_forms.record_rating(form)
@@ -35,6 +38,8 @@ def edit_page() -> None:
         rating_forms.add_source(form)
     with criterion_tab:
         rating_forms.success_criterion(form)
+    with checkable_tab:
+        checkability_forms.checkability_form(programme, view, actor)
     history(view)
 
 

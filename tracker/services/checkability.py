@@ -30,11 +30,7 @@ from tracker.services.pledges import find_pledge
 from tracker.services.programmes import find_programme
 from tracker.services.review import ProposalView, ReviewKind, new_review, register
 from tracker.services.unit_of_work import unit_of_work
-from tracker.statuses import BROKEN_REASONS, STATUS_KEYS, ReviewState, Status
-
-# A rating that ends a measure's story: once the deadline has passed, anything else asks for a final rating.
-FINAL_STATUSES: tuple[str, ...] = (Status.KEPT, Status.PARTIALLY_KEPT, Status.BROKEN)
-
+from tracker.statuses import BROKEN_REASONS, FINAL_STATUSES, STATUS_KEYS, ReviewState, Status
 
 # ------------------------------------------------------------------------------------------------ flags
 
