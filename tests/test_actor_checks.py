@@ -57,6 +57,8 @@ CALLS = {
     "approve_batch": lambda a, slug: services.approve_batch(slug, "status_change", 1, a),
     "return_proposal": lambda a, slug: services.return_proposal(slug, "status_change", 1, a, "Quelle fehlt."),
     "withdraw_proposal": lambda a, slug: services.withdraw_proposal(slug, "status_change", 1, a),
+    "record_checkability": lambda a, slug: services.record_checkability(slug, "1-1", False, "Zu vage.", a),
+    "due_for_rating": lambda a, slug: services.due_for_rating(slug, a, today=TODAY),
 }
 ADMIN_ONLY = {
     "add_user", "set_display_name", "set_role", "disable_user", "set_password", "list_users", "list_events",
