@@ -22,6 +22,10 @@ from tracker import services
 
 ACTIONS: dict[str, Callable[[], str]] = {
     "status.change": lambda: _("Status changed"),
+    "status.propose": lambda: _("Rating proposed"),
+    "review.approve": lambda: _("Proposal approved"),
+    "review.return": lambda: _("Proposal returned"),
+    "review.withdraw": lambda: _("Proposal withdrawn"),
     "evidence.add": lambda: _("Source added"),
     "pledge.success_criterion": lambda: _("Success criterion set"),
     "statuses.import": lambda: _("Ratings imported"),
@@ -151,6 +155,16 @@ def _sign_in_failed(d: dict) -> str:
 
 SUMMARIES: dict[str, Callable[[dict], str]] = {
     "status.change": _status_change,
+    "status.propose": lambda d: _("Proposal {ref}: {new}, effective {date}").format(
+        ref=f"s{d.get('id')}", new=_status(d.get("status")), date=_day(d.get("effective_date"))
+    ),
+    "review.approve": lambda d: _("Proposal {ref} approved as no. {sequence}").format(
+        ref=f"s{d.get('id')}", sequence=d.get("sequence", "?")
+    ),
+    "review.return": lambda d: _("Proposal {ref} returned: {reason}").format(
+        ref=f"s{d.get('id')}", reason=d.get("reason") or ""
+    ),
+    "review.withdraw": lambda d: _("Proposal {ref} withdrawn").format(ref=f"s{d.get('id')}"),
     "evidence.add": lambda d: _("Source “{title}”: {url}").format(title=d.get("title"), url=d.get("url")),
     "pledge.success_criterion": _success_criterion,
     "statuses.import": _statuses_import,

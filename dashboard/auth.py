@@ -106,4 +106,24 @@ def staff_page(role: str = "editor") -> tuple[Actor, services.ProgrammeInfo]:
     actor = require_staff(role)
     programme = components.page_programme()
     signed_in_bar(actor)
+    review_backlog(programme, actor)
     return actor, programme
+
+
+def review_backlog(programme: services.ProgrammeInfo, actor: Actor) -> None:
+    """On every staff page: how many proposals wait for review and since when the oldest waits, with the way to
+    the page "Zu prüfen"."""
+    from dashboard import components, routes
+    from dashboard.i18n import format_datetime, ngettext
+
+    backlog = services.review_backlog(programme.slug, actor)
+    if not backlog.count:
+        return
+    text = ngettext(
+        "{n} proposal waits for review; the oldest since {time}.",
+        "{n} proposals wait for review; the oldest since {time}.",
+        backlog.count,
+    ).format(n=backlog.count, time=format_datetime(backlog.oldest))
+    st.page_link(
+        routes.review(), label=plain(text), icon=":material/pending_actions:", query_params=components.link_params()
+    )

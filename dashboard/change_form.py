@@ -153,6 +153,8 @@ def status_stays(status: str, date) -> str:
 
 def status_after(change: services.RecordedChange) -> str:
     """What a saved change did to the public status."""
+    if change.proposed:
+        return _("It waits for review: the public sees it once another person has approved it.")
     if change.current_status == change.status and change.status_date == change.effective_date:
         return _("The new current status.")
     return status_stays(change.current_status, change.status_date) + "."
@@ -160,9 +162,14 @@ def status_after(change: services.RecordedChange) -> str:
 
 def saved_change(change: services.RecordedChange, text: str | None = None) -> None:
     """One saved change: its number, status and date, what it did to the public status, a link to the measure."""
+    template = (
+        _("{code}: proposed rating “{status}” as of {date}.")
+        if change.proposed
+        else _("{code}: rating no. {n}, “{status}” as of {date}.")
+    )
     st.markdown(
         plain(
-            _("{code}: rating no. {n}, “{status}” as of {date}.").format(
+            template.format(
                 code=change.code,
                 n=change.sequence,
                 status=label(change.status),

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, errors, routes
-from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext
+from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, local_time, ngettext
 from dashboard.statuses import DISPLAY_ORDER, badge_html, broken_reason_label, label
 from dashboard.text import excerpt, link, plain
 from tracker import services
@@ -100,6 +100,8 @@ def history_entry(change, heading: str) -> None:
     with st.container(border=True):
         status_badge(change.status)
         st.caption(plain(heading))
+        if getattr(change, "reviewed_by", None):
+            st.caption(plain(reviewed_line(change.reviewed_by, change.reviewed_at)))
         if change.corrects:
             st.caption(_("Corrects change no. {n}").format(n=change.corrects))
         if reason := broken_reason_text(change):
@@ -114,6 +116,12 @@ def broken_reason_text(change) -> str | None:
         return None
     name = broken_reason_label(change.broken_reason)
     return f"{name}: {change.broken_reason_text}" if change.broken_reason_text else name
+
+
+def reviewed_line(reviewer: str, at) -> str:
+    """The second signature of an approved change: who checked it, and when."""
+    when = f"{format_date(local_time(at).date())}, {local_time(at):%H:%M}" if at else ""
+    return _("Checked and approved by {reviewer} on {time}").format(reviewer=reviewer, time=when)
 
 
 def demo_notice(programme: services.ProgrammeInfo) -> None:

@@ -110,3 +110,9 @@ def export(slug: str, fmt: str) -> str:
 def export_for_spreadsheets(slug: str, fmt: str) -> bytes:
     """The table for spreadsheets: ``xlsx``, or ``csv`` for German Excel (semicolons, byte order mark)."""
     return services.export_xlsx(slug) if fmt == "xlsx" else services.export_excel_csv(slug)
+
+
+@st.cache_data(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def review_on() -> bool:
+    """Whether review by a second person is on now (what the method page says)."""
+    return services.review_mode_now().on

@@ -42,3 +42,33 @@ def run_import(slug: str, content: bytes, source: str, actor: services.Actor) ->
 def _changed(slug: str) -> None:
     data.invalidate()
     republish(slug)
+
+
+def approve(slug: str, kind: str, row_id: int, actor: services.Actor) -> None:
+    services.approve_proposal(slug, kind, row_id, actor)
+    _changed(slug)
+
+
+def approve_batch(slug: str, kind: str, row_id: int, actor: services.Actor) -> int:
+    count = services.approve_batch(slug, kind, row_id, actor)
+    _changed(slug)
+    return count
+
+
+def return_proposal(slug: str, kind: str, row_id: int, actor: services.Actor, reason: str) -> None:
+    services.return_proposal(slug, kind, row_id, actor, reason)
+    data.invalidate()  # nothing public changed
+
+
+def withdraw(slug: str, kind: str, row_id: int, actor: services.Actor) -> None:
+    services.withdraw_proposal(slug, kind, row_id, actor)
+    data.invalidate()
+
+
+def propose_anew(
+    slug: str, code: str, change: services.StatusChangeInput, actor: services.Actor, revises: int
+) -> services.RecordedChange:
+    """The author's corrected proposal in place of a returned one."""
+    recorded = services.record_status_change(slug, code, change, actor, revises=revises)
+    _changed(slug)
+    return recorded

@@ -101,7 +101,10 @@ def record_rating(form: Form) -> None:
             st.rerun()
     if recorded := draft.saved:  # until a new rating is begun; the history below lists it too
         with st.container(border=True):
-            st.success(_("Saved as rating no. {n}.").format(n=recorded.sequence), icon=":material/check:")
+            if recorded.proposed:
+                st.success(_("Saved as a proposal for review."), icon=":material/check:")
+            else:
+                st.success(_("Saved as rating no. {n}.").format(n=recorded.sequence), icon=":material/check:")
             change_form.saved_change(recorded)
 
 

@@ -21,7 +21,7 @@ from tracker.services import Actor
 
 PAGES = Path(__file__).resolve().parent / "views"
 # The addresses of the staff pages: a browser opening one without a live session is sent to the sign-in.
-STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit")
+STAFF_PATHS = ("staff", "edit", "bulk", "import", "audit", "review")
 # The public pages' addresses and titles (also the titles of their shared links: ``dashboard.page_shell``).
 PAGE_TITLES = {
     "overview": lambda: _("Overview"),
@@ -93,6 +93,10 @@ def import_statuses(visible: bool = True) -> StreamlitPage:
     return _staff("import_statuses.py", _("Import"), ":material/upload_file:", "import", visible)
 
 
+def review(visible: bool = True) -> StreamlitPage:
+    return _staff("review.py", _("To review"), ":material/fact_check:", "review", visible)
+
+
 def audit(visible: bool = True) -> StreamlitPage:
     return _staff("audit.py", _("Audit trail"), ":material/history:", "audit", visible)
 
@@ -107,6 +111,7 @@ def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
         edit(staff),
         decision(staff),
         import_statuses(staff),
+        review(staff),
         audit(staff and actor.is_admin),
     ]
     return st.navigation({"": public, _("Editorial team"): editorial}, position="top")

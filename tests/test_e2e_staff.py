@@ -27,7 +27,9 @@ def app_url(tmp_path_factory) -> str:
         services.add_user(ADMIN, "erika", PASSWORD, "editor")
         services.add_user(ADMIN, "lotte", PASSWORD, "editor")
     db.get_engine(url).dispose()
-    with running_app(url) as base:
+    # two accounts turn review on (TRACKER_REVIEW=auto); these flows are about signing in and recording, so what
+    # is recorded is public at once (the review flow is tests/test_e2e_review.py)
+    with running_app(url, env={"TRACKER_REVIEW": "off"}) as base:
         yield base
 
 

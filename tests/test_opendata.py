@@ -102,6 +102,7 @@ GERMAN_COLUMNS = [
     "Nummer", "Bereich", "Titel des Bereichs", "Ziel", "Titel des Ziels", "Gruppe", "Maßnahme", "Bewertung",
     "Stichtag", "Anzahl der Bewertungen", "Letzte Begründung", "Quellen", "Nicht mehr im Programm seit",
     "Grund des Bruchs", "Frist", "Überprüfbar",
+    "Geprüft von", "Geprüft am",
 ]  # fmt: skip
 
 
@@ -113,7 +114,7 @@ def test_excel_workbook_export_has_german_headers_and_labels_date_cells_and_a_fr
         "Maßnahmen",
         263,
         "A2",
-        "A1:P263",
+        "A1:R263",
     )
     assert [c.value for c in sheet[1]] == GERMAN_COLUMNS and all(c.font.bold for c in sheet[1])
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}

@@ -172,3 +172,120 @@ def test_an_unknown_review_setting_is_refused_with_what_is_accepted(herne, monke
     with pytest.raises(services.InvalidInput) as error:
         services.review_mode_now()
     assert "auto, on, off" in str(error.value)
+
+
+def test_the_cli_lists_approves_and_returns_proposals(team):
+    from tests.helpers import run_cli
+
+    first = propose(team)
+    second = propose(team, code="1-1")
+    listed = run_cli("review", "list")
+    assert listed.exit_code == 0, listed.stderr
+    assert f"s{first.change_id}\tproposed\t8.2-4: kept" in listed.stdout and "Review is on" in listed.stdout
+    refused = run_cli("review", "approve", f"s{first.change_id}", "--as", "anna")
+    assert refused.exit_code == 1 and "Only a reviewer or an admin" in refused.stderr
+    done = run_cli("review", "approve", f"s{first.change_id}", "--as", "rita")
+    assert done.exit_code == 0, done.stderr
+    assert public_status() == ("kept", [1])
+    no_reason = run_cli("review", "return", f"s{second.change_id}", "--as", "rita", "--reason", " ")
+    assert no_reason.exit_code == 1 and "reason: say why it is returned" in no_reason.stderr
+    run_cli("review", "return", f"s{second.change_id}", "--as", "rita", "--reason", "Quelle fehlt.")
+    listed = run_cli("review", "list", "--returned", "--as", "anna")
+    assert "returned by Rita Prüfer: Quelle fehlt." in listed.stdout
+    unknown = run_cli("review", "approve", "x9", "--as", "rita")
+    assert unknown.exit_code == 1 and "No proposal 'x9'" in unknown.stderr
+    assert public_status("1-1") == ("not_rated", [])
+
+
+def test_the_cli_sets_the_reviewer_role(herne):
+    from tests.helpers import run_cli
+
+    add_account("anna")
+    assert run_cli("user", "set-role", "anna", "reviewer").stdout.strip() == "Account anna now has the role reviewer."
+
+
+def review_page_text(app) -> str:
+    """What a reader sees of the page: its text, headings and the links' labels."""
+    from tests.test_staff_pages import page_text
+
+    links = [link.proto.label for link in app.get("page_link")]
+    return "\n".join([page_text(app), *(h.value for h in app.subheader), *links])
+
+
+@pytest.fixture
+def team_page(app_env, herne):
+    """The team of ``team`` with passwords, to sign in on the dashboard."""
+    services.add_user(ADMIN, "anna", "ein langes passwort", "editor", "Anna Schmidt")
+    services.add_user(ADMIN, "rita", "ein langes passwort", "reviewer", "Rita Prüfer")
+    return {"anna": services.account_actor("anna"), "rita": services.account_actor("rita")}
+
+
+def test_the_review_page_shows_a_proposal_beside_the_public_state_and_approves_it(team_page):
+    from tests.helpers import open_app
+    from tests.test_staff_pages import sign_in
+
+    recorded = propose(team_page)
+    app = sign_in(open_app("views/review.py"), "rita", "ein langes passwort")
+    text = review_page_text(app)
+    assert "Zu prüfen" in text and "Wartet auf Ihre Prüfung" in text
+    assert "1 Vorschlag wartet auf Prüfung" in text  # the backlog line of every staff page
+    assert "Vorgeschlagen von Anna Schmidt" in text and "Jetzt öffentlich" in text
+    assert "Der Rat hat am 15.01.2026 die Finanzierung beschlossen." in [t.value for t in app.text]
+    next(b for b in app.button if b.label == "Zurückgeben").click().run()
+    assert "Begründung: bitte begründen" in review_page_text(app)  # no reason: refused, in German
+    next(b for b in app.button if b.label == "Freigeben").click().run()
+    assert not app.exception, app.exception
+    assert "Freigegeben." in review_page_text(app) and "Nichts wartet auf Ihre Prüfung." in review_page_text(app)
+    assert public_status() == ("kept", [1])
+    view = services.pledge_view("hak-herne-2025", "8.2-4")
+    assert (view.history[0].author, view.history[0].reviewed_by) == ("Anna Schmidt", "Rita Prüfer")
+    assert recorded.change_id
+
+
+def test_an_editor_sees_the_reason_of_a_returned_proposal_and_withdraws_it(team_page):
+    from tests.helpers import open_app
+    from tests.test_staff_pages import sign_in
+
+    recorded = propose(team_page)
+    services.return_proposal("hak-herne-2025", "status_change", recorded.change_id, team_page["rita"], "Quelle?")
+    app = sign_in(open_app("views/review.py"), "anna", "ein langes passwort")
+    text = review_page_text(app)
+    assert "Zurückgegeben von Rita Prüfer: Quelle?" in text and "Wartet auf Ihre Prüfung" not in text
+    assert not any(b.label == "Freigeben" for b in app.button)
+    next(b for b in app.button if b.label == "Zurückziehen").click().run()
+    assert "Zurückgezogen." in review_page_text(app) and "keinen wartenden oder zurückgegebenen" in review_page_text(
+        app
+    )
+
+
+def test_a_returned_or_waiting_change_reaches_no_public_place(team):
+    """Statistics, the overview, the measure page, the exports, the published edition and its feeds."""
+    from tracker.edition import live
+
+    services.record_status_change(  # an approved rating, to compare with
+        "hak-herne-2025", "1-1", make_change("in_progress", "2026-01-10"), ADMIN, today=TODAY
+    )
+    services.approve_batch("hak-herne-2025", "status_change", 1, team["rita"])
+    secret = "Geheimer Entwurf: nur die Redaktion sieht das."
+    waiting = propose(team, code="1-1", status="kept", rationale=secret, date="2026-02-01")
+    returned = propose(team, status="broken", rationale=secret + " (zurück)")
+    services.return_proposal("hak-herne-2025", "status_change", returned.change_id, team["rita"], "Nein.")
+    assert waiting.proposed
+
+    assert services.status_counts("hak-herne-2025")["kept"] == 0
+    assert services.status_counts("hak-herne-2025", as_of=TODAY)["kept"] == 0  # the history, read by date
+    assert services.status_counts("hak-herne-2025", as_of=TODAY)["broken"] == 0
+    assert [(r.code, r.status) for r in services.overview("hak-herne-2025").recent] == [("1-1", "in_progress")]
+    assert public_status("1-1") == ("in_progress", [1]) and public_status() == ("not_rated", [])
+    for exported in (services.export_json("hak-herne-2025"), services.export_csv("hak-herne-2025")):
+        assert "Geheimer Entwurf" not in exported and "https://www.herne.de/rat/2026-01-15" in exported
+    feeds = [
+        live.feed("hak-herne-2025", language, name, "https://example.org").content
+        for language in ("de", "en")
+        for name in ("all.atom", "measure-1-1.atom", "measure-8.2-4.atom")
+    ]
+    assert not any(b"Geheimer Entwurf" in feed for feed in feeds) and any(b"2026-01-15" in feed for feed in feeds)
+    [edition] = services.edition_part("hak-herne-2025", pledge="1-1").pledges
+    assert [(c.sequence, c.status, c.reviewed_by) for c in edition.history] == [(1, "in_progress", "Rita Prüfer")]
+    [edition] = services.edition_part("hak-herne-2025", pledge="8.2-4").pledges
+    assert edition.history == () and edition.status == "not_rated"

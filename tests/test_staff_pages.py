@@ -15,7 +15,10 @@ PASSWORD = "korrekt pferd batterie"
 
 
 @pytest.fixture
-def staff(app_env, rated):
+def staff(app_env, rated, monkeypatch):
+    # Two accounts turn review on (TRACKER_REVIEW=auto); these pages are tested with what is saved public at once
+    # (the review flow has its own tests in tests/test_review.py).
+    monkeypatch.setenv("TRACKER_REVIEW", "off")
     services.add_user(ADMIN, "erika", PASSWORD, "editor")
     services.add_user(ADMIN, "bert", PASSWORD, "admin")
     return rated

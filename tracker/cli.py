@@ -221,6 +221,13 @@ def set_status(
     )
     _require_schema()
     recorded = services.record_status_change(programme, code, change, account(as_))
+    if recorded.proposed:
+        say(
+            f"{recorded.code}: change s{recorded.change_id} proposed ({recorded.status}, effective "
+            f"{recorded.effective_date}); it is public once a reviewer approves it (tracker review list). "
+            f"Current public status: {recorded.current_status}"
+        )
+        return
     say(
         f"{recorded.code}: change #{recorded.sequence} recorded ({recorded.status}, effective "
         f"{recorded.effective_date}); current status: {recorded.current_status} since {recorded.status_date}"
@@ -448,7 +455,12 @@ def import_statuses(
         return
     done = services.import_statuses(programme, data, actor, source=path.name)
     skipped = f"; {len(done.skipped)} already recorded, skipped" if done.skipped else ""
-    if done.new:
+    if done.new and services.review_mode_now().on:
+        say(
+            f"Proposed {len(done.new)} status changes from {path}{skipped}; they are public once a reviewer "
+            "approves them, together or one by one (tracker review list)."
+        )
+    elif done.new:
         say(f"Imported {len(done.new)} status changes from {path}{skipped}.")
         _republish(programme)
     else:
@@ -484,6 +496,85 @@ def demo_data(
         f"Demo data: {report.programmes} programmes, {report.areas} areas, {report.goals} goals, "
         f"{report.pledges} pledges, {report.changes} status changes in {time.perf_counter() - started:.1f} s."
     )
+
+
+review_app = _Typer(
+    help="Review by a second person: list the proposals waiting, approve them or return them with a reason."
+)
+app.add_typer(review_app, name="review")
+ReviewAs = Annotated[
+    str,
+    typer.Option(
+        "--as", help="The reviewer's account (role reviewer or admin, not the proposal's author).", show_default=False
+    ),
+]
+ProposalArgument = Annotated[str, typer.Argument(help="The proposal as `tracker review list` names it, e.g. s12.")]
+
+
+@review_app.command("list")
+def review_list(
+    as_: Annotated[
+        str | None, typer.Option("--as", help="List as this account (default: the operator).", show_default=False)
+    ] = None,
+    returned: Annotated[bool, typer.Option(help="Also list returned proposals, with the reason.")] = False,
+    programme: ProgrammeOption = None,
+) -> None:
+    """The proposals waiting for review, oldest first: what is proposed, beside the public status now."""
+    _require_schema()
+    actor = account(as_) if as_ else operator()
+    states = ("proposed", "returned") if returned else ("proposed",)
+    proposals = services.list_proposals(programme, actor, states=states)
+    mode = services.review_mode_now()
+    say(f"Review is {'on' if mode.on else 'off'} (TRACKER_REVIEW={mode.setting}); {len(proposals)} listed.")
+    for item in proposals:
+        batch = f" [batch {item.batch}]" if item.batch else ""
+        say(f"{item.ref}\t{item.state}\t{item.summary}\tby {item.author} at {item.recorded_at.isoformat()}{batch}")
+        if item.review_note:
+            say(f"\treturned by {item.reviewed_by}: {item.review_note}")
+
+
+@review_app.command("approve")
+def review_approve(
+    proposal: ProposalArgument,
+    as_: ReviewAs,
+    batch: Annotated[bool, typer.Option(help="Approve every open proposal of the same import or bulk save.")] = False,
+    note: Annotated[str | None, typer.Option(help="A note on the approval (optional).")] = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Approve a proposal: from now on the public sees it, signed by its author and by you."""
+    kind, row_id = services.parse_ref(proposal)
+    _require_schema()
+    actor = account(as_)
+    if batch:
+        count = services.approve_batch(programme, kind, row_id, actor)
+        say(f"Approved {count} proposal(s) together.")
+    else:
+        services.approve_proposal(programme, kind, row_id, actor, note)
+        say(f"Approved {proposal}.")
+    _republish(programme)
+
+
+@review_app.command("return")
+def review_return(
+    proposal: ProposalArgument,
+    as_: ReviewAs,
+    reason: Annotated[str, typer.Option(help="Why it is returned: its author reads it and corrects the proposal.")],
+    programme: ProgrammeOption = None,
+) -> None:
+    """Return a proposal to its author with a reason; the public never sees it."""
+    kind, row_id = services.parse_ref(proposal)
+    _require_schema()
+    services.return_proposal(programme, kind, row_id, account(as_), reason)
+    say(f"Returned {proposal} to its author.")
+
+
+@review_app.command("withdraw")
+def review_withdraw(proposal: ProposalArgument, as_: AsOption, programme: ProgrammeOption = None) -> None:
+    """Withdraw your own proposal (proposed or returned); it stays stored, never public."""
+    kind, row_id = services.parse_ref(proposal)
+    _require_schema()
+    services.withdraw_proposal(programme, kind, row_id, account(as_))
+    say(f"Withdrew {proposal}.")
 
 
 user_app = _Typer(help="Staff accounts of the dashboard (local accounts, argon2id-hashed passwords).")

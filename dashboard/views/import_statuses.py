@@ -179,6 +179,11 @@ def show_done(new: int, skipped: int) -> None:
         text += " " + ngettext(
             "{n} row was recorded already and was skipped.", "{n} rows were recorded already and were skipped.", skipped
         ).format(n=skipped)
+    if services.review_mode_now().on:
+        text += " " + _(
+            "They are proposals: the public sees them once a reviewer approves them, together or one by one "
+            "(page “To review”)."
+        )
     st.success(text, icon=":material/check_circle:")
 
 

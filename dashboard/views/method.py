@@ -8,6 +8,16 @@ from dashboard.statuses import DISPLAY_ORDER, description
 from tracker.services import settings
 
 
+def review_rule() -> str:
+    """Which review mode is on (the setting TRACKER_REVIEW and, in mode auto, the number of accounts)."""
+    if data.review_on():
+        return _(
+            "Review by a second person is on: a rating is published only once a second member of the team, not "
+            "its author, has checked and approved it; both names and both times are shown with it."
+        )
+    return _("Review by a second person is off (a one-person team): a rating is published as soon as it is recorded.")
+
+
 def method_page() -> None:
     programme = components.page_programme()
     st.title(_("Method"))
@@ -42,6 +52,7 @@ def method_page() -> None:
                     "one it corrects; the whole history stays visible on each measure's page."
                 ),
                 "- " + _("Each rating shows who recorded it and when."),
+                "- " + review_rule(),
             ]
         )
     )

@@ -24,6 +24,7 @@ def sign_in_page() -> None:
     st.page_link(
         routes.import_statuses(), label=_("Import a spreadsheet"), icon=":material/upload_file:", query_params=params
     )
+    st.page_link(routes.review(), label=_("To review"), icon=":material/fact_check:", query_params=params)
     if actor.is_admin:
         st.page_link(routes.audit(), label=_("Audit trail"), icon=":material/history:", query_params=params)
 

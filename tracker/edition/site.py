@@ -737,6 +737,7 @@ class LanguageEdition:
             feeds=[self.programme_feed()],
             nav="method",
             citation=citation,
+            review_on=self.data.review_on,
             status_descriptions=self.status_descriptions(),
             citation_url=overview_url,
             maintainer=self.options.maintainer,

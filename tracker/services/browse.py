@@ -21,6 +21,7 @@ from tracker.services.checkability import CredibilityFigures, credibility_figure
 from tracker.services.errors import InvalidInput
 from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
+from tracker.services.review import is_public
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
@@ -66,6 +67,9 @@ class ChangeView:
     sources: tuple[SourceView, ...]
     broken_reason: str | None = None  # why a broken pledge was broken (``tracker.statuses.BrokenReason``)
     broken_reason_text: str | None = None  # with the reason "other"
+    # the second person who approved it, and when (None: recorded before review, or with review off)
+    reviewed_by: str | None = None
+    reviewed_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,8 @@ def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> Pled
             tuple(_source(s, names) for s in c.sources),
             c.broken_reason,
             c.broken_reason_text,
+            names.get(c.reviewed_by, c.reviewed_by) if c.reviewed_by else None,
+            clock.as_utc(c.reviewed_at) if c.reviewed_at else None,
         )
         for c in pledge.history()
     )
@@ -307,7 +313,7 @@ def _recent_changes(session: Session, programme: Programme, limit: int, as_of: d
         )
         .join(Pledge, Pledge.id == StatusChange.pledge_id)
         .join(Area, Area.id == Pledge.area_id)
-        .where(StatusChange.programme_id == programme.id)
+        .where(StatusChange.programme_id == programme.id, is_public(StatusChange))
         .limit(limit)
     )
     if as_of is None:  # what was recorded last (served by the index on programme and recording time)

@@ -25,6 +25,7 @@ from tracker.services.checkability import CredibilityFigures, credibility_figure
 from tracker.services.errors import NotFound
 from tracker.services.pledges import close_codes
 from tracker.services.programmes import ProgrammeInfo, find_programme
+from tracker.services.review import is_public, public_evidence, review_is_on
 from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
@@ -93,6 +94,7 @@ class EditionData:
     snapshots: tuple[Snapshot, ...]
     # checkable measures, shares over them, reasons of broken pledges, deadlines passed (as the app's overview)
     figures: CredibilityFigures | None = None
+    review_on: bool = False  # whether a second person approves every rating before it is published
 
     @property
     def total(self) -> int:
@@ -137,6 +139,7 @@ def edition_data(programme: str | None, until: dt.date | None = None, recent: in
             timeline=tuple((day, counts_on[day]) for day in timeline_days),
             snapshots=tuple(_snapshot(day, areas, pledges, recent) for day in [*term_years(info, until), until]),
             figures=credibility_figures(session, prog, until),
+            review_on=review_is_on(session),
         )
 
 
@@ -188,6 +191,7 @@ def edition_part(
             last_update=last_recorded(session, prog),
             timeline=(),
             snapshots=(),
+            review_on=review_is_on(session),
         )
 
 
@@ -204,7 +208,7 @@ def _latest_pledge_ids(session: Session, programme: Programme, area_id: int | No
     """
     if latest < 1:
         return set()
-    scope = [StatusChange.programme_id == programme.id]
+    scope = [StatusChange.programme_id == programme.id, is_public(StatusChange)]
     if area_id is not None:
         scope.append(StatusChange.pledge_id.in_(select(Pledge.id).where(Pledge.area_id == area_id)))
     boundary = session.scalar(
@@ -309,7 +313,7 @@ def _pledges(
             Evidence.added_by,
             Evidence.added_at,
         )
-        .where(_scope(Evidence, programme, chosen))
+        .where(_scope(Evidence, programme, chosen), public_evidence())
         .order_by(Evidence.id)
     ):
         source = SourceView(url, title, kind, published_on, names.get(added_by, added_by), clock.as_utc(added_at))
@@ -332,7 +336,9 @@ def _pledges(
             StatusChange.corrects_id,
             StatusChange.broken_reason,
             StatusChange.broken_reason_text,
-        ).where(_scope(StatusChange, programme, chosen))
+            StatusChange.reviewed_by,
+            StatusChange.reviewed_at,
+        ).where(_scope(StatusChange, programme, chosen), is_public(StatusChange))
     ):
         changes[row[0]].append(row[1:])
 
@@ -368,6 +374,8 @@ def _pledges(
                 tuple(sources.get(change_id, ())),
                 reason,
                 reason_text,
+                names.get(reviewer, reviewer) if reviewer else None,
+                clock.as_utc(reviewed_at) if reviewed_at else None,
             )
             for (
                 change_id,
@@ -380,6 +388,8 @@ def _pledges(
                 corrects_id,
                 reason,
                 reason_text,
+                reviewer,
+                reviewed_at,
             ) in rows
         ]
         history = tuple(sorted(views, key=precedence, reverse=True))  # the one that counts first

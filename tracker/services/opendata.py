@@ -30,6 +30,7 @@ from tracker.services.auth import Actor, public_names, require
 from tracker.services.errors import InvalidInput
 from tracker.services.inputs import check_characters, normalise_scheme
 from tracker.services.programmes import ProgrammeInfo, find_programme
+from tracker.services.review import is_public, public_evidence
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import BROKEN_REASON_LABELS, STATUS_LABELS, Role
 from tracker.textfiles import shortened
@@ -143,7 +144,7 @@ def _pledges(
             Evidence.added_by,
             Evidence.added_at,
         )
-        .where(Evidence.programme_id == programme.id)
+        .where(Evidence.programme_id == programme.id, public_evidence())
         .order_by(Evidence.id)
     ):
         target = loose.setdefault(pledge_id, []) if change_id is None else sources.setdefault(change_id, [])
@@ -162,7 +163,9 @@ def _pledges(
             StatusChange.corrects_id,
             StatusChange.broken_reason,
             StatusChange.broken_reason_text,
-        ).where(StatusChange.programme_id == programme.id)
+            StatusChange.reviewed_by,
+            StatusChange.reviewed_at,
+        ).where(StatusChange.programme_id == programme.id, is_public(StatusChange))
     ):
         changes.setdefault(row.pledge_id, []).append(row)
     last = max((clock.as_utc(row.recorded_at) for rows in changes.values() for row in rows), default=None)
@@ -212,6 +215,7 @@ def _pledges(
                         "broken_reason": change.broken_reason,
                         "broken_reason_text": change.broken_reason_text,
                         "sources": sources.get(change.id, []),
+                        **_review(change, names),
                     }
                     for change in sorted(history, key=precedence, reverse=True)  # the one that counts first
                 ],
@@ -219,6 +223,17 @@ def _pledges(
             }
         )
     return pledges, last
+
+
+def _review(change, names: dict[str, str]) -> dict[str, Any]:
+    """Who approved a change and when (review by a second person); nothing for a change approved without a
+    reviewer, so that exports of a tracker without review stay as they were."""
+    if not change.reviewed_by:
+        return {}
+    return {
+        "reviewed_by": names.get(change.reviewed_by, change.reviewed_by),
+        "reviewed_at": clock.as_utc(change.reviewed_at).isoformat() if change.reviewed_at else None,
+    }
 
 
 def export_json(programme: str | None, exported: dict[str, Any] | None = None) -> str:
@@ -244,6 +259,8 @@ CSV_COLUMNS = (
     "broken_reason",
     "deadline",
     "checkable",
+    "reviewed_by",
+    "reviewed_at",
 )
 # The same columns as a German office reads them, for the spreadsheet exports.
 GERMAN_CSV_COLUMNS: dict[str, str] = {
@@ -263,6 +280,8 @@ GERMAN_CSV_COLUMNS: dict[str, str] = {
     "broken_reason": "Grund des Bruchs",
     "deadline": "Frist",
     "checkable": "Überprüfbar",
+    "reviewed_by": "Geprüft von",
+    "reviewed_at": "Geprüft am",
 }
 EXCEL_SHEET = "Maßnahmen"
 
@@ -295,6 +314,8 @@ def _table(data: dict[str, Any]) -> list[list[Any]]:
                 (latest.get("broken_reason") or "") if latest and pledge["status"] == "broken" else "",
                 _parse_date(pledge.get("deadline")),
                 pledge.get("checkable", True),
+                (latest or {}).get("reviewed_by") or "",
+                (latest or {}).get("reviewed_at") or "",  # the moment in UTC, as the JSON export writes it
             ]
         )
     return rows
@@ -533,6 +554,8 @@ def _restore_pledge(
             broken_reason_text=fields.text(
                 change.get("broken_reason_text"), f"{at}, broken_reason_text", StatusChange.broken_reason_text
             ),
+            reviewed_by=fields.line(change.get("reviewed_by"), f"{at}, reviewed_by", StatusChange.reviewed_by),
+            reviewed_at=fields.time(change["reviewed_at"], f"{at}, reviewed_at") if change.get("reviewed_at") else None,
         )
         if change["corrects"] is not None:
             if change["corrects"] not in changes:

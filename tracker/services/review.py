@@ -19,11 +19,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker import clock, settings
-from tracker.models import Pledge, Programme, User
+from tracker.models import Evidence, Pledge, Programme, StatusChange, User
 from tracker.services.actor import Actor
 from tracker.services.audit_log import record_event
 from tracker.services.auth import require
@@ -40,6 +40,17 @@ AUTHOR_VIEW: tuple[str, ...] = (ReviewState.PROPOSED, ReviewState.RETURNED)
 
 
 # ---------------------------------------------------------------------------------------------------- the rule
+
+
+def is_public(model) -> ColumnElement[bool]:
+    """The rows of a ``Reviewed`` model that the public sees: approved ones (every public query applies it)."""
+    return model.review_state == ReviewState.APPROVED
+
+
+def public_evidence() -> ColumnElement[bool]:
+    """The sources the public sees: those added on their own, and those of approved status changes."""
+    approved = select(StatusChange.id).where(is_public(StatusChange))
+    return or_(Evidence.status_change_id.is_(None), Evidence.status_change_id.in_(approved))
 
 
 def review_mode() -> str:
@@ -207,9 +218,9 @@ def _row(session: Session, programme: Programme, kind: ReviewKind, row_id: int):
     return row
 
 
-def _audit(session: Session, actor: Actor, action: str, programme: Programme, kind: ReviewKind, row, **detail):
-    code = session.scalar(select(Pledge.code).where(Pledge.id == row.pledge_id))
-    record_event(session, actor, action, programme.id, code, {"kind": kind.name, "id": row.id, **detail})
+def _code(session: Session, row) -> str | None:
+    """The code of the pledge a reviewed row belongs to (what the audit trail names)."""
+    return session.scalar(select(Pledge.code).where(Pledge.id == row.pledge_id))
 
 
 def _approve(session: Session, programme: Programme, kind: ReviewKind, row, actor: Actor, note: str | None) -> None:
@@ -217,7 +228,14 @@ def _approve(session: Session, programme: Programme, kind: ReviewKind, row, acto
         current = decide(session, row, actor, approve=True, note=note)
         detail = kind.approve(session, row, current)
     session.flush()
-    _audit(session, current, "review.approve", programme, kind, row, **detail)
+    record_event(
+        session,
+        current,
+        "review.approve",
+        programme.id,
+        _code(session, row),
+        {"kind": kind.name, "id": row.id, **detail},
+    )
 
 
 # ------------------------------------------------------------------------------------------------ use cases
@@ -320,7 +338,14 @@ def return_proposal(programme: str | None, kind: str, row_id: int, actor: Actor,
         review_kind = _kind(kind)
         row = _row(session, prog, review_kind, row_id)
         current = decide(session, row, actor, approve=False, note=reason)
-        _audit(session, current, "review.return", prog, review_kind, row, reason=row.review_note)
+        record_event(
+            session,
+            current,
+            "review.return",
+            prog.id,
+            _code(session, row),
+            {"kind": review_kind.name, "id": row.id, "reason": row.review_note},
+        )
 
 
 def withdraw_proposal(programme: str | None, kind: str, row_id: int, actor: Actor) -> None:
@@ -331,4 +356,6 @@ def withdraw_proposal(programme: str | None, kind: str, row_id: int, actor: Acto
         review_kind = _kind(kind)
         row = _row(session, prog, review_kind, row_id)
         current = withdraw(session, row, actor)
-        _audit(session, current, "review.withdraw", prog, review_kind, row)
+        record_event(
+            session, current, "review.withdraw", prog.id, _code(session, row), {"kind": review_kind.name, "id": row.id}
+        )

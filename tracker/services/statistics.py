@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.models import Area, Pledge, Programme, StatusChange, precedence
 from tracker.services.programmes import find_programme
+from tracker.services.review import is_public
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
 
@@ -51,7 +52,11 @@ def _status_column(as_of: bool):
             )
             .label("rank"),
         )
-        .where(StatusChange.programme_id == programme_id, StatusChange.effective_date <= bindparam("as_of", type_=Date))
+        .where(
+            StatusChange.programme_id == programme_id,
+            is_public(StatusChange),
+            StatusChange.effective_date <= bindparam("as_of", type_=Date),
+        )
         .subquery("ranked")
     )
     return (
@@ -130,7 +135,11 @@ def totals_from_areas(rows: list[AreaCount]) -> dict[str, int]:
 
 
 def last_recorded(session: Session, programme: Programme) -> dt.datetime | None:
-    last = session.scalar(select(func.max(StatusChange.recorded_at)).where(StatusChange.programme_id == programme.id))
+    last = session.scalar(
+        select(func.max(StatusChange.recorded_at)).where(
+            StatusChange.programme_id == programme.id, is_public(StatusChange)
+        )
+    )
     return clock.as_utc(last) if last else None
 
 
@@ -153,7 +162,7 @@ def status_counts_on(session: Session, programme: Programme, days: list[dt.date]
             .label("previous"),
         )
         .join(Pledge, Pledge.id == StatusChange.pledge_id)
-        .where(StatusChange.programme_id == programme.id, Pledge.retired_on.is_(None))
+        .where(StatusChange.programme_id == programme.id, is_public(StatusChange), Pledge.retired_on.is_(None))
         .subquery("transitions")
     )
     moves = select(transitions.c.day, transitions.c.status, transitions.c.previous, func.count()).group_by(
