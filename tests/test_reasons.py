@@ -192,3 +192,30 @@ def test_end_of_term_lists_every_unrated_measure_once_the_clock_is_past_the_lead
     monkeypatch.setattr(clock, "today", lambda: late)
     monkeypatch.setenv("TRACKER_TERM_END_LEAD_DAYS", "30")
     assert services.due_for_rating(herne, EDITOR).term_ending is False
+
+
+# --------------------------------------------------------------------------- the rating page
+
+
+def test_the_rating_page_asks_why_when_broken_and_flags_a_measure(app_env, herne, monkeypatch):
+    from dashboard.auth import TOKEN_KEY
+
+    monkeypatch.setenv("TRACKER_REVIEW", "off")
+    services.add_user(ADMIN, "erika", "korrekt pferd batterie", "editor")
+    app = open_app("views/edit.py", pledge="2-2")
+    app.session_state[TOKEN_KEY] = services.start_session("erika", "korrekt pferd batterie").token
+    app.run()
+    next(s for s in app.selectbox if s.label == "Neue Bewertung").set_value("broken").run()
+    next(t for t in app.text_area if t.label.startswith("Begründung")).input("Der Rat hat abgelehnt.")
+    next(t for t in app.text_input if t.label == "Adresse der Quelle").input("https://www.herne.de/rat/2")
+    next(t for t in app.text_input if t.label == "Titel der Quelle").input("Ratsbeschluss")
+    next(b for b in app.button if b.label == "Bewertung speichern").click().run()
+    assert any("Warum gebrochen" in e.value and "Kein Geld im Haushalt" in e.value for e in app.error)
+    assert stored_scalars(select(StatusChange.id)) == []
+    next(s for s in app.selectbox if s.label == "Warum gebrochen").set_value("no_budget").run()
+    next(b for b in app.button if b.label == "Bewertung speichern").click().run()
+    assert stored(select(StatusChange.status, StatusChange.broken_reason)) == [("broken", "no_budget")]
+
+    next(t for t in app.text_area if t.label.startswith("Warum sie nicht überprüfbar ist")).input("Zu vage.")
+    next(b for b in app.button if b.label == "Als nicht überprüfbar markieren").click().run()
+    assert not app.exception and stored_scalars(select(Pledge.checkable).where(Pledge.code == "2-2")) == [False]
