@@ -71,8 +71,11 @@ def record_checkability(
         proposed = row.review_state == ReviewState.PROPOSED
         if not proposed:
             _apply(session, row)
-        action = "checkability.propose" if proposed else "pledge.checkability"
-        record_event(session, actor, action, prog.id, pledge.code, {"id": row.id, "checkable": checkable})
+        detail = {"id": row.id, "checkable": checkable}
+        if proposed:
+            record_event(session, actor, "checkability.propose", prog.id, pledge.code, detail)
+        else:
+            record_event(session, actor, "pledge.checkability", prog.id, pledge.code, detail)
         return CheckabilityRecorded(row.id, pledge.code, checkable, proposed)
 
 
