@@ -58,6 +58,15 @@ def _reset_postgres(url: str) -> Engine:
     return engine
 
 
+@pytest.fixture(autouse=True)
+def review_setting(request, monkeypatch) -> None:
+    """Review by a second person is off in the tests written before it existed: many add a second account (which
+    turns review on in the default mode "auto") to test accounts, permissions or pages, and expect what they
+    record to be public at once. The review tests (tests/test_review*.py, marker ``review``) keep the default,
+    ``auto``, and set ``on`` or ``off`` where they test those."""
+    monkeypatch.setenv("TRACKER_REVIEW", "off" if request.node.get_closest_marker("review") is None else "auto")
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
     """An empty database, configured as TRACKER_DATABASE_URL: a fresh SQLite file, or the test PostgreSQL

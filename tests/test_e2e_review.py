@@ -9,7 +9,7 @@ from tests.browser import running_app, sign_in, wait_until_rendered
 from tests.helpers import ADMIN, HERNE
 from tracker import db, services
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.review]
 PASSWORD = "korrekt pferd batterie"
 RATIONALE = "Die Ehrenamtskarte steht im Haushaltsentwurf 2027."
 

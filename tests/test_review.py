@@ -10,6 +10,8 @@ from tests.helpers import ADMIN, TODAY, add_account, make_change, stored
 from tracker import services
 from tracker.models import StatusChange
 
+pytestmark = pytest.mark.review  # review in its default mode, auto (tests/conftest.py turns it off elsewhere)
+
 
 @pytest.fixture
 def team(herne):

@@ -343,25 +343,22 @@ def _append(
         code = pledge.code  # another change took this sequence number meanwhile
         session.rollback()
         raise _refusal(find_pledge(session, programme, code), valid) from None
-    record_event(
-        session,
-        actor,
-        "status.propose" if proposed else "status.change",
-        programme.id,
-        pledge.code,
-        {
-            "sequence": new.sequence,
-            "id": new.id,
-            "status": new.status,
-            "previous_status": previous,
-            "effective_date": new.effective_date,
-            "corrects": valid.corrects_sequence,
-            "broken_reason": valid.broken_reason,
-            "sources": [s.url for s in valid.sources],
-            **({"batch": batch} if batch else {}),
-            **({"revises": revises.id} if revises is not None else {}),
-        },
-    )
+    detail = {
+        "sequence": new.sequence,
+        "id": new.id,
+        "status": new.status,
+        "previous_status": previous,
+        "effective_date": new.effective_date,
+        "corrects": valid.corrects_sequence,
+        "broken_reason": valid.broken_reason,
+        "sources": [s.url for s in valid.sources],
+        **({"batch": batch} if batch else {}),
+        **({"revises": revises.id} if revises is not None else {}),
+    }
+    if proposed:  # a proposal is audited as such; its approval later as review.approve
+        record_event(session, actor, "status.propose", programme.id, pledge.code, detail)
+    else:
+        record_event(session, actor, "status.change", programme.id, pledge.code, detail)
     return RecordedChange(
         pledge.code, new.sequence, new.status, new.effective_date, current_status, status_date, proposed, new.id
     )
