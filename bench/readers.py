@@ -87,7 +87,8 @@ items = [
     services.BulkItem(code, services.StatusChangeInput(
         statuses[i % len(statuses)], f"Bewertung für die Messung {i}",
         [services.SourceInput(f"https://www.herne.de/rat/{i}", f"Ratsbeschluss {i}", "council")],
-        effective_date=dt.date(2026, 1, 1)))
+        effective_date=dt.date(2026, 1, 1),
+        broken_reason="no_budget" if statuses[i % len(statuses)] == "broken" else None))
     for i, code in enumerate(codes)
 ]
 services.record_status_changes(None, items, services.Actor("bench", "admin", "cli"))

@@ -28,6 +28,8 @@ ACTIONS: dict[str, Callable[[], str]] = {
     "review.withdraw": lambda: _("Proposal withdrawn"),
     "evidence.add": lambda: _("Source added"),
     "pledge.success_criterion": lambda: _("Success criterion set"),
+    "pledge.checkability": lambda: _("Checkability flagged"),
+    "checkability.propose": lambda: _("Checkability flag proposed"),
     "statuses.import": lambda: _("Ratings imported"),
     "programme.import": lambda: _("Programme imported"),
     "programme.restore": lambda: _("Programme restored"),
@@ -159,6 +161,11 @@ def _sign_in_failed(d: dict) -> str:
     return text
 
 
+def _checkability(d: dict) -> str:
+    flag = _("checkable") if d.get("checkable") else _("not checkable")
+    return _("Flag c{id}: {flag}").format(id=d.get("id"), flag=flag)
+
+
 SUMMARIES: dict[str, Callable[[dict], str]] = {
     "status.change": _status_change,
     "status.propose": lambda d: _("Proposal {ref}: {new}, effective {date}").format(
@@ -173,6 +180,8 @@ SUMMARIES: dict[str, Callable[[dict], str]] = {
     "review.withdraw": lambda d: _("Proposal {ref} withdrawn").format(ref=f"s{d.get('id')}"),
     "evidence.add": lambda d: _("Source “{title}”: {url}").format(title=d.get("title"), url=d.get("url")),
     "pledge.success_criterion": _success_criterion,
+    "pledge.checkability": lambda d: _checkability(d),
+    "checkability.propose": lambda d: _checkability(d),
     "statuses.import": _statuses_import,
     "programme.import": _programme_import,
     "programme.restore": lambda d: ngettext(

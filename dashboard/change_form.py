@@ -1,9 +1,9 @@
 """The fields of a status change that the rating form and the decision for several measures share, and how
 either tells what was saved.
 
-Status, effective date, rationale and one or more sources, each held in a ``Draft`` (so a half-filled form
-survives a language switch and a visit to another page). No ``st.form``: its values would stay in the
-browser until submitted, where a page switch loses them.
+Status (with "broken" also why), effective date, rationale and one or more sources, each held in a ``Draft``
+(so a half-filled form survives a language switch and a visit to another page). No ``st.form``: its values
+would stay in the browser until submitted, where a page switch loses them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import streamlit as st
 from dashboard import components, routes
 from dashboard.drafts import Draft
 from dashboard.i18n import _, format_date
-from dashboard.statuses import DISPLAY_ORDER, label, source_kind_label
+from dashboard.statuses import DISPLAY_ORDER, broken_reason_label, label, source_kind_label
 from dashboard.text import plain
 from tracker import services
-from tracker.statuses import SOURCE_KINDS
+from tracker.statuses import BROKEN_REASONS, SOURCE_KINDS, BrokenReason, Status
 
 # Widgets get their labels as dictionaries made in the run (``format_func=labels.get``), not as functions that
 # translate when called: the texts then belong to the language of the run that drew the widget.
@@ -52,6 +52,7 @@ def change_fields(draft: Draft, programme: services.ProgrammeInfo) -> services.S
             max_value=today,
             format="DD.MM.YYYY",
         )
+    reason, reason_text = broken_reason_fields(draft) if status == Status.BROKEN else (None, None)
     rationale = draft.field(
         st.text_area,
         "rationale",
@@ -61,8 +62,34 @@ def change_fields(draft: Draft, programme: services.ProgrammeInfo) -> services.S
         placeholder=_("What happened, and why does it lead to this status?"),
     )
     return services.StatusChangeInput(
-        status=status or "", rationale=rationale or "", sources=source_fields(draft), effective_date=effective
+        status=status or "",
+        rationale=rationale or "",
+        sources=source_fields(draft),
+        effective_date=effective,
+        broken_reason=reason,
+        broken_reason_text=reason_text,
     )
+
+
+def broken_reason_fields(draft: Draft) -> tuple[str | None, str | None]:
+    """Why a pledge was broken (required with that status), and with "other" what the reason was."""
+    reasons = {reason: broken_reason_label(reason) for reason in BROKEN_REASONS}
+    reason = draft.field(
+        st.selectbox,
+        "broken_reason",
+        label=_("Why it was broken"),
+        options=list(reasons),
+        format_func=reasons.get,
+        index=None,
+        placeholder=_("Choose a reason"),
+        filter_mode=None,
+    )
+    text = None
+    if reason == BrokenReason.OTHER:
+        text = draft.field(
+            st.text_input, "broken_reason_text", "", label=_("The other reason"), max_chars=services.MAX_REASON_TEXT
+        )
+    return reason, text
 
 
 def require_status(change: services.StatusChangeInput) -> None:

@@ -132,3 +132,30 @@ def png_config(file_name: str) -> dict:
         "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
         "responsive": True,
     }
+
+
+def broken_reasons_figure(reasons: dict[str, int], labels: dict[str, str], axis_title: str) -> go.Figure:
+    """Horizontal bars, one per reason (in the fixed order of ``labels``), of how many broken pledges were broken
+    for it; each bar's count is written beside it, so the colour carries no meaning of its own."""
+    names = [html.escape(labels[reason]) for reason in labels]  # Plotly reads tags: a label stays text
+    values = [reasons.get(reason, 0) for reason in labels]
+    figure = go.Figure()
+    figure.add_bar(
+        y=names,
+        x=values,
+        orientation="h",
+        marker={"color": COLORS["broken"]},
+        text=values,
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x}<extra></extra>",
+    )
+    figure.update_layout(
+        height=max(220, 34 * len(names) + 70),
+        margin={"l": 4, "r": 24, "t": 8, "b": 8},
+        xaxis={"title": axis_title, "rangemode": "tozero", "fixedrange": True, "dtick": 1 if max(values) < 8 else None},
+        yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True},
+        font={"family": FONT},
+        showlegend=False,
+    )
+    return figure

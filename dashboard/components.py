@@ -19,9 +19,10 @@ from dashboard.i18n import (
     ngettext,
     unnamed_language,
 )
-from dashboard.statuses import DISPLAY_ORDER, badge_html, label
+from dashboard.statuses import DISPLAY_ORDER, badge_html, broken_reason_label, label
 from dashboard.text import excerpt, link, plain
 from tracker import services
+from tracker.statuses import BROKEN_REASONS
 
 
 def status_labels() -> dict[str, str]:
@@ -122,8 +123,18 @@ def history_entry(change, heading: str, corrected_by: int | None = None, code: s
                 )
         if change.corrects:
             st.caption(_("Corrects change no. {n}").format(n=change.corrects))
+        if reason := broken_reason_text(change):
+            st.markdown(f"**{plain(_('Why it was broken'))}:** {plain(reason)}")
         st.text(change.rationale)
         st.markdown(sources_markdown(change.sources))
+
+
+def broken_reason_text(change) -> str | None:
+    """Why a broken rating was broken, in the reader's language ("Other reason: <its text>"), None without one."""
+    if not getattr(change, "broken_reason", None):
+        return None
+    name = broken_reason_label(change.broken_reason)
+    return f"{name}: {change.broken_reason_text}" if change.broken_reason_text else name
 
 
 def reviewed_line(reviewer: str, at) -> str:
@@ -170,12 +181,55 @@ def pledge_link(code: str, text: str) -> None:
     st.page_link(routes.pledge(), label=plain(f"{code}: {text}"), query_params=link_params(pledge=code))
 
 
+def checkability_note(figures: services.CredibilityFigures) -> None:
+    """How many measures can be checked (the figures count those), and how many are overdue."""
+    text = _("{checkable} of {total} measures can be checked.").format(checkable=figures.checkable, total=figures.total)
+    if figures.checkable < figures.total:
+        text += " " + _("The figures and shares here count these {checkable} only.").format(checkable=figures.checkable)
+    st.caption(text)
+    if figures.past_deadline:
+        st.caption(
+            ngettext(
+                "{n} measure is past the deadline the programme names, without a final rating.",
+                "{n} measures are past the deadline the programme names, without a final rating.",
+                figures.past_deadline,
+            ).format(n=figures.past_deadline)
+        )
+
+
+def broken_reasons(programme: services.ProgrammeInfo, figures: services.CredibilityFigures) -> None:
+    """Why the measures rated broken now were broken: a small bar chart, one bar per reason."""
+    broken = figures.counts["broken"]
+    if not broken:
+        return
+    st.subheader(_("Why pledges were broken"))
+    st.caption(
+        ngettext(
+            "{n} measure is rated broken now; each bar counts those broken for that reason.",
+            "{n} measures are rated broken now; each bar counts those broken for that reason.",
+            broken,
+        ).format(n=broken)
+    )
+    labels = {reason: broken_reason_label(reason) for reason in BROKEN_REASONS}
+    st.plotly_chart(
+        charts.broken_reasons_figure(figures.broken_reasons, labels, _("Number of measures")),
+        width="stretch",
+        key="broken_reasons_chart",
+        config=charts.png_config(f"{programme.slug}-broken-reasons-{services.today().isoformat()}"),
+        alt=_("Bar chart: number of broken measures per reason.")
+        + " "
+        + "; ".join(f"{labels[r]}: {n}" for r, n in figures.broken_reasons.items()),
+    )
+
+
 def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) -> None:
     """Headline figures, progress by area (chart and table), recent changes: now or as of a day."""
     view = data.overview(programme.slug, as_of)
     areas = data.area_counts(programme.slug, as_of)
-    total = view.total
-    kept = view.counts["kept"] + view.counts["partially_kept"]
+    figures = view.figures
+    counts = figures.counts if figures else view.counts  # now: the checkable measures only
+    total = figures.checkable if figures else view.total
+    kept = counts["kept"] + counts["partially_kept"]
     if as_of:
         st.subheader(_("As it stood on {date}").format(date=format_date(as_of)))
     st.markdown(
@@ -187,8 +241,10 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
             kept=kept, total=total
         )
     )
+    if figures:
+        checkability_note(figures)
     for column, status in zip(st.columns(len(DISPLAY_ORDER)), DISPLAY_ORDER, strict=True):
-        count = view.counts[status]
+        count = counts[status]
         with column:
             st.metric(
                 label(status),
@@ -198,6 +254,9 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
                 delta_arrow="off",
                 border=True,
             )
+
+    if figures:
+        broken_reasons(programme, figures)
 
     st.subheader(_("Progress by policy area"))
     st.caption(_("Each bar is one policy area; click a bar to see its measures."))

@@ -21,10 +21,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import _, current_language, format_date, format_datetime, ngettext
-from dashboard.statuses import label, source_kind_label
+from dashboard.statuses import broken_reason_label, label, source_kind_label
 from dashboard.text import plain
 from tracker import services
-from tracker.statuses import SOURCE_KINDS, STATUS_KEYS
+from tracker.statuses import BROKEN_REASONS, SOURCE_KINDS, STATUS_KEYS
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,11 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "date_before_election": lambda: _("{value} lies before the election on {first}; accepted: {first} to {last}"),
     "published_in_future": lambda: _("{value} lies in the future"),
     "no_sources": lambda: _("at least one source (a web address with a title) is required"),
+    "checkability_unchanged": lambda: _("measure {pledge} is already flagged so; nothing was saved"),
+    "reason_required": lambda: _("a broken pledge needs the reason it was broken; accepted: {accepted}"),
+    "unknown_reason": lambda: _("unknown reason “{value}”; accepted: {accepted}"),
+    "reason_only_broken": lambda: _("“{value}”: a reason is given only when the pledge is rated broken"),
+    "reason_text_only_other": lambda: _("“{value}”: a text is given only with the reason “Other reason”"),
     "no_such_change": lambda: _("measure {pledge} has no rating no. {sequence}; it has: {known}"),
     "at_least": lambda: _("must be at least {min}"),
     "out_of_range": lambda: _("{value} is out of range; accepted: {min} to {max}"),
@@ -214,6 +219,10 @@ FIELDS: dict[str, Callable[[], str]] = {
     "source.published_on": lambda: _("Published on"),
     "corrects": lambda: _("Corrects an earlier rating (optional)"),
     "success_criterion": lambda: _("What would count as kept"),
+    "broken_reason": lambda: _("Why it was broken"),
+    "broken_reason_text": lambda: _("The other reason"),
+    "checkability_reason": lambda: _("Why it cannot be checked"),
+    "checkable": lambda: _("Checkable"),
     "author": lambda: _("Recorded by"),
     "code": lambda: _("Code"),
     "name": lambda: _("Name"),
@@ -253,6 +262,10 @@ def accepted_kinds() -> str:
     return ", ".join(source_kind_label(kind) for kind in SOURCE_KINDS)
 
 
+def accepted_reasons() -> str:
+    return ", ".join(broken_reason_label(reason) for reason in BROKEN_REASONS)
+
+
 def accepted_columns() -> str:
     """The columns of a status spreadsheet as the page's language names them (both names are accepted)."""
     german = current_language() == "de"
@@ -263,6 +276,8 @@ def accepted_columns() -> str:
 ACCEPTED: dict[str, Callable[[], str]] = {
     "unknown_status": accepted_statuses,
     "unknown_kind": accepted_kinds,
+    "reason_required": accepted_reasons,
+    "unknown_reason": accepted_reasons,
     **dict.fromkeys(("header_empty", "unknown_column", "column_missing", "unnamed_cell", "no_rows"), accepted_columns),
 }
 

@@ -7,9 +7,18 @@ import html
 
 from dashboard.i18n import _, current_language
 from dashboard.palette import COLORS, DISPLAY_ORDER, TEXT_COLORS
-from tracker.statuses import SOURCE_KIND_LABELS, STATUS_LABELS, Status
+from tracker.statuses import BROKEN_REASON_LABELS, SOURCE_KIND_LABELS, STATUS_LABELS, Status
 
-__all__ = ["COLORS", "DISPLAY_ORDER", "TEXT_COLORS", "badge_html", "description", "label", "source_kind_label"]
+__all__ = [
+    "COLORS",
+    "DISPLAY_ORDER",
+    "TEXT_COLORS",
+    "badge_html",
+    "broken_reason_label",
+    "description",
+    "label",
+    "source_kind_label",
+]
 
 
 def label(status: str) -> str:
@@ -22,6 +31,12 @@ def source_kind_label(kind: str) -> str:
     """The kind of a source in the reader's language (from ``tracker.statuses``, like the status names)."""
     names = SOURCE_KIND_LABELS.get(kind)
     return names[current_language()] if names else kind
+
+
+def broken_reason_label(reason: str) -> str:
+    """Why a pledge was broken, in the reader's language (from ``tracker.statuses``, like the status names)."""
+    names = BROKEN_REASON_LABELS.get(reason)
+    return names[current_language()] if names else reason
 
 
 def description(status: str) -> str:

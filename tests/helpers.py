@@ -63,6 +63,7 @@ def make_change(
         "rationale": "Der Rat hat am 15.01.2026 die Finanzierung beschlossen.",
         "sources": [services.SourceInput("https://www.herne.de/rat/2026-01-15", "Ratsbeschluss", "council")],
         "effective_date": dt.date.fromisoformat(date) if date else None,
+        "broken_reason": "no_majority" if status == "broken" else None,  # a broken rating names its reason
     }
     values.update(overrides)
     return services.StatusChangeInput(**values)

@@ -71,6 +71,8 @@ CALLS = {
     "withdraw_proposal": lambda a, slug: services.withdraw_proposal(slug, "status_change", 1, a),
     "propose_translation": lambda a, slug: services.propose_translation(slug, "8.2-4", "en", "Loan devices", a),
     "measure_translations": lambda a, slug: services.measure_translations(slug, "8.2-4", a),
+    "record_checkability": lambda a, slug: services.record_checkability(slug, "1-1", False, "Zu vage.", a),
+    "due_for_rating": lambda a, slug: services.due_for_rating(slug, a, today=TODAY),
 }
 ADMIN_ONLY = {
     "add_user", "set_display_name", "set_role", "disable_user", "set_password", "list_users", "list_events",

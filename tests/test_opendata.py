@@ -101,6 +101,7 @@ def test_csv_has_one_row_per_pledge_and_neutralises_formulas(herne):
 GERMAN_COLUMNS = [
     "Nummer", "Bereich", "Titel des Bereichs", "Ziel", "Titel des Ziels", "Gruppe", "Maßnahme", "Bewertung",
     "Stichtag", "Anzahl der Bewertungen", "Letzte Begründung", "Quellen", "Nicht mehr im Programm seit",
+    "Grund des Bruchs", "Frist", "Überprüfbar",
     "Geprüft von", "Geprüft am",
     "Maßnahme (Englisch)", "Maßnahme (Türkisch)", "Maßnahme (Arabisch)", "Maßnahme (Ukrainisch)",
 ]  # fmt: skip
@@ -114,7 +115,7 @@ def test_excel_workbook_export_has_german_headers_and_labels_date_cells_and_a_fr
         "Maßnahmen",
         263,
         "A2",
-        "A1:S263",  # two columns for who approved the latest rating and when, four for the translations
+        "A1:V263",  # reason, deadline, checkable; who approved the latest rating and when; four translations
     )
     assert [c.value for c in sheet[1]] == GERMAN_COLUMNS and all(c.font.bold for c in sheet[1])
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}

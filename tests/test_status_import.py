@@ -33,6 +33,7 @@ from tracker.services import spreadsheets as spreadsheet_io
 
 HEADER = ",".join(STATUS_CSV_COLUMNS)
 GERMAN = ["Nummer", "Bewertung", "Stichtag", "Begründung", "Adresse der Quelle", "Titel der Quelle", "Art der Quelle"]
+REASON_COLUMNS = ["Grund des Bruchs", "Anderer Grund"]  # optional: files of earlier versions lack them
 RATIONALE = "Der Rat hat am 15.01.2026 die Finanzierung beschlossen."  # as in helpers.make_change
 URL = "https://www.herne.de/rat/2026-01-15"
 
@@ -136,10 +137,12 @@ def test_excel_workbook_with_german_headers_dates_and_labels_imports(herne):
             ["8.2-4", "In Arbeit", "15.01.2026", "Leihgeräte.", URL, "Ratsbeschluss", "Ratsvorlage oder -beschluss"],
             ["1-1", "UMGESETZT", dt.date(2026, 5, 2), "In Kraft.", "https://herne.de/2", "B", "mitteilung der stadt"],
             [None, None, None, None, None, None, None],  # an empty row in between is skipped
-            ["1-2", "broken", dt.datetime(2026, 3, 10), "Abgelehnt.", "https://www.waz.de/3", "WAZ", "Press"],
+            ["1-2", "broken", dt.datetime(2026, 3, 10), "Abgelehnt.", "https://www.waz.de/3", "WAZ", "Press",
+             "kein geld im  HAUSHALT"],
             ["2-1", "compromise", "1.2.2026", "Kleiner als versprochen.", "https://herne.de/4", "Haushalt", None],
             ["2-2", " teilweise  umgesetzt ", "2026-02-01", "-nur zum Teil", "https://herne.de/5", "+Titel", "PARTY"],
-        ]
+        ],
+        [*GERMAN, "Grund des Bruchs"],
     )  # fmt: skip
     sheet = read_status_sheet(data, "bewertungen.xlsx")
     assert sheet.file_format == "xlsx" and sheet.converted_from is None
@@ -159,17 +162,20 @@ def test_excel_workbook_with_german_headers_dates_and_labels_imports(herne):
         "2-1": ("partially_kept", dt.date(2026, 2, 1), "Kleiner als versprochen.", "other"),
         "2-2": ("partially_kept", dt.date(2026, 2, 1), "-nur zum Teil", "party"),
     }
+    assert stored_scalars(select(StatusChange.broken_reason).where(StatusChange.status == "broken")) == ["no_budget"]
 
 
 def test_semicolon_csv_with_bom_german_headers_and_labels_crlf_and_formula_like_cells(herne):
     data = (
-        "\ufeff Begründung ;NUMMER;Bewertung;stichtag;Adresse der Quelle;Titel der Quelle;Art der Quelle\r\n"
+        "\ufeff Begründung ;NUMMER;Bewertung;stichtag;Adresse der Quelle;Titel der Quelle;Art der Quelle;"
+        "Grund des Bruchs;Anderer Grund\r\n"
         '"Beschlossen; mit Auflagen.\r\nZweiter Absatz.";8.2-4;In Arbeit;15.01.2026;'
-        "https://www.herne.de/rat/1;Ratsbeschluss;Ratsvorlage oder -beschluss\r\n"
+        "https://www.herne.de/rat/1;Ratsbeschluss;Ratsvorlage oder -beschluss;;\r\n"
         "\r\n"
-        ";;;;;;\r\n"
-        '"=HYPERLINK(""http://x"")";1-1;Kept;;https://www.waz.de/herne/2;@Ratsinfo;\r\n'
-        "-1 Stelle gestrichen;1-2;gebrochen;10.03.2026;https://www.herne.de/3;+ Haushalt 2026;Presse\r\n"
+        ";;;;;;;;\r\n"
+        '"=HYPERLINK(""http://x"")";1-1;Kept;;https://www.waz.de/herne/2;@Ratsinfo;;;\r\n'
+        "-1 Stelle gestrichen;1-2;gebrochen;10.03.2026;https://www.herne.de/3;+ Haushalt 2026;Presse;"
+        "Anderer Grund;Der Kämmerer hat die Stelle gestrichen.\r\n"
     ).encode("utf-8")
     sheet = read_status_sheet(data, "export.csv")
     assert [(r.line, r.code) for r in sheet.rows] == [(2, "8.2-4"), (6, "1-1"), (7, "1-2")]
@@ -201,6 +207,9 @@ def test_semicolon_csv_with_bom_german_headers_and_labels_crlf_and_formula_like_
         "1-1": ("kept", TODAY, '=HYPERLINK("http://x")', "@Ratsinfo", "other"),
         "1-2": ("broken", dt.date(2026, 3, 10), "-1 Stelle gestrichen", "+ Haushalt 2026", "press"),
     }
+    assert stored(
+        select(StatusChange.broken_reason, StatusChange.broken_reason_text).where(StatusChange.status == "broken")
+    ) == [("other", "Der Kämmerer hat die Stelle gestrichen.")]
 
 
 def test_windows_1252_csv_is_converted_and_says_so(herne):
@@ -298,7 +307,7 @@ def test_the_template_imported_untouched_answers_with_a_note_about_the_example_r
 def test_the_template_with_rows_added_is_still_checked_and_without_its_example_imports(herne):
     workbook = openpyxl.load_workbook(io.BytesIO(status_template_xlsx()))
     sheet = workbook["Bewertungen"]
-    assert [c.value for c in sheet[1]] == GERMAN
+    assert [c.value for c in sheet[1]] == [*GERMAN, *REASON_COLUMNS]
     typed = [
         ["8.2-4", "Erledigt", dt.date(2026, 3, 1), "Beschlossen.", URL, "Ratsbeschluss", "Presse"],
         ["1-1", "Umgesetzt", dt.date(2026, 3, 1), "Beschlossen.", URL, "Ratsbeschluss", "Presse"],
@@ -329,14 +338,16 @@ def test_the_templates_offer_dropdowns_german_headers_and_an_explanation():
     assert lists == {
         "B2": '"Noch nicht bewertet,In Arbeit,Blockiert,Teilweise umgesetzt,Umgesetzt,Gebrochen"',
         "G2": '"Ratsvorlage oder -beschluss,Presse,Mitteilung der Stadt,Partei,Sonstiges"',
+        "H2": '"Keine Mehrheit im Rat,Nicht vorrangig behandelt,Position geändert,Nicht in kommunaler Zuständigkeit,'
+        'Kein Geld im Haushalt,Anderer Grund"',
     }
     assert sheet["A3"].number_format == "@"  # a typed 1-1 stays a code, not the first of January
     assert sheet["C2"].is_date and sheet["C2"].number_format == "DD.MM.YYYY"
     notes = [row[0] for row in workbook["Erläuterung"].iter_rows(values_only=True)]
-    assert notes[1:8] == GERMAN
+    assert notes[1:10] == [*GERMAN, *REASON_COLUMNS]
 
     text = status_template_csv()
-    assert text.startswith(b"\xef\xbb\xbf" + ";".join(GERMAN).encode() + b"\r\n")
+    assert text.startswith(b"\xef\xbb\xbf" + ";".join([*GERMAN, *REASON_COLUMNS]).encode() + b"\r\n")
     assert b";In Arbeit;15.01.2026;" in text
 
 

@@ -24,7 +24,7 @@ from typer.core import TyperCommand
 from tracker import services, settings
 from tracker.files import WriteFailed, write_files
 from tracker.programme import ProgrammeParseError
-from tracker.statuses import ROLES, SOURCE_KINDS, STATUS_KEYS, Role
+from tracker.statuses import BROKEN_REASONS, ROLES, SOURCE_KINDS, STATUS_KEYS, Role
 from tracker.textfiles import printable, shortened, unreadable_character
 
 
@@ -194,6 +194,10 @@ def set_status(
     ] = None,
     date: Annotated[str | None, typer.Option(help="Effective date YYYY-MM-DD (default: today).")] = None,
     corrects: Annotated[int | None, typer.Option(help="Number of an earlier change that this one corrects.")] = None,
+    broken_reason: Annotated[
+        str | None, typer.Option(help="With status broken (required): why; one of " + ", ".join(BROKEN_REASONS))
+    ] = None,
+    broken_reason_text: Annotated[str | None, typer.Option(help="With --broken-reason other: the reason.")] = None,
     programme: ProgrammeOption = None,
 ) -> None:
     """Record a status change with its rationale and sources."""
@@ -212,6 +216,8 @@ def set_status(
         sources=sources,
         effective_date=services.parse_date(date, "--date") if date is not None else None,
         corrects_sequence=corrects,
+        broken_reason=broken_reason,
+        broken_reason_text=broken_reason_text,
     )
     _require_schema()
     recorded = services.record_status_change(programme, code, change, account(as_))

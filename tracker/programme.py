@@ -25,6 +25,8 @@ refused with its line and position. Titles longer than the database keeps are re
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 import string
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ __all__ = [
     "ParsedPledge",
     "ParsedProgramme",
     "ProgrammeParseError",
+    "deadline_in",
     "decode_programme",
     "parse_programme",
     "parse_programme_bytes",
@@ -504,3 +507,59 @@ def short_area_title(title: str) -> str:
             short = short.partition(dash)[0]
         short = short.removeprefix(_ABOUT_PREFIX).strip() or title.strip()
     return short if len(short) <= MAX_SHORT_TITLE else short[: MAX_SHORT_TITLE - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- deadlines
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januar", "jan"),
+            ("februar", "feb"),
+            ("märz", "mär", "maerz"),
+            ("april", "apr"),
+            ("mai",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("dezember", "dez"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# "bis 2030", "bis Ende 2027", "bis spätestens 2028", "bis Mitte 2028", "bis zum Jahr 2030", "bis Ende des Jahres
+# 2027", "bis März 2027", "bis Ende März 2027", "bis zum 30.06.2027", "bis 31.12.2028"
+_DEADLINE_RE = re.compile(
+    r"\bbis\s+(?:spätestens\s+)?(?:zum\s+|zur\s+)?"
+    r"(?:(?P<day>[0-9]{1,2})\.(?P<month>[0-9]{1,2})\.(?P<dyear>20[0-9]{2})"
+    r"|(?:(?P<part>ende|mitte|anfang)\s+(?:des\s+jahres\s+)?)?(?:jahr\s+)?"
+    r"(?:(?P<month_name>[a-zä]+)\.?\s+)?(?P<year>20[0-9]{2}))\b",
+    re.I,
+)
+
+
+def deadline_in(text: str) -> dt.date | None:
+    """The deadline a measure's text names, or None: "bis 2030" and "bis Ende 2030" are the last day of 2030,
+    "bis Mitte 2028" the 30 June, "bis Anfang 2028" the 31 March, "bis (Ende) März 2027" the last day of that
+    month, "bis zum 30.06.2027" that day. Years outside 2000-2099 and impossible dates name none."""
+    found = _DEADLINE_RE.search(text)
+    if found is None:
+        return None
+    try:
+        if found["day"]:
+            return dt.date(int(found["dyear"]), int(found["month"]), int(found["day"]))
+        year = int(found["year"])
+        if found["month_name"]:
+            month = _MONTHS.get(found["month_name"].casefold())
+            if month is None:  # "bis Ende kommenden 2030": a word that is no month names no deadline
+                return None
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        part = (found["part"] or "ende").casefold()
+        return {"ende": dt.date(year, 12, 31), "mitte": dt.date(year, 6, 30), "anfang": dt.date(year, 3, 31)}[part]
+    except ValueError:  # 31.02.2027
+        return None

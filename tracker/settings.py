@@ -48,6 +48,13 @@ SETTINGS: tuple[Setting, ...] = (
         "once (a one-person team); auto, on once more than one enabled account exists. The method page says which.",
         "app, cli",
     ),
+    Setting(
+        "TRACKER_TERM_END_LEAD_DAYS",
+        "90",
+        "Days before the end of the term from which the staff list of measures to rate shows every measure still "
+        "not rated, for a final rating (besides the measures whose deadline has passed).",
+        "app, cli",
+    ),
     Setting("TRACKER_MAINTAINER", "", "Who maintains the tracker, shown on the method page.", "app"),
     Setting("TRACKER_CONTACT", "", "Where to send corrections and hints, shown on the method page.", "app"),
     Setting(

@@ -54,6 +54,9 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     Status.BROKEN: {"de": "Gebrochen", "en": "Broken", "tr": "Tutulmadı", "ar": "أُخلِف", "uk": "Порушено"},
 }
 
+# A rating that ends a measure's story: once its deadline has passed, any other status asks for a final rating.
+FINAL_STATUSES: tuple[str, ...] = (Status.KEPT, Status.PARTIALLY_KEPT, Status.BROKEN)
+
 # The fixed order of every chart, legend, table and list of figures: kept first, unrated last.
 DISPLAY_ORDER: tuple[str, ...] = (
     Status.KEPT,
@@ -183,6 +186,21 @@ class BrokenReason(StrEnum):
 
 
 BROKEN_REASONS: tuple[str, ...] = tuple(r.value for r in BrokenReason)
+
+# key -> language -> name; ``broken_reason_key`` accepts the key or a label in any case, as for statuses.
+BROKEN_REASON_LABELS: dict[str, dict[str, str]] = {
+    BrokenReason.NO_MAJORITY: {"de": "Keine Mehrheit im Rat", "en": "No council majority"},
+    BrokenReason.NOT_PRIORITISED: {"de": "Nicht vorrangig behandelt", "en": "Not prioritised"},
+    BrokenReason.CHANGED_POSITION: {"de": "Position geändert", "en": "Changed position"},
+    BrokenReason.NOT_MUNICIPAL: {"de": "Nicht in kommunaler Zuständigkeit", "en": "Outside municipal competence"},
+    BrokenReason.NO_BUDGET: {"de": "Kein Geld im Haushalt", "en": "No money in the budget"},
+    BrokenReason.OTHER: {"de": "Anderer Grund", "en": "Other reason"},
+}
+
+
+def broken_reason_key(value: str) -> str | None:
+    """The reason that ``value`` names: a key or a German or English label, in any case; None if none."""
+    return _key_for(value, BROKEN_REASON_LABELS)
 
 
 class TipState(StrEnum):

@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from dashboard import auth, components, data, rating_forms, routes, translation_forms
+from dashboard import auth, checkability_forms, components, data, rating_forms, routes, translation_forms
 from dashboard.errors import show_error
 from dashboard.i18n import _, format_date
 from dashboard.text import excerpt, plain
@@ -17,6 +17,7 @@ LAST_KEY = "edit_last_pledge"
 def edit_page() -> None:
     actor, programme = auth.staff_page()
     st.title(_("Rate a measure"))
+    checkability_forms.due_list(programme, actor)
     code = pick_measure(programme.slug)
     if code is None:
         return
@@ -27,8 +28,8 @@ def edit_page() -> None:
         return
     current_state(view)
     seen_version = seen(view)
-    record_tab, evidence_tab, criterion_tab, translations_tab = st.tabs(
-        [_("Record a rating"), _("Add a source"), _("Success criterion"), _("Translations")]
+    record_tab, evidence_tab, criterion_tab, checkable_tab, translations_tab = st.tabs(
+        [_("Record a rating"), _("Add a source"), _("Success criterion"), _("Checkable?"), _("Translations")]
     )
     form = rating_forms.Form(programme, view, actor, seen_version)
     with record_tab:
@@ -39,6 +40,8 @@ def edit_page() -> None:
         rating_forms.success_criterion(form)
     with translations_tab:
         translation_forms.translations(programme.slug, view.code, actor)
+    with checkable_tab:
+        checkability_forms.checkability_form(programme, view, actor)
     history(view)
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, components, editing
-from dashboard.errors import accepted_kinds, accepted_statuses, error_text, row_table, show_error
+from dashboard.errors import accepted_kinds, accepted_reasons, accepted_statuses, error_text, row_table, show_error
 from dashboard.i18n import _, current_language, format_date, ngettext
 from dashboard.statuses import label
 from dashboard.text import plain
@@ -65,6 +65,8 @@ def accepted_values() -> None:
         "source_url": _("a full address starting with https:// or http://"),
         "source_title": _("the source's name, e.g. Council decision of 15 January 2026"),
         "source_kind": accepted_kinds() + " " + _("(empty means Other)"),
+        "broken_reason": _("with the status Broken, required: why (optional column)") + ": " + accepted_reasons(),
+        "broken_reason_text": _("with the reason Other reason, required: which (optional column)"),
     }
     column_title, accepted_title = _("Column"), _("Accepted")  # not inside an f-string: the extraction finds them
     lines = [f"| {column_title} | {accepted_title} |", "| --- | --- |"]

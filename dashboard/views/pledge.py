@@ -1,5 +1,7 @@
 """One measure, at its permalink ``?pledge=<code>``: text, context, status, dated history, sources."""
 
+import html
+
 import streamlit as st
 
 from dashboard import components, data, routes
@@ -8,7 +10,9 @@ from dashboard.i18n import _, format_date, ngettext
 from dashboard.text import excerpt, plain
 from dashboard.tip_form import tip_form
 from dashboard.urlstate import pledge_code
+from tracker import services
 from tracker.services import NotFound, PledgeView
+from tracker.statuses import FINAL_STATUSES
 
 HISTORY_PAGE = 20  # changes shown at once
 
@@ -75,6 +79,9 @@ def heading(view: PledgeView) -> None:
         st.caption(_("Status since {date}").format(date=format_date(view.status_date)))
     else:
         st.caption(_("Nobody has rated this measure yet."))
+    if view.history and (reason := components.broken_reason_text(view.history[0])):
+        st.markdown(f"**{plain(_('Why it was broken'))}:** {plain(reason)}")
+    deadline_and_checkability(view)
     if view.retired_on:
         st.warning(
             _("This measure is no longer in the current programme text (since {date}); its history is kept.").format(
@@ -84,6 +91,24 @@ def heading(view: PledgeView) -> None:
     if view.success_criterion:
         st.markdown("**" + _("What would count as kept") + "**")
         st.text(view.success_criterion)
+
+
+def deadline_and_checkability(view: PledgeView) -> None:
+    """The deadline the programme names, and a clear mark when the measure is flagged as not checkable."""
+    if view.deadline:
+        line = _("Deadline named in the programme: {date}").format(date=format_date(view.deadline))
+        if view.deadline < services.today() and view.status not in FINAL_STATUSES:
+            line += " · " + _("passed without a final rating")
+        st.markdown(f":material/event: {plain(line)}")
+    if not view.checkable:
+        st.html(
+            '<span style="border:2px solid #555;color:#222;padding:0.1rem 0.55rem;border-radius:0.75rem;'
+            'font-size:0.85rem;font-weight:600;white-space:nowrap">' + html.escape(_("Not checkable")) + "</span>"
+        )
+        st.markdown(
+            f"**{plain(_('Why it cannot be checked'))}:** {plain(view.checkability_reason or '')}  \n"
+            + plain(_("This measure is too vague to check; it is not counted in the shares of the overview."))
+        )
 
 
 def context_line(name: str, text: str) -> None:

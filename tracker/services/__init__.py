@@ -356,3 +356,26 @@ __all__ = [
     "measure_translations",
     "propose_translation",
 ]
+
+# Why pledges were broken, measures that cannot be checked, deadlines (issue #12; helper "reasons")
+from tracker.services.checkability import (  # noqa: E402
+    CheckabilityRecorded,
+    CredibilityFigures,
+    DueList,
+    DueMeasure,
+    due_for_rating,
+    programme_figures,
+    record_checkability,
+)
+from tracker.services.inputs import MAX_REASON_TEXT  # noqa: E402
+
+__all__ += [
+    "MAX_REASON_TEXT",
+    "CheckabilityRecorded",
+    "CredibilityFigures",
+    "DueList",
+    "DueMeasure",
+    "due_for_rating",
+    "programme_figures",
+    "record_checkability",
+]

@@ -17,6 +17,7 @@ from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange
 from tracker.search import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS, query_words
 from tracker.services.auth import public_names
+from tracker.services.checkability import CredibilityFigures, credibility_figures, public_flag
 from tracker.services.errors import InvalidInput
 from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
@@ -67,6 +68,8 @@ class ChangeView:
     recorded_at: dt.datetime
     corrects: int | None
     sources: tuple[SourceView, ...]
+    broken_reason: str | None = None  # why a broken pledge was broken (``tracker.statuses.BrokenReason``)
+    broken_reason_text: str | None = None  # with the reason "other"
     # the second person who approved it, and when (None: recorded before review, or with review off)
     reviewed_by: str | None = None
     reviewed_at: dt.datetime | None = None
@@ -96,6 +99,9 @@ class PledgeView:
     siblings: tuple[PledgeRow, ...]  # the other measures of the same goal (or area, without a goal)
     # The current translations of the text (``{language: text}``; the German text stays ``text``).
     translations: dict[str, str] = field(default_factory=dict)
+    deadline: dt.date | None = None  # the deadline the programme names for it
+    checkable: bool = True  # False: flagged as too vague to check ("nicht überprüfbar"), counted apart
+    checkability_reason: str | None = None  # the reason of the latest approved flag (either way)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,8 @@ class Overview:
     areas: tuple[AreaCount, ...]
     recent: tuple[RecentChange, ...]
     last_update: dt.datetime | None
+    # now (not as of a past day): checkable measures and the shares over them, reasons of broken pledges ...
+    figures: CredibilityFigures | None = None
 
     @property
     def total(self) -> int:
@@ -263,6 +271,8 @@ def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> Pled
             clock.as_utc(c.recorded_at),
             sequences.get(c.corrects_id) if c.corrects_id else None,
             tuple(_source(s, names) for s in c.sources),
+            c.broken_reason,
+            c.broken_reason_text,
             names.get(c.reviewed_by, c.reviewed_by) if c.reviewed_by else None,
             clock.as_utc(c.reviewed_at) if c.reviewed_at else None,
         )
@@ -300,6 +310,9 @@ def _pledge_view(session: Session, programme: Programme, pledge: Pledge) -> Pled
         evidence=tuple(_source(e, names) for e in loose),
         siblings=_rows(session, programme, siblings_stmt),
         translations=translations_by_pledge(session, programme.id, [pledge.id]).get(pledge.id, {}),
+        deadline=pledge.deadline,
+        checkable=pledge.checkable,
+        checkability_reason=flag.reason if (flag := public_flag(session, pledge.id)) else None,
     )
 
 
@@ -313,6 +326,7 @@ def overview(programme: str | None, as_of: dt.date | None = None, recent: int = 
             areas=tuple(areas),
             recent=tuple(_recent_changes(session, prog, recent, as_of)),
             last_update=last_recorded(session, prog),
+            figures=credibility_figures(session, prog, clock.today()) if as_of is None else None,
         )
 
 

@@ -22,7 +22,7 @@ from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
 from tracker.services.errors import InvalidInput
 from tracker.services.unit_of_work import unit_of_work
-from tracker.statuses import SOURCE_KINDS, Role
+from tracker.statuses import BROKEN_REASONS, SOURCE_KINDS, BrokenReason, Role
 
 CITIES = [
     "Herne",
@@ -128,6 +128,9 @@ REASONS = [
     "Ein erster Abschnitt ist fertig.",
     "Die Maßnahme ist vollständig umgesetzt.",
 ]
+# A broken demo pledge gets one of the fixed reasons (not "other", which would need a text), without drawing
+# from the random generator, so the rest of the demo data stays as it was.
+_DEMO_REASONS = tuple(r for r in BROKEN_REASONS if r != BrokenReason.OTHER)
 STATUS_WEIGHTS = {"in_progress": 40, "stalled": 10, "partially_kept": 15, "kept": 25, "broken": 10}
 EDITORS = ["redaktion-a", "redaktion-b", "redaktion-c", "redaktion-d"]
 CHUNK = 2000  # pledges per batch: bounds memory, keeps each executemany large
@@ -300,6 +303,8 @@ def _flush(session: Session, programme: Programme, pending: list[tuple[dict, lis
                 "programme_id": pid, "pledge_id": pledge_id, "sequence": sequence, "status": status,
                 "effective_date": day, "rationale": rng.choice(REASONS), "author": rng.choice(EDITORS),
                 "recorded_at": recorded, "corrects_id": None,
+                "broken_reason": _DEMO_REASONS[(pledge_id + sequence) % len(_DEMO_REASONS)]
+                if status == "broken" else None,
             })  # fmt: skip
             urls.append(f"https://demo.example.org/{programme.slug}/{row['code']}/{sequence}")
     if not change_rows:

@@ -21,6 +21,7 @@ from tracker import clock
 from tracker.models import Area, Evidence, Goal, Pledge, Programme, StatusChange, precedence
 from tracker.services.auth import public_names
 from tracker.services.browse import ChangeView, RecentChange, SourceView, period_ends
+from tracker.services.checkability import CredibilityFigures, credibility_figures
 from tracker.services.errors import NotFound
 from tracker.services.pledges import close_codes
 from tracker.services.programmes import ProgrammeInfo, find_programme
@@ -99,6 +100,8 @@ class EditionData:
     last_update: dt.datetime | None
     timeline: tuple[tuple[dt.date, dict[str, int]], ...]  # counts at the end of each month since the election
     snapshots: tuple[Snapshot, ...]
+    # checkable measures, shares over them, reasons of broken pledges, deadlines passed (as the app's overview)
+    figures: CredibilityFigures | None = None
     review_on: bool = False  # whether a second person approves every rating before it is published
     rounds: tuple[PublishedRound, ...] = ()  # the closed double-rating rounds, newest first (the method page)
 
@@ -144,6 +147,7 @@ def edition_data(programme: str | None, until: dt.date | None = None, recent: in
             last_update=last_recorded(session, prog),
             timeline=tuple((day, counts_on[day]) for day in timeline_days),
             snapshots=tuple(_snapshot(day, areas, pledges, recent) for day in [*term_years(info, until), until]),
+            figures=credibility_figures(session, prog, until),
             review_on=review_is_on(session),
             rounds=published_rounds(session, prog),
         )
@@ -340,6 +344,8 @@ def _pledges(
             StatusChange.author,
             StatusChange.recorded_at,
             StatusChange.corrects_id,
+            StatusChange.broken_reason,
+            StatusChange.broken_reason_text,
             StatusChange.reviewed_by,
             StatusChange.reviewed_at,
         ).where(_scope(StatusChange, programme, chosen), is_public(StatusChange))
@@ -377,6 +383,8 @@ def _pledges(
                 clock.as_utc(recorded_at),
                 sequences.get(corrects_id) if corrects_id else None,
                 tuple(sources.get(change_id, ())),
+                reason,
+                reason_text,
                 names.get(reviewer, reviewer) if reviewer else None,
                 clock.as_utc(reviewed_at) if reviewed_at else None,
             )
@@ -389,6 +397,8 @@ def _pledges(
                 author,
                 recorded_at,
                 corrects_id,
+                reason,
+                reason_text,
                 reviewer,
                 reviewed_at,
             ) in rows

@@ -21,12 +21,23 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from tracker.services.errors import InvalidInput
-from tracker.statuses import SOURCE_KIND_LABELS, STATUS_LABELS, accepted_names, source_kind_key, status_key
+from tracker.statuses import (
+    BROKEN_REASON_LABELS,
+    SOURCE_KIND_LABELS,
+    STATUS_LABELS,
+    BrokenReason,
+    Status,
+    accepted_names,
+    broken_reason_key,
+    source_kind_key,
+    status_key,
+)
 from tracker.textfiles import BIDI, CONTROL, LINE_BREAK, NOT_UTF8, NUL, shortened, unsafe_character
 
 MAX_RATIONALE = 5000
 MAX_TITLE = 500
 MAX_URL = 2000
+MAX_REASON_TEXT = 1000  # the text of a broken pledge's reason "other"
 MAX_AUTHOR = 200  # the public signature of a change or a source (StatusChange.author, Evidence.added_by)
 
 _CODES = {
@@ -70,6 +81,8 @@ class StatusChangeInput:
     sources: list[SourceInput] = field(default_factory=list)
     effective_date: dt.date | None = None  # None means today
     corrects_sequence: int | None = None  # set when this change corrects an earlier one of the same pledge
+    broken_reason: str | None = None  # with status "broken": a BrokenReason key or label (required)
+    broken_reason_text: str | None = None  # with the reason "other": what the reason was (required)
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -104,6 +117,27 @@ def check_status(value: str, field_name: str = "status") -> str:
     if key is None:
         raise InvalidInput(field_name, "unknown_status", value=shown(value), accepted=accepted_names(STATUS_LABELS))
     return key
+
+
+def check_broken_reason(status: str | None, reason: str | None, text: str | None) -> tuple[str | None, str | None]:
+    """The reason key and its text for a change to ``status``: ``broken`` requires a reason (``other`` also a
+    text); any other status takes none. ``InvalidInput`` names the field and what it accepts."""
+    given = (reason or "").strip()
+    if status != Status.BROKEN:
+        if given or (text or "").strip():
+            raise InvalidInput("broken_reason", "reason_only_broken", value=shown(given or text))
+        return None, None
+    accepted = accepted_names(BROKEN_REASON_LABELS)
+    if not given:
+        raise InvalidInput("broken_reason", "reason_required", accepted=accepted)
+    key = broken_reason_key(given)
+    if key is None:
+        raise InvalidInput("broken_reason", "unknown_reason", value=shown(given), accepted=accepted)
+    if key != BrokenReason.OTHER:
+        if (text or "").strip():  # a text goes with "other" only: said, not silently dropped
+            raise InvalidInput("broken_reason_text", "reason_text_only_other", value=shown(text))
+        return key, None
+    return key, check_text(text, "broken_reason_text", MAX_REASON_TEXT, multiline=True)
 
 
 def check_text(

@@ -34,7 +34,7 @@ from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.review import is_public, public_evidence
 from tracker.services.translations import TRANSLATION_LANGUAGES, translations_by_pledge
 from tracker.services.unit_of_work import unit_of_work
-from tracker.statuses import STATUS_LABELS, Role
+from tracker.statuses import BROKEN_REASON_LABELS, STATUS_LABELS, Role
 from tracker.textfiles import shortened
 
 FORMAT = "pledge-tracker/1"
@@ -163,6 +163,8 @@ def _pledges(
             StatusChange.author,
             StatusChange.recorded_at,
             StatusChange.corrects_id,
+            StatusChange.broken_reason,
+            StatusChange.broken_reason_text,
             StatusChange.reviewed_by,
             StatusChange.reviewed_at,
         ).where(StatusChange.programme_id == programme.id, is_public(StatusChange))
@@ -183,6 +185,8 @@ def _pledges(
             Pledge.retired_on,
             Pledge.current_status,
             Pledge.status_date,
+            Pledge.deadline,
+            Pledge.checkable,
         )
         .where(Pledge.programme_id == programme.id)
         .order_by(Pledge.position)
@@ -200,6 +204,8 @@ def _pledges(
                 "retired_on": _date(pledge.retired_on),
                 "status": pledge.current_status,
                 "status_date": _date(pledge.status_date),
+                "deadline": _date(pledge.deadline),
+                "checkable": pledge.checkable,
                 "history": [
                     {
                         "sequence": change.sequence,
@@ -209,6 +215,8 @@ def _pledges(
                         "author": names.get(change.author, change.author),
                         "recorded_at": clock.as_utc(change.recorded_at).isoformat(),
                         "corrects": by_id.get(change.corrects_id) if change.corrects_id else None,
+                        "broken_reason": change.broken_reason,
+                        "broken_reason_text": change.broken_reason_text,
                         "sources": sources.get(change.id, []),
                         **_review(change, names),
                     }
@@ -252,6 +260,9 @@ CSV_COLUMNS = (
     "last_rationale",
     "source_urls",
     "retired_on",
+    "broken_reason",
+    "deadline",
+    "checkable",
     "reviewed_by",
     "reviewed_at",
     # The measure's current translation into each language (empty where there is none).
@@ -272,6 +283,9 @@ GERMAN_CSV_COLUMNS: dict[str, str] = {
     "last_rationale": "Letzte Begründung",
     "source_urls": "Quellen",
     "retired_on": "Nicht mehr im Programm seit",
+    "broken_reason": "Grund des Bruchs",
+    "deadline": "Frist",
+    "checkable": "Überprüfbar",
     "reviewed_by": "Geprüft von",
     "reviewed_at": "Geprüft am",
     **{f"text_{language}": f"Maßnahme ({Locale('de').languages[language]})" for language in TRANSLATION_LANGUAGES},
@@ -304,6 +318,9 @@ def _table(data: dict[str, Any]) -> list[list[Any]]:
                 latest["rationale"] if latest else "",
                 " ".join(urls),
                 _parse_date(pledge["retired_on"]),
+                (latest.get("broken_reason") or "") if latest and pledge["status"] == "broken" else "",
+                _parse_date(pledge.get("deadline")),
+                pledge.get("checkable", True),
                 (latest or {}).get("reviewed_by") or "",
                 (latest or {}).get("reviewed_at") or "",  # the moment in UTC, as the JSON export writes it
                 *(pledge.get("translations", {}).get(language, "") for language in TRANSLATION_LANGUAGES),
@@ -326,14 +343,18 @@ def export_csv(programme: str | None, exported: dict[str, Any] | None = None) ->
 def _machine_cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _german_table(programme: str | None, exported: dict[str, Any] | None = None) -> list[list[Any]]:
-    status = CSV_COLUMNS.index("status")
+    status, reason, checkable = (CSV_COLUMNS.index(c) for c in ("status", "broken_reason", "checkable"))
     rows = _table(exported if exported is not None else export_programme(programme))
     for row in rows:
         row[status] = STATUS_LABELS[row[status]]["de"]
+        row[reason] = BROKEN_REASON_LABELS[row[reason]]["de"] if row[reason] else ""
+        row[checkable] = "ja" if row[checkable] else "nein"
     return rows
 
 
@@ -525,6 +546,8 @@ def _restore_pledge(
         retired_on=fields.date(item["retired_on"], f"{where}, retired_on"),
         current_status=item["status"],
         status_date=fields.date(item["status_date"], f"{where}, status_date"),
+        deadline=fields.date(item.get("deadline"), f"{where}, deadline"),
+        checkable=item.get("checkable", True),
         version=len(item["history"]),
     )
     session.add(pledge)
@@ -542,6 +565,10 @@ def _restore_pledge(
             author=fields.line(change["author"], f"{at}, author", StatusChange.author),
             recorded_at=fields.time(change["recorded_at"], f"{at}, recorded_at"),
             corrects_id=None,
+            broken_reason=change.get("broken_reason"),  # the schema holds it to the known reasons
+            broken_reason_text=fields.text(
+                change.get("broken_reason_text"), f"{at}, broken_reason_text", StatusChange.broken_reason_text
+            ),
             reviewed_by=fields.line(change.get("reviewed_by"), f"{at}, reviewed_by", StatusChange.reviewed_by),
             reviewed_at=fields.time(change["reviewed_at"], f"{at}, reviewed_at") if change.get("reviewed_at") else None,
         )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracker import clock, settings
 from tracker.models import Area, Goal, Pledge, Programme, StatusChange
-from tracker.programme import ParsedProgramme, parse_programme_bytes, short_area_title
+from tracker.programme import ParsedProgramme, deadline_in, parse_programme_bytes, short_area_title
 from tracker.search import search_text
 from tracker.services.audit_log import record_event
 from tracker.services.auth import Actor, require
@@ -424,6 +424,7 @@ def _sync_structure(
             "text": item.text,
             "search_text": search_text(item.code, item.text, goal.title if goal else None),
             "retired_on": None,
+            "deadline": deadline_in(item.text),
         }
         old_code = matches.get(item.code)
         if old_code is None:  # new measures are written in one bulk INSERT below

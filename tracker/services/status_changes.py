@@ -35,6 +35,7 @@ from tracker.services.inputs import (
     SourceInput,
     StatusChangeInput,
     check_author,
+    check_broken_reason,
     check_effective_date,
     check_source,
     check_status,
@@ -73,6 +74,8 @@ class ValidChange:
     effective_date: dt.date
     sources: list[SourceInput]
     corrects_sequence: int | None
+    broken_reason: str | None = None
+    broken_reason_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,10 +105,19 @@ def checked_change(
     effective = problems.check(check_effective_date, change.effective_date or today, programme.election_date, today)
     if not change.sources:
         problems.found.append(InvalidInput("sources", "no_sources"))
+    reason = (
+        problems.check(check_broken_reason, status, change.broken_reason, change.broken_reason_text)
+        if status is not None  # an unknown status is the problem; its reason is not judged against it
+        else None
+    )
     sources = [checked_source(s, i, today, problems) for i, s in enumerate(change.sources, start=1)]
     if problems.found:
         return None, problems.found
-    return ValidChange(status, rationale, effective, sources, change.corrects_sequence), []
+    broken_reason, broken_reason_text = reason
+    return (
+        ValidChange(status, rationale, effective, sources, change.corrects_sequence, broken_reason, broken_reason_text),
+        [],
+    )
 
 
 def next_sequence(pledge: Pledge) -> int:
@@ -307,6 +319,8 @@ def _append(
         author=author,
         recorded_at=recorded_at,
         corrects_id=corrects_id,
+        broken_reason=valid.broken_reason,
+        broken_reason_text=valid.broken_reason_text,
         revises_id=revises.id if revises is not None else None,
         **review,
     )
@@ -336,6 +350,7 @@ def _append(
         "previous_status": previous,
         "effective_date": new.effective_date,
         "corrects": valid.corrects_sequence,
+        "broken_reason": valid.broken_reason,
         "sources": [s.url for s in valid.sources],
         **({"batch": batch} if batch else {}),
         **({"revises": revises.id} if revises is not None else {}),

@@ -40,13 +40,14 @@ from tracker.services.status_changes import (
     validate_change,
 )
 from tracker.services.unit_of_work import unit_of_work
-from tracker.statuses import SOURCE_KIND_LABELS, STATUS_LABELS, SourceKind, Status
+from tracker.statuses import BROKEN_REASON_LABELS, SOURCE_KIND_LABELS, STATUS_LABELS, SourceKind, Status
 
 
 @dataclass(frozen=True)
 class SheetColumn:
     key: str  # the column's name in English, as the CSV files of earlier versions name it
     german: str  # its header in the template
+    required: bool = True  # files of earlier versions lack the optional columns; their cells then count as empty
 
 
 STATUS_SHEET_COLUMNS: tuple[SheetColumn, ...] = (
@@ -57,10 +58,18 @@ STATUS_SHEET_COLUMNS: tuple[SheetColumn, ...] = (
     SheetColumn("source_url", "Adresse der Quelle"),
     SheetColumn("source_title", "Titel der Quelle"),
     SheetColumn("source_kind", "Art der Quelle"),
+    SheetColumn("broken_reason", "Grund des Bruchs", required=False),
+    SheetColumn("broken_reason_text", "Anderer Grund", required=False),
 )
-STATUS_CSV_COLUMNS: tuple[str, ...] = tuple(column.key for column in STATUS_SHEET_COLUMNS)
+# The columns every file names; the optional ones (the reason of a broken pledge) may be left out.
+STATUS_CSV_COLUMNS: tuple[str, ...] = tuple(column.key for column in STATUS_SHEET_COLUMNS if column.required)
+OPTIONAL_COLUMNS: tuple[str, ...] = tuple(column.key for column in STATUS_SHEET_COLUMNS if not column.required)
 GERMAN_HEADERS: dict[str, str] = {column.key: column.german for column in STATUS_SHEET_COLUMNS}
-ACCEPTED_COLUMNS = f"{', '.join(STATUS_CSV_COLUMNS)} (or the German headers: {', '.join(GERMAN_HEADERS.values())})"
+ACCEPTED_COLUMNS = (
+    f"{', '.join(STATUS_CSV_COLUMNS)} (or the German headers: "
+    f"{', '.join(GERMAN_HEADERS[key] for key in STATUS_CSV_COLUMNS)}); optional: "
+    + ", ".join(f"{key} ({GERMAN_HEADERS[key]})" for key in OPTIONAL_COLUMNS)
+)
 
 # The code of the template's example row: the programme parser numbers measures from 1 (``<area>-<k>``,
 # ``<goal>-<k>``, k >= 1), so no measure can have it, and a file that still holds it is answered with a
@@ -77,6 +86,8 @@ _FIELD_COLUMNS = {
     "source.url": "source_url",
     "source.title": "source_title",
     "source.kind": "source_kind",
+    "broken_reason": "broken_reason",
+    "broken_reason_text": "broken_reason_text",
 }
 
 
@@ -92,6 +103,8 @@ class StatusRow:
     source_url: str
     source_title: str
     source_kind: str
+    broken_reason: str = ""
+    broken_reason_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,7 @@ class PlannedRow:
     source_url: str
     source_title: str
     source_kind: str
+    broken_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +201,8 @@ _EXAMPLE = (
     "https://www.example.org/ratsbeschluss-2026-01-15",
     "Ratsbeschluss vom 15.01.2026",
     SOURCE_KIND_LABELS[SourceKind.COUNCIL]["de"],
+    "",
+    "",
 )
 _NOTES = (
     ("Nummer", "code", "Die Nummer der Maßnahme, wie der Tracker sie zeigt, z. B. 8.2-4 oder 13.5b-1."),
@@ -208,6 +224,14 @@ _NOTES = (
         "source_kind",
         "Eine von: " + ", ".join(labels["de"] for labels in SOURCE_KIND_LABELS.values()) + "; leer bedeutet Sonstiges.",
     ),
+    (
+        "Grund des Bruchs",
+        "broken_reason",
+        "Nur bei der Bewertung Gebrochen, dort Pflicht: "
+        + ", ".join(labels["de"] for labels in BROKEN_REASON_LABELS.values())
+        + ".",
+    ),
+    ("Anderer Grund", "broken_reason_text", "Nur beim Grund „Anderer Grund“, dort Pflicht: welcher Grund."),
 )
 _NOTES_TEXT = (
     f"Eine Zeile pro Bewertung. Die Beispielzeile (Nummer {TEMPLATE_EXAMPLE_CODE}) bitte löschen.",
@@ -235,6 +259,7 @@ def status_template_xlsx() -> bytes:
     for column, labels, what in (
         ("B", STATUS_LABELS, "Bewertung"),
         ("G", SOURCE_KIND_LABELS, "Art der Quelle"),
+        ("H", BROKEN_REASON_LABELS, "Grund des Bruchs"),
     ):
         choices = ",".join(names["de"] for names in labels.values())
         validation = DataValidation(
@@ -391,9 +416,15 @@ def _plan(
                 errors.append(RowError(headers["date"], error.code, error.params, line=row.line))
         has_source = row.source_url or row.source_title or row.source_kind
         sources = [SourceInput(row.source_url, row.source_title, row.source_kind or "other")] if has_source else []
-        items.append(
-            BulkItem(row.code, StatusChangeInput(row.status, row.rationale, sources, effective), line=row.line)
+        change = StatusChangeInput(
+            row.status,
+            row.rationale,
+            sources,
+            effective,
+            broken_reason=row.broken_reason or None,
+            broken_reason_text=row.broken_reason_text or None,
         )
+        items.append(BulkItem(row.code, change, line=row.line))
     item_errors, _valid = check_items(session, programme, items, today)
     # A change on record already is not a problem of an import: the row is skipped (see below).
     errors.extend(_column_error(e, headers) for e in item_errors if e.code != "already_recorded")
@@ -431,17 +462,25 @@ def _planned_row(pledge, item: BulkItem, change: ValidChange) -> PlannedRow:
         source_url=source.url,
         source_title=source.title,
         source_kind=source.kind,
+        broken_reason=change.broken_reason,
     )
 
 
 def _column_error(error: RowError, headers: dict[str, str]) -> RowError:
     """The error with the field named as the file names its column."""
     key = _FIELD_COLUMNS.get(error.field, error.field)
-    column = headers.get(key, key)
+    column = headers.get(key) or _missing_column_name(key, headers)
     if error.field == "sources":
         params = {"url": headers["source_url"], "title": headers["source_title"]}
         return RowError(column, "source_missing", params, line=error.line)
     return RowError(column, error.code, error.params, line=error.line)
+
+
+def _missing_column_name(key: str, headers: dict[str, str]) -> str:
+    """An optional column the file lacks, named as the file would name it: by its German header in a file with
+    German headers."""
+    german = any(" ".join(name.split()).casefold() != k for k, name in headers.items())
+    return GERMAN_HEADERS.get(key, key) if german else key
 
 
 def _column_index(column: str, headers: dict[str, str]) -> int:
