@@ -189,17 +189,53 @@ BROKEN_REASONS: tuple[str, ...] = tuple(r.value for r in BrokenReason)
 
 # key -> language -> name; ``broken_reason_key`` accepts the key or a label in any case, as for statuses.
 BROKEN_REASON_LABELS: dict[str, dict[str, str]] = {
-    BrokenReason.NO_MAJORITY: {"de": "Keine Mehrheit im Rat", "en": "No council majority"},
-    BrokenReason.NOT_PRIORITISED: {"de": "Nicht vorrangig behandelt", "en": "Not prioritised"},
-    BrokenReason.CHANGED_POSITION: {"de": "Position geändert", "en": "Changed position"},
-    BrokenReason.NOT_MUNICIPAL: {"de": "Nicht in kommunaler Zuständigkeit", "en": "Outside municipal competence"},
-    BrokenReason.NO_BUDGET: {"de": "Kein Geld im Haushalt", "en": "No money in the budget"},
-    BrokenReason.OTHER: {"de": "Anderer Grund", "en": "Other reason"},
+    BrokenReason.NO_MAJORITY: {
+        "de": "Keine Mehrheit im Rat",
+        "en": "No council majority",
+        "tr": "Mecliste çoğunluk yok",
+        "ar": "لا توجد أغلبية في المجلس",
+        "uk": "Немає більшості в раді",
+    },
+    BrokenReason.NOT_PRIORITISED: {
+        "de": "Nicht vorrangig behandelt",
+        "en": "Not prioritised",
+        "tr": "Öncelik verilmedi",
+        "ar": "لم يُعطَ أولوية",
+        "uk": "Не було пріоритетом",
+    },
+    BrokenReason.CHANGED_POSITION: {
+        "de": "Position geändert",
+        "en": "Changed position",
+        "tr": "Tutum değiştirildi",
+        "ar": "تغيّر الموقف",
+        "uk": "Позицію змінено",
+    },
+    BrokenReason.NOT_MUNICIPAL: {
+        "de": "Nicht in kommunaler Zuständigkeit",
+        "en": "Outside municipal competence",
+        "tr": "Belediyenin yetki alanı dışında",
+        "ar": "خارج صلاحيات البلدية",
+        "uk": "Поза компетенцією громади",
+    },
+    BrokenReason.NO_BUDGET: {
+        "de": "Kein Geld im Haushalt",
+        "en": "No money in the budget",
+        "tr": "Bütçede para yok",
+        "ar": "لا أموال في الميزانية",
+        "uk": "Немає коштів у бюджеті",
+    },
+    BrokenReason.OTHER: {
+        "de": "Anderer Grund",
+        "en": "Other reason",
+        "tr": "Başka bir neden",
+        "ar": "سبب آخر",
+        "uk": "Інша причина",
+    },
 }
 
 
 def broken_reason_key(value: str) -> str | None:
-    """The reason that ``value`` names: a key or a German or English label, in any case; None if none."""
+    """The reason that ``value`` names: a key or a label in any of the languages, in any case; None if none."""
     return _key_for(value, BROKEN_REASON_LABELS)
 
 
