@@ -30,6 +30,7 @@ ACTIONS: dict[str, Callable[[], str]] = {
     "pledge.success_criterion": lambda: _("Success criterion set"),
     "pledge.checkability": lambda: _("Checkability flagged"),
     "checkability.propose": lambda: _("Checkability flag proposed"),
+    "translation.propose": lambda: _("Translation proposed"),
     "statuses.import": lambda: _("Ratings imported"),
     "programme.import": lambda: _("Programme imported"),
     "programme.restore": lambda: _("Programme restored"),
@@ -182,6 +183,7 @@ SUMMARIES: dict[str, Callable[[dict], str]] = {
     "pledge.success_criterion": _success_criterion,
     "pledge.checkability": lambda d: _checkability(d),
     "checkability.propose": lambda d: _checkability(d),
+    "translation.propose": lambda d: _("Translation into {language}").format(language=d.get("language")),
     "statuses.import": _statuses_import,
     "programme.import": _programme_import,
     "programme.restore": lambda d: ngettext(

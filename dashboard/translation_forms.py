@@ -70,12 +70,17 @@ def language(each: services.LanguageTranslations) -> None:
 
 def propose(slug: str, code: str, actor: services.Actor) -> None:
     with st.form(f"translation_{code}", clear_on_submit=True):
-        chosen = st.selectbox(
-            _("Language"),
-            list(services.TRANSLATION_LANGUAGES),
-            format_func=language_name,
-            filter_mode=None,
-        )
+        # The names themselves are the options (no format_func): a widget whose names change with the page's
+        # language would keep the other language's names after a switch.
+        names = {language_name(language): language for language in services.TRANSLATION_LANGUAGES}
+        chosen = names[
+            st.selectbox(
+                _("Language"),
+                list(names),
+                filter_mode=None,
+                key=f"translation_language_{code}_{current_language()}",
+            )
+        ]
         text = st.text_area(_("Translation"), max_chars=services.MAX_TRANSLATION)
         save = st.form_submit_button(_("Propose translation"))
     if save:

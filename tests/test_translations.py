@@ -303,7 +303,7 @@ def test_staff_propose_a_translation_on_the_rating_page_and_see_it_wait_for_revi
 
     [language] = [s for s in app.selectbox if s.label == "Sprache"]
     assert language.options == ["Englisch", "Türkisch", "Arabisch", "Ukrainisch"]
-    language.set_value("en")
+    language.set_value("Englisch")
     [area] = [a for a in app.text_area if a.label == "Übersetzung"]
     area.input(ENGLISH)
     [submit] = [b for b in app.button if b.label == "Übersetzung vorschlagen"]
