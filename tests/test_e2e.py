@@ -36,7 +36,7 @@ def test_overview_draws_the_area_chart(page, app_url):
     body = page.inner_text("body")
     assert "Fortschritt nach Themenbereich" in body
     assert "256" in body and "Noch nicht bewertet" in body
-    bars = page.locator("[data-testid='stPlotlyChart'] g.trace.bars")
+    bars = page.locator(".st-key-area_chart g.trace.bars")  # the area chart (the reasons chart is above it)
     assert bars.count() == 6  # one trace per status
 
 
@@ -121,7 +121,9 @@ def test_clicking_an_area_bar_opens_its_measures(page, app_url):
     page.goto(app_url)
     wait_until_rendered(page)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=30_000)
-    grey_bars = page.locator("[data-testid='stPlotlyChart'] g.trace.bars").last.locator("g.point path")
+    area_chart = page.locator(".st-key-area_chart")
+    grey_bars = area_chart.locator("g.trace.bars").last.locator("g.point path")
+    grey_bars.first.scroll_into_view_if_needed()  # below the fold under the reasons chart
     box = grey_bars.first.bounding_box()  # area 1, "not yet rated" segment
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly listens on its overlay
     page.wait_for_url("**/measures?area=1", timeout=30_000)
