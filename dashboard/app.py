@@ -7,7 +7,7 @@ goes wrong while a page runs ends in a message in the page's language, never in 
 
 import streamlit as st
 
-from dashboard import errors, routes
+from dashboard import errors, page_frame, routes
 from dashboard.auth import current_actor
 from dashboard.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES, _
 from dashboard.urlstate import one_of, url_widget
@@ -38,6 +38,9 @@ try:
         required=True,
         label_visibility="collapsed",
     )
+    page_frame.document_language()
+    page_frame.page_style()
     page.run()
+    page_frame.footer()
 except Exception as error:  # noqa: BLE001 - st.stop and st.rerun are no Exceptions and pass through
     errors.show_unexpected(error)

@@ -13,6 +13,7 @@ from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_pe
 from dashboard.statuses import DISPLAY_ORDER, badge_html, label
 from dashboard.text import excerpt, link, plain
 from tracker import services
+from tracker.statuses import direction
 
 
 def status_labels() -> dict[str, str]:
@@ -117,8 +118,14 @@ def status_badge(status: str) -> None:
     st.html(badge_html(status))
 
 
+def code_text(code: str) -> str:
+    """A measure's code ("8.2-4") as written in a right-to-left page too: isolated left to right (Unicode's
+    LRI ... PDI), which the bidirectional algorithm would otherwise turn into "4-8.2"."""
+    return f"\u2066{code}\u2069" if direction(current_language()) == "rtl" else code
+
+
 def pledge_link(code: str, text: str) -> None:
-    st.page_link(routes.pledge(), label=plain(f"{code}: {text}"), query_params=link_params(pledge=code))
+    st.page_link(routes.pledge(), label=plain(f"{code_text(code)}: {text}"), query_params=link_params(pledge=code))
 
 
 def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) -> None:
@@ -150,7 +157,7 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
                 border=True,
             )
 
-    st.subheader(_("Progress by policy area"))
+    st.header(_("Progress by policy area"))
     st.caption(_("Each bar is one policy area; click a bar to see its measures."))
     figure = charts.area_progress_figure(areas, status_labels(), _("Number of measures"))
     day = (as_of or services.today()).isoformat()
@@ -181,7 +188,7 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
     with st.expander(_("Show as a table")):
         st.dataframe(area_table(areas), hide_index=True, width="stretch")
 
-    st.subheader(_("Latest status changes"))
+    st.header(_("Latest status changes"))
     if not view.recent:
         st.write(_("No status has been recorded yet: every measure is still “not yet rated”."))
     for change in view.recent:

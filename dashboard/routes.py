@@ -30,6 +30,7 @@ PAGE_TITLES = {
     "method": lambda: _("Method"),
     "data": lambda: _("Data"),
     "pledge": lambda: _("Measure"),
+    "leichte-sprache": lambda: _("Easy German (Leichte Sprache)"),
 }
 
 
@@ -62,6 +63,14 @@ def pledge(default: bool = False) -> StreamlitPage:
     return st.Page(
         PAGES / "pledge.py", title=PAGE_TITLES["pledge"](), icon=":material/description:", url_path="pledge",
         default=default, visibility="hidden",
+    )  # fmt: skip
+
+
+def plain_language() -> StreamlitPage:
+    """The tracker explained in plain German, for every language (linked from each page's footer)."""
+    return st.Page(
+        PAGES / "plain_language.py", title=PAGE_TITLES["leichte-sprache"](), icon=":material/menu_book:",
+        url_path="leichte-sprache", visibility="hidden",
     )  # fmt: skip
 
 
@@ -102,6 +111,7 @@ def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
     address shows the sign-in instead of a 404), listed only while someone is signed in."""
     staff = actor is not None
     public = [overview(default=not permalink), measures(), timeline(), method(), open_data(), pledge(default=permalink)]
+    public.append(plain_language())
     editorial = [
         sign_in(),
         edit(staff),

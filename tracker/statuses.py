@@ -151,3 +151,15 @@ def accepted_names(labels: Mapping[str, Mapping[str, str]]) -> str:
     """What an error lists as accepted: the keys, then the labels of each language."""
     parts = [", ".join(labels)] + [", ".join(names[language] for names in labels.values()) for language in LANGUAGES]
     return "; ".join(parts)
+
+
+def direction(language: str) -> str:
+    """The writing direction of ``language``: "rtl" for a language written right to left (Arabic), else "ltr".
+
+    The one rule for ``<html dir>`` of the app's pages and the edition's (CLDR's, through Babel)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"
+    except (ValueError, UnknownLocaleError):
+        return "ltr"

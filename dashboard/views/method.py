@@ -17,7 +17,7 @@ def method_page() -> None:
             "through the council term ({start} to {end}) and rate it with one of six statuses."
         ).format(start=format_date(programme.term_start), end=format_date(programme.term_end))
     )
-    st.subheader(_("The statuses"))
+    st.header(_("The statuses"))
     for status in DISPLAY_ORDER:
         columns = st.columns([1, 3], vertical_alignment="center")
         with columns[0]:
@@ -25,7 +25,7 @@ def method_page() -> None:
         with columns[1]:
             st.write(description(status))
 
-    st.subheader(_("The rules"))
+    st.header(_("The rules"))
     st.markdown(
         "\n".join(
             [
@@ -45,7 +45,7 @@ def method_page() -> None:
             ]
         )
     )
-    st.subheader(_("Who maintains this tracker"))
+    st.header(_("Who maintains this tracker"))
     maintainer = settings.get("TRACKER_MAINTAINER")
     contact = settings.get("TRACKER_CONTACT")
     st.text(maintainer or _("The editorial team of this pledge tracker."))
