@@ -15,6 +15,7 @@ from dashboard.drafts import Draft
 from dashboard.i18n import _, format_date
 from dashboard.statuses import DISPLAY_ORDER, label, source_kind_label
 from dashboard.text import plain
+from dashboard.widget_texts import choose, date_format
 from tracker import services
 from tracker.statuses import SOURCE_KINDS
 
@@ -50,7 +51,7 @@ def change_fields(draft: Draft, programme: services.ProgrammeInfo) -> services.S
             label=_("Effective date"),
             min_value=programme.election_date,
             max_value=today,
-            format="DD.MM.YYYY",
+            format=date_format(),
         )
     rationale = draft.field(
         st.text_area,
@@ -94,6 +95,7 @@ def source_fields(draft: Draft) -> list[services.SourceInput]:
                 options=SOURCE_KINDS,
                 format_func=kinds.get,
                 filter_mode=None,
+                placeholder=choose(),
             )
         with columns[1]:
             published = draft.field(
@@ -103,7 +105,7 @@ def source_fields(draft: Draft) -> list[services.SourceInput]:
                 label=_("Published on") + suffix,
                 value=None,
                 max_value=today,
-                format="DD.MM.YYYY",
+                format=date_format(),
             )
         if number == 1 or (url or "").strip() or (title or "").strip():
             sources.append(services.SourceInput(url or "", title or "", kind or "other", published))

@@ -12,6 +12,7 @@ from dashboard import charts, data, errors, routes
 from dashboard.i18n import LANG_KEY, _, current_language, format_date, format_percent, ngettext
 from dashboard.statuses import DISPLAY_ORDER, badge_html, label
 from dashboard.text import excerpt, link, plain
+from dashboard.widget_texts import choose
 from tracker import services
 from tracker.statuses import direction
 
@@ -71,7 +72,9 @@ def current_programme() -> services.ProgrammeInfo | None:
         wanted = _default_programme(available)
     slugs = list(by_slug)
     # No key: the choice starts from the programme in view on every run, so a link or the URL can change it.
-    chosen = st.selectbox(_("Programme"), slugs, index=slugs.index(wanted), format_func=lambda s: by_slug[s].title)
+    chosen = st.selectbox(
+        _("Programme"), slugs, index=slugs.index(wanted), format_func=lambda s: by_slug[s].title, placeholder=choose()
+    )
     st.session_state[IN_VIEW_KEY] = chosen
     if st.query_params.get(PROGRAMME_KEY) != chosen:
         st.query_params[PROGRAMME_KEY] = chosen
@@ -167,7 +170,9 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
         on_select="rerun",
         selection_mode="points",
         key="area_chart",
-        config=charts.png_config(f"{programme.slug}-progress-by-area-{day}"),
+        config=charts.png_config(
+            f"{programme.slug}-progress-by-area-{day}", current_language(), _("Download the chart as a PNG image")
+        ),
         alt=_("Stacked bar chart: number of measures per status in each of the {n} policy areas.").format(
             n=areas["area_number"].nunique()
         ),
