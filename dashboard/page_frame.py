@@ -16,7 +16,7 @@ from dashboard import components, routes
 from dashboard.i18n import LANGUAGES, _, current_language
 from tracker.statuses import direction
 
-FOCUS_COLOR = "#0072B2"  # the theme's primary colour: 5.2:1 on white, 3.7:1 on the dark theme (>= 3:1)
+FOCUS_COLOR = "#0072B2"  # the theme's primary colour: 5.2:1 on white, 3.6:1 on the dark theme (>= 3:1)
 
 # Every element that takes the keyboard focus shows a clear ring: Streamlit's top menu and page links show
 # none, its buttons a faint halo. Text fields and lists show it around their whole box.

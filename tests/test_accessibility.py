@@ -109,10 +109,11 @@ def test_public_pages_have_no_serious_axe_violation_and_one_h1(wide_page, app_ur
 
 def test_the_published_edition_has_no_serious_axe_violation(wide_page, database, tmp_path):
     outdir = tmp_path / "edition"
-    subprocess.run(
+    published = subprocess.run(
         [*tracker_command(), "publish", str(outdir), "--programme", HERNE_SLUG],
-        env={**os.environ, "TRACKER_DATABASE_URL": database}, check=True, capture_output=True, timeout=300,
+        env={**os.environ, "TRACKER_DATABASE_URL": database}, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
+    assert published.returncode == 0, published.stderr.strip().splitlines()[-1:]
     axe = Axe()
     found = []
     for language in LANGUAGES:
