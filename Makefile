@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 ## make bench: every benchmark (minutes; PostgreSQL too when TRACKER_BENCH_POSTGRES_URL is set)
-BENCHMARKS := bench/figures.py bench/import_speed.py bench/pages.py bench/memory.py bench/edition.py bench/staff_clicks.py bench/readers.py bench/sign_in_timing.py
+BENCHMARKS := bench/figures.py bench/import_speed.py bench/pages.py bench/memory.py bench/edition.py bench/staff_clicks.py bench/readers.py bench/sign_in_timing.py bench/accessibility.py
 bench: $(STAMP)
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 

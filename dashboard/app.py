@@ -8,7 +8,7 @@ goes wrong while a page runs ends in a message in the page's language, never in 
 
 import streamlit as st
 
-from dashboard import errors, routes
+from dashboard import errors, page_frame, routes
 from dashboard.auth import current_actor
 from dashboard.i18n import LANG_KEY, LANGUAGES, _, preferred_language, unnamed_language
 from dashboard.urlstate import one_of, url_widget
@@ -41,6 +41,9 @@ try:
         required=True,
         label_visibility="collapsed",
     )
+    page_frame.document_language()
+    page_frame.page_style()
     page.run()
+    page_frame.footer()
 except Exception as error:  # noqa: BLE001 - st.stop and st.rerun are no Exceptions and pass through
     errors.show_unexpected(error)

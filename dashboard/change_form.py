@@ -15,6 +15,7 @@ from dashboard.drafts import Draft
 from dashboard.i18n import _, format_date
 from dashboard.statuses import DISPLAY_ORDER, broken_reason_label, label, source_kind_label
 from dashboard.text import plain
+from dashboard.widget_texts import choose, date_format
 from tracker import services
 from tracker.statuses import BROKEN_REASONS, SOURCE_KINDS, BrokenReason, Status
 
@@ -50,7 +51,7 @@ def change_fields(draft: Draft, programme: services.ProgrammeInfo) -> services.S
             label=_("Effective date"),
             min_value=programme.election_date,
             max_value=today,
-            format="DD.MM.YYYY",
+            format=date_format(),
         )
     reason, reason_text = broken_reason_fields(draft) if status == Status.BROKEN else (None, None)
     rationale = draft.field(
@@ -121,6 +122,7 @@ def source_fields(draft: Draft) -> list[services.SourceInput]:
                 options=SOURCE_KINDS,
                 format_func=kinds.get,
                 filter_mode=None,
+                placeholder=choose(),
             )
         with columns[1]:
             published = draft.field(
@@ -130,7 +132,7 @@ def source_fields(draft: Draft) -> list[services.SourceInput]:
                 label=_("Published on") + suffix,
                 value=None,
                 max_value=today,
-                format="DD.MM.YYYY",
+                format=date_format(),
             )
         if number == 1 or (url or "").strip() or (title or "").strip():
             sources.append(services.SourceInput(url or "", title or "", kind or "other", published))

@@ -124,13 +124,48 @@ def timeline_figure(
     return figure
 
 
-def png_config(file_name: str) -> dict:
-    """Plotly's toolbar: only the PNG download, saved under a name that says what and when."""
+def plotly_locale(language: str, download_label: str) -> dict:
+    """Plotly's own words and formats in ``language``, handed over with the chart (Streamlit loads none of
+    Plotly's locale bundles, so Plotly wrote "Download plot as a PNG" and English month names): the toolbar's
+    button, month and day names (Babel's), the decimal and thousands separators."""
+    from babel.dates import get_day_names, get_month_names
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    def sunday_first(width: str) -> list[str]:
+        names = get_day_names(width, locale=language)  # Monday is 0
+        return [names[6], *(names[day] for day in range(6))]
+
+    def months(width: str) -> list[str]:
+        names = get_month_names(width, locale=language)
+        return [names[month] for month in range(1, 13)]
+
+    return {
+        "locale": language,
+        "locales": {
+            language: {
+                "dictionary": {"Download plot as a PNG": download_label, "Download plot": download_label},
+                "format": {
+                    "days": sunday_first("wide"),
+                    "shortDays": sunday_first("abbreviated"),
+                    "months": months("wide"),
+                    "shortMonths": months("abbreviated"),
+                    "decimal": get_decimal_symbol(language),
+                    "thousands": get_group_symbol(language),
+                },
+            }
+        },
+    }
+
+
+def png_config(file_name: str, language: str, download_label: str) -> dict:
+    """Plotly's toolbar: only the PNG download (its label in ``language``), saved under a name that says what
+    and when."""
     return {
         "displaylogo": False,
         "modeBarButtons": [["toImage"]],
         "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
         "responsive": True,
+        **plotly_locale(language, download_label),
     }
 
 

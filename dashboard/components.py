@@ -21,8 +21,9 @@ from dashboard.i18n import (
 )
 from dashboard.statuses import DISPLAY_ORDER, badge_html, broken_reason_label, label
 from dashboard.text import excerpt, link, plain
+from dashboard.widget_texts import choose
 from tracker import services
-from tracker.statuses import BROKEN_REASONS
+from tracker.statuses import BROKEN_REASONS, direction
 
 
 def status_labels() -> dict[str, str]:
@@ -80,7 +81,9 @@ def current_programme() -> services.ProgrammeInfo | None:
         wanted = _default_programme(available)
     slugs = list(by_slug)
     # No key: the choice starts from the programme in view on every run, so a link or the URL can change it.
-    chosen = st.selectbox(_("Programme"), slugs, index=slugs.index(wanted), format_func=lambda s: by_slug[s].title)
+    chosen = st.selectbox(
+        _("Programme"), slugs, index=slugs.index(wanted), format_func=lambda s: by_slug[s].title, placeholder=choose()
+    )
     st.session_state[IN_VIEW_KEY] = chosen
     if st.query_params.get(PROGRAMME_KEY) != chosen:
         st.query_params[PROGRAMME_KEY] = chosen
@@ -177,8 +180,14 @@ def german_original(measure, note: bool = True) -> None:
         st.caption(_("The measure's text is the German original."))
 
 
+def code_text(code: str) -> str:
+    """A measure's code ("8.2-4") as written in a right-to-left page too: isolated left to right (Unicode's
+    LRI ... PDI), which the bidirectional algorithm would otherwise turn into "4-8.2"."""
+    return f"\u2066{code}\u2069" if direction(current_language()) == "rtl" else code
+
+
 def pledge_link(code: str, text: str) -> None:
-    st.page_link(routes.pledge(), label=plain(f"{code}: {text}"), query_params=link_params(pledge=code))
+    st.page_link(routes.pledge(), label=plain(f"{code_text(code)}: {text}"), query_params=link_params(pledge=code))
 
 
 def checkability_note(figures: services.CredibilityFigures) -> None:
@@ -202,7 +211,7 @@ def broken_reasons(programme: services.ProgrammeInfo, figures: services.Credibil
     broken = figures.counts["broken"]
     if not broken:
         return
-    st.subheader(_("Why pledges were broken"))
+    st.header(_("Why pledges were broken"))
     st.caption(
         ngettext(
             "{n} measure is rated broken now; each bar counts those broken for that reason.",
@@ -258,7 +267,7 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
     if figures:
         broken_reasons(programme, figures)
 
-    st.subheader(_("Progress by policy area"))
+    st.header(_("Progress by policy area"))
     st.caption(_("Each bar is one policy area; click a bar to see its measures."))
     figure = charts.area_progress_figure(areas, status_labels(), _("Number of measures"))
     day = (as_of or services.today()).isoformat()
@@ -268,7 +277,9 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
         on_select="rerun",
         selection_mode="points",
         key="area_chart",
-        config=charts.png_config(f"{programme.slug}-progress-by-area-{day}"),
+        config=charts.png_config(
+            f"{programme.slug}-progress-by-area-{day}", current_language(), _("Download the chart as a PNG image")
+        ),
         alt=_("Stacked bar chart: number of measures per status in each of the {n} policy areas.").format(
             n=areas["area_number"].nunique()
         ),
@@ -289,7 +300,7 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
     with st.expander(_("Show as a table")):
         st.dataframe(area_table(areas), hide_index=True, width="stretch")
 
-    st.subheader(_("Latest status changes"))
+    st.header(_("Latest status changes"))
     if not view.recent:
         st.write(_("No status has been recorded yet: every measure is still “not yet rated”."))
     for change in view.recent:

@@ -30,6 +30,7 @@ from dashboard.i18n import LANG_KEY, LANGUAGES, _, language_of, speaking
 from dashboard.urlstate import name_like, programme_slug
 from tracker import services
 from tracker.edition import live
+from tracker.statuses import direction
 
 CACHE_CONTROL = "public, max-age=60"  # a change reaches readers behind a cache within a minute
 # Embed pages: framed by any site; inline styles, the chart inline, no scripts, nothing from elsewhere.
@@ -41,6 +42,7 @@ _templates = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
+_templates.filters["direction"] = direction  # <html dir>: Arabic is written right to left
 
 
 def public_base_url(request: Request) -> str:

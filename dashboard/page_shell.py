@@ -3,10 +3,11 @@
 Streamlit serves one static ``index.html`` for every page: ``<html lang="en">``, ``<title>Streamlit</title>``
 and no description, so a shared link previews as "Streamlit" in messengers and search results, which run
 no JavaScript. ``PageShell`` (ASGI middleware of ``dashboard.server``) rewrites that shell per address: the
-page's language, a title naming the page or measure, a description with the figures or the measure's text
-and status, Open Graph and Twitter card tags with the overview chart as preview image (its live PNG,
-``dashboard.edition_routes``), a canonical link and the programme's live Atom feed (and a measure's, on its
-permalink) for feed readers to discover. Nothing else of the page changes.
+page's language and its writing direction (``dir="rtl"`` for Arabic), a title naming the page or measure, a
+description with the figures or the measure's text and status, Open Graph and Twitter card tags with the
+overview chart as preview image (its live PNG, ``dashboard.edition_routes``), a canonical link and the
+programme's live Atom feed (and a measure's, on its permalink) for feed readers to discover. Nothing else of
+the page changes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dashboard.i18n import LANG_KEY, _, format_date, language_of, speaking
 from dashboard.statuses import label
 from dashboard.urlstate import pledge_code, programme_slug
 from tracker import services
-from tracker.statuses import Status
+from tracker.statuses import Status, direction
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,8 @@ def render_head(meta: ShellMeta) -> str:
 
 def rewrite(shell: bytes, meta: ShellMeta) -> bytes:
     text = shell.decode("utf-8")
-    text = text.replace('<html lang="en">', f'<html lang="{html.escape(meta.language)}">', 1)
+    language = html.escape(meta.language)
+    text = text.replace('<html lang="en">', f'<html lang="{language}" dir="{direction(meta.language)}">', 1)
     text = text.replace("<title>Streamlit</title>", render_head(meta), 1)
     return text.encode("utf-8")
 

@@ -15,6 +15,7 @@ from dashboard.drafts import Draft
 from dashboard.errors import show_error
 from dashboard.i18n import _
 from dashboard.statuses import source_kind_label
+from dashboard.widget_texts import choose, date_format
 from tracker import services
 from tracker.statuses import SOURCE_KINDS
 
@@ -123,9 +124,10 @@ def add_source(form: Form) -> None:
             format_func=kinds.get,
             key=draft.key("kind"),
             filter_mode=None,
+            placeholder=choose(),
         )
         published = st.date_input(
-            _("Published on"), value=None, max_value=today, format="DD.MM.YYYY", key=draft.key("published")
+            _("Published on"), value=None, max_value=today, format=date_format(), key=draft.key("published")
         )
         add = st.form_submit_button(_("Add source"))
     if add:

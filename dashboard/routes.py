@@ -31,6 +31,7 @@ PAGE_TITLES = {
     "data": lambda: _("Data"),
     "pledge": lambda: _("Measure"),
     "corrections": lambda: _("Corrections"),
+    "leichte-sprache": lambda: _("Easy German (Leichte Sprache)"),
 }
 
 
@@ -70,6 +71,14 @@ def corrections() -> StreamlitPage:
     return st.Page(
         PAGES / "corrections.py", title=PAGE_TITLES["corrections"](), icon=":material/published_with_changes:",
         url_path="corrections", visibility="hidden",
+    )  # fmt: skip
+
+
+def plain_language() -> StreamlitPage:
+    """The tracker explained in plain German, for every language (linked from each page's footer)."""
+    return st.Page(
+        PAGES / "plain_language.py", title=PAGE_TITLES["leichte-sprache"](), icon=":material/menu_book:",
+        url_path="leichte-sprache", visibility="hidden",
     )  # fmt: skip
 
 
@@ -123,6 +132,7 @@ def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
     staff = actor is not None
     public = [overview(default=not permalink), measures(), timeline(), method(), open_data(), pledge(default=permalink)]
     public.append(corrections())
+    public.append(plain_language())
     editorial = [
         sign_in(),
         edit(staff),

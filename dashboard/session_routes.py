@@ -32,6 +32,7 @@ from dashboard.errors import error_text
 from dashboard.i18n import LANG_KEY, LANGUAGES, _, language_of, speaking
 from dashboard.sso import sso_configured
 from tracker import services
+from tracker.statuses import direction
 
 SESSION_COOKIE = "tracker_session"
 CSRF_COOKIE = "tracker_csrf"
@@ -47,6 +48,7 @@ _templates = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
+_templates.filters["direction"] = direction  # <html dir>: Arabic is written right to left
 
 
 def _is_https(request: Request) -> bool:

@@ -58,10 +58,21 @@ def test_timeline_chart_stacks_statuses_over_dates():
 
 
 def test_png_download_has_a_descriptive_file_name():
-    config = charts.png_config("hak-herne-2025-progress-by-area-2026-11-25")
+    config = charts.png_config("hak-herne-2025-progress-by-area-2026-11-25", "de", "Als PNG-Bild herunterladen")
     assert config["toImageButtonOptions"] == {
         "format": "png", "filename": "hak-herne-2025-progress-by-area-2026-11-25", "scale": 2,
     }  # fmt: skip
+
+
+def test_plotly_speaks_the_page_language():
+    """Plotly's toolbar label, month and day names and separators come with the chart (no English on a German page)."""
+    config = charts.png_config("x", "de", "Als PNG-Bild herunterladen")
+    german = config["locales"][config["locale"]]
+    assert german["dictionary"]["Download plot as a PNG"] == "Als PNG-Bild herunterladen"
+    assert german["format"]["months"][2] == "März" and german["format"]["days"][:2] == ["Sonntag", "Montag"]
+    assert (german["format"]["decimal"], german["format"]["thousands"]) == (",", ".")
+    arabic = charts.png_config("x", "ar", "تنزيل")["locales"]["ar"]["format"]
+    assert arabic["months"][0] == "يناير"
 
 
 def test_quarter_ticks_of_a_whole_term_are_few_and_start_quarters():

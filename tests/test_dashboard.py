@@ -11,7 +11,7 @@ from tracker import services
 
 def texts(app: AppTest) -> str:
     parts = [m.value for m in app.markdown] + [t.value for t in app.text] + [c.value for c in app.caption]
-    parts += [h.value for h in app.title] + [h.value for h in app.subheader]
+    parts += [h.value for h in app.title] + [h.value for h in app.header] + [h.value for h in app.subheader]
     return "\n".join(parts).replace("\\", "").replace("**", "")
 
 
@@ -71,7 +71,10 @@ def independent_search(*words: str) -> set[str]:
 
 
 def listed_codes(app: AppTest) -> set[str]:
-    return {as_read(link.proto.label).split(":")[0] for link in app.get("page_link")} - {"Alle Maßnahmen"}
+    return {as_read(link.proto.label).split(":")[0] for link in app.get("page_link")} - {
+        "Alle Maßnahmen",
+        "Leichte Sprache",
+    }
 
 
 @pytest.mark.parametrize(

@@ -93,7 +93,7 @@ def test_a_forged_cookie_shows_the_sign_in(page, app_url):
 def _sign_in_form(session: requests.Session, app_url: str) -> str:
     """Open the sign-in page like a browser; the CSRF token of its form."""
     answer = session.get(f"{app_url}/staff/sign-in")
-    assert answer.status_code == 200 and '<html lang="de">' in answer.text
+    assert answer.status_code == 200 and '<html lang="de" dir="ltr">' in answer.text
     return answer.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
 
 
@@ -185,7 +185,7 @@ def test_five_wrong_passwords_lock_the_account(page, app_url):
 def test_a_shared_permalink_previews_in_german_without_javascript(app_url):
     """Messengers and search engines read the HTML as served: language, title, description, preview tags."""
     page = requests.get(f"{app_url}/?pledge=10.5-2").text
-    assert '<html lang="de">' in page and "<title>Streamlit</title>" not in page
+    assert '<html lang="de" dir="ltr">' in page and "<title>Streamlit</title>" not in page
     assert "<title>Maßnahme 10.5-2: " in page and '<meta property="og:description" content="' in page
     english = requests.get(f"{app_url}/method?lang=en").text
-    assert '<html lang="en">' in english and "<title>Method · " in english
+    assert '<html lang="en" dir="ltr">' in english and "<title>Method · " in english

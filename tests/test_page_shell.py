@@ -36,7 +36,7 @@ def test_an_unknown_measure_gets_the_overview_description(rated):
 def test_the_shell_gets_the_tags_and_hostile_text_stays_text():
     meta = ShellMeta("de", 'A "quoted" <script>alert(1)</script> title', "x' onload='alert(1)", f"{BASE}/?a=1&b=2")
     page = rewrite(SHELL, meta).decode()
-    assert '<html lang="de">' in page and "<title>Streamlit</title>" not in page
+    assert '<html lang="de" dir="ltr">' in page and "<title>Streamlit</title>" not in page
     assert "<script>" not in page and "onload='" not in page
     head = ET.fromstring(f"<head>{render_head(meta)}</head>")  # well-formed, every value an attribute or text
     properties = {m.get("property") or m.get("name"): m.get("content") for m in head.iter("meta")}
@@ -71,3 +71,9 @@ def test_the_preview_image_is_the_live_overview_chart_and_the_feeds_are_linked(r
     head = ET.fromstring(f"<head>{render_head(hostile)}</head>")  # every value stays an attribute
     assert "<script>" not in render_head(hostile)
     assert [link.get("title") for link in head.iter("link") if link.get("rel") == "alternate"] == ['"><script>']
+
+
+def test_an_arabic_page_is_right_to_left_and_the_others_left_to_right():
+    for language, expected in {"ar": "rtl", "de": "ltr", "en": "ltr", "tr": "ltr", "uk": "ltr"}.items():
+        page = rewrite(SHELL, ShellMeta(language, "T", "D", BASE)).decode()
+        assert f'<html lang="{language}" dir="{expected}">' in page

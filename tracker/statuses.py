@@ -248,3 +248,15 @@ class TipState(StrEnum):
 
 
 TIP_STATES: tuple[str, ...] = tuple(s.value for s in TipState)
+
+
+def direction(language: str) -> str:
+    """The writing direction of ``language``: "rtl" for a language written right to left (Arabic), else "ltr".
+
+    The one rule for ``<html dir>`` of the app's pages and the edition's (CLDR's, through Babel)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"
+    except (ValueError, UnknownLocaleError):
+        return "ltr"

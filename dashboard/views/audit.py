@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import audit_trail, auth
 from dashboard.i18n import _
+from dashboard.widget_texts import choose, date_format
 from tracker import services
 
 
@@ -19,14 +20,18 @@ def audit_page() -> None:
         _("Action"),
         [None, *actions],
         format_func=lambda a: _("All actions") if a is None else audit_trail.action_label(a),
+        placeholder=choose(),
     )
     person = first[1].selectbox(
-        _("Person"), [None, *span.people], format_func=lambda p: _("Everyone") if p is None else p
+        _("Person"),
+        [None, *span.people],
+        format_func=lambda p: _("Everyone") if p is None else p,
+        placeholder=choose(),
     )
     pledge = second[0].text_input(_("Measure code"), max_chars=40).strip() or None
     # Days from the first event to today (local days): a filled field shows no English "dd.mm.yyyy" placeholder.
-    since = second[1].date_input(_("From"), value=span.first_day, format="DD.MM.YYYY", max_value=span.today)
-    until = second[2].date_input(_("Until"), value=span.today, format="DD.MM.YYYY", max_value=span.today)
+    since = second[1].date_input(_("From"), value=span.first_day, format=date_format(), max_value=span.today)
+    until = second[2].date_input(_("Until"), value=span.today, format=date_format(), max_value=span.today)
     rows = services.list_events(actor, person, pledge, since, until, action)
     with_programme = len({row.programme for row in rows if row.programme}) > 1
     st.caption(_("{n} entries, newest first; times in German time (Europe/Berlin)").format(n=len(rows)))

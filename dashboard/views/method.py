@@ -29,7 +29,7 @@ def method_page() -> None:
             "through the council term ({start} to {end}) and rate it with one of six statuses."
         ).format(start=format_date(programme.term_start), end=format_date(programme.term_end))
     )
-    st.subheader(_("The statuses"))
+    st.header(_("The statuses"))
     for status in DISPLAY_ORDER:
         columns = st.columns([1, 3], vertical_alignment="center")
         with columns[0]:
@@ -37,7 +37,7 @@ def method_page() -> None:
         with columns[1]:
             st.write(description(status))
 
-    st.subheader(_("The rules"))
+    st.header(_("The rules"))
     st.markdown(
         "\n".join(
             [
@@ -65,7 +65,7 @@ def method_page() -> None:
         icon=":material/published_with_changes:",
         query_params=components.link_params(),
     )
-    st.subheader(_("Hints from the public"))
+    st.header(_("Hints from the public"))
     counts = data.tip_counts(programme.slug)
     st.markdown(
         _(
@@ -74,7 +74,7 @@ def method_page() -> None:
             "rejected."
         ).format(open=counts.open, accepted=counts.accepted, rejected=counts.rejected)
     )
-    st.subheader(_("Who maintains this tracker"))
+    st.header(_("Who maintains this tracker"))
     maintainer = settings.get("TRACKER_MAINTAINER")
     contact = settings.get("TRACKER_CONTACT")
     st.text(maintainer or _("The editorial team of this pledge tracker."))
@@ -82,7 +82,7 @@ def method_page() -> None:
         st.text(_("Corrections and hints: {contact}").format(contact=contact))
     machine = machine_translated_languages()
     if machine:
-        st.subheader(_("Translations"))
+        st.header(_("Translations"))
         st.write(
             _(
                 "Machine translation: the pages in {languages} were translated by a machine and have not yet been "
@@ -111,7 +111,7 @@ def method_page() -> None:
 def rater_agreement(programme: services.ProgrammeInfo) -> None:
     """Every closed double-rating round: when, how large a sample, how often the raters agreed, kappa overall and
     per area, and how the disagreements were settled."""
-    st.subheader(_("Agreement between raters"))
+    st.header(_("Agreement between raters"))
     st.markdown(
         _(
             "From time to time two of us rate the same sample of measures independently: each without seeing the "

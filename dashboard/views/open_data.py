@@ -19,7 +19,7 @@ def open_data_page() -> None:
         )
     )
     stamp = services.today().isoformat()
-    st.subheader(_("For spreadsheets"))
+    st.header(_("For spreadsheets"))
     st.write(
         _(
             "One row per measure with German column headers and status names, dates as 01.10.2026: opens in Excel "
@@ -41,7 +41,7 @@ def open_data_page() -> None:
         mime="text/csv",
         icon=":material/table:",
     )
-    st.subheader(_("Machine-readable"))
+    st.header(_("Machine-readable"))
     st.download_button(
         _("Download CSV (one row per measure)"),
         data=data.export(programme.slug, "csv"),
@@ -56,7 +56,7 @@ def open_data_page() -> None:
         mime="application/json",
         icon=":material/data_object:",
     )
-    st.subheader(_("Format"))
+    st.header(_("Format"))
     st.write(
         _(
             "The JSON file follows a published JSON Schema, which names and explains every field. In the CSV "

@@ -21,6 +21,7 @@ def pledge_page() -> None:
     programme = components.page_programme()
     asked = st.query_params.get("pledge") or ""
     if not asked.strip():
+        st.title(_("Measure"))
         st.info(_("Choose a measure from the list."), icon=":material/info:")
         back_link()
         return
@@ -66,13 +67,24 @@ def not_found(slug: str, asked: str, code: str | None) -> None:
     if close:
         st.write(_("Did you mean one of these?"))
         for candidate in close:
-            st.page_link(routes.pledge(), label=plain(candidate), query_params=components.link_params(pledge=candidate))
+            st.page_link(
+                routes.pledge(),
+                label=plain(components.code_text(candidate)),
+                query_params=components.link_params(pledge=candidate),
+            )
     back_link()
 
 
+# The measure's text is the page's one h1 (what a screen reader announces and lists first), at a size that
+# suits a sentence rather than a title.
+HEADING_STYLE = "<style>.st-key-measure_heading h1 {font-size: 1.6rem; font-weight: 600; line-height: 1.35;}</style>"
+
+
 def heading(view: PledgeView) -> None:
-    st.caption(plain(_("Measure {code}").format(code=view.code)))
-    st.markdown(f"### {plain(components.text_of(view))}")
+    st.caption(plain(_("Measure {code}").format(code=components.code_text(view.code))))
+    with st.container(key="measure_heading"):
+        st.html(HEADING_STYLE)
+        st.markdown(f"# {plain(components.text_of(view))}")
     components.german_original(view)
     components.status_badge(view.status)
     if view.status_date:
@@ -116,7 +128,7 @@ def context_line(name: str, text: str) -> None:
 
 
 def context(view: PledgeView) -> None:
-    st.subheader(_("Context"))
+    st.header(_("Context"))
     context_line(_("Policy area {n}").format(n=view.area_number), view.area_title)
     if view.why_important:
         context_line(_("Why it matters"), view.why_important)
@@ -132,7 +144,7 @@ def context(view: PledgeView) -> None:
 
 def history(slug: str, view: PledgeView) -> None:
     """The dated ratings, newest first; a long history is paged."""
-    st.subheader(_("History"))
+    st.header(_("History"))
     if not view.history:
         st.write(_("No status change has been recorded yet."))
     shown = view.history
@@ -164,7 +176,7 @@ def history(slug: str, view: PledgeView) -> None:
 
 def sources(view: PledgeView) -> None:
     evidence = [s for change in view.history for s in change.sources] + list(view.evidence)
-    st.subheader(_("All sources"))
+    st.header(_("All sources"))
     if evidence:
         st.markdown(components.sources_markdown(evidence))
     else:
@@ -174,7 +186,7 @@ def sources(view: PledgeView) -> None:
 def siblings(view: PledgeView) -> None:
     if not view.siblings:
         return
-    st.subheader(_("Other measures of this goal") if view.goal_code else _("Other measures of this area"))
+    st.header(_("Other measures of this goal") if view.goal_code else _("Other measures of this area"))
     st.caption(ngettext("{n} measure", "{n} measures", len(view.siblings)).format(n=len(view.siblings)))
     for sibling in view.siblings:
         with st.container(border=True):

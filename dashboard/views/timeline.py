@@ -3,9 +3,10 @@
 import streamlit as st
 
 from dashboard import charts, components, data
-from dashboard.i18n import _, date_column_format, format_date
+from dashboard.i18n import _, current_language, date_column_format, format_date
 from dashboard.statuses import DISPLAY_ORDER, label
 from dashboard.urlstate import iso_date, one_of, url_widget
+from dashboard.widget_texts import date_format
 from tracker import services
 
 
@@ -33,7 +34,11 @@ def timeline_page() -> None:
             format_date,
         ),
         width="stretch",
-        config=charts.png_config(f"{programme.slug}-status-over-time-{today.isoformat()}"),
+        config=charts.png_config(
+            f"{programme.slug}-status-over-time-{today.isoformat()}",
+            current_language(),
+            _("Download the chart as a PNG image"),
+        ),
         alt=_("Stacked area chart: number of measures per status from {start} to {end}.").format(
             start=format_date(programme.election_date), end=format_date(today)
         ),
@@ -59,7 +64,7 @@ def timeline_page() -> None:
         label=_("As of"),
         min_value=programme.election_date,
         max_value=today,
-        format="DD.MM.YYYY",
+        format=date_format(),
     )
     if as_of:
         components.render_overview(programme, as_of)

@@ -21,6 +21,7 @@ from babel.numbers import format_percent as babel_format_percent
 from markupsafe import Markup
 
 from tracker.catalogues import compile_catalogue, language_names, machine_translated
+from tracker.statuses import direction
 
 PACKAGE = Path(__file__).resolve().parent
 LOCALE_DIR = PACKAGE / "locale"
@@ -137,6 +138,7 @@ def environment(language: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(translations(language), newstyle=True)
     env.globals.update(_=_gettext(language), gettext=_gettext(language), ngettext=_ngettext(language))
+    env.globals["direction"] = direction(language)  # <html dir>: Arabic is written right to left
     env.filters["date"] = lambda value, style="medium": format_date(value, language, style)
     env.filters["datetime"] = lambda value: format_datetime(value, language)
     env.filters["percent"] = lambda value: format_percent(value, language)

@@ -445,6 +445,7 @@ class LanguageEdition:
             self.area(area)
         self.method()
         self.corrections()
+        self.plain_language()
         self.over_time()
         for snapshot in self.data.snapshots:
             self.snapshot(snapshot)
@@ -817,6 +818,23 @@ class LanguageEdition:
             nav="method",
             corrections=entries,
             lastmod=max((e[1].recorded_at.date() for e in entries), default=None),
+        )
+
+    def plain_language(self) -> None:
+        """The tracker explained in Leichte Sprache: German in every language's folder (marked ``lang="de"``),
+        linked from every page's footer."""
+        path = f"{services.PLAIN_PATH}.html"
+        self.page(
+            "plain.html",
+            path,
+            title=f"{services.PLAIN_TITLE} – {self.programme.title}",
+            description=self._("The pledge tracker explained in plain German (Leichte Sprache)."),
+            canonical=self.canonical(path, self.app_link(services.PLAIN_PATH)),
+            feeds=[self.programme_feed()],
+            plain_language=services.PLAIN_LANGUAGE,
+            plain_title=services.PLAIN_TITLE,
+            sections=services.plain_german(edition=True, contact=self.options.contact),
+            app_url=self.app_link(),
         )
 
     def status_descriptions(self) -> dict[str, str]:

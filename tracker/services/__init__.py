@@ -9,6 +9,10 @@ ends need nothing else from ``tracker``.
 from tracker import settings
 from tracker.clock import LOCAL_TIMEZONE, today
 from tracker.formulas import spreadsheet_csv
+from tracker.plain_language import LANGUAGE as PLAIN_LANGUAGE
+from tracker.plain_language import PATH as PLAIN_PATH
+from tracker.plain_language import TITLE as PLAIN_TITLE
+from tracker.plain_language import PlainSection, plain_german
 from tracker.search import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS
 from tracker.services.audit import AuditRow, AuditSpan, audit_span, list_events
 from tracker.services.auth import (
@@ -180,6 +184,11 @@ from tracker.services.translations import (
 )
 
 __all__ = [
+    "PLAIN_LANGUAGE",
+    "PLAIN_PATH",
+    "PLAIN_TITLE",
+    "PlainSection",
+    "plain_german",
     "GERMAN_CSV_COLUMNS",
     "LOCAL_TIMEZONE",
     "MAX_QUERY_CHARACTERS",
