@@ -224,7 +224,11 @@ def broken_reasons(programme: services.ProgrammeInfo, figures: services.Credibil
         charts.broken_reasons_figure(figures.broken_reasons, labels, _("Number of measures")),
         width="stretch",
         key="broken_reasons_chart",
-        config=charts.png_config(f"{programme.slug}-broken-reasons-{services.today().isoformat()}"),
+        config=charts.png_config(
+            f"{programme.slug}-broken-reasons-{services.today().isoformat()}",
+            current_language(),
+            _("Download the chart as a PNG image"),
+        ),
         alt=_("Bar chart: number of broken measures per reason.")
         + " "
         + "; ".join(f"{labels[r]}: {n}" for r, n in figures.broken_reasons.items()),

@@ -152,7 +152,7 @@ def test_the_overview_says_how_many_are_checkable_and_charts_the_reasons(app_env
     assert "261 von 262 Maßnahmen sind überprüfbar." in page
     assert "Die Zahlen und Anteile hier zählen nur diese 261." in page
     assert {m.label: m.value for m in app.metric}["Noch nicht bewertet"] == "260"
-    assert "Warum Versprechen gebrochen wurden" in [s.value for s in app.subheader]
+    assert "Warum Versprechen gebrochen wurden" in [s.value for s in app.header]
     chart = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert dict(zip(chart["data"][0]["y"], chart["data"][0]["x"], strict=True))["Kein Geld im Haushalt"] == 1
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ PASSWORD = "ein langes passwort"  # helpers.add_account's
 
 def page_text(app) -> str:
     """What the page says, with its subheaders and notes."""
-    more = [h.value for h in app.subheader] + [i.value for i in app.info] + [t.value for t in app.text]
+    more = [h.value for h in [*app.header, *app.subheader]] + [i.value for i in app.info] + [t.value for t in app.text]
     return _page_text(app) + "\n" + as_read("\n".join(more))
 
 
@@ -162,7 +164,8 @@ def test_the_published_editions_method_page_shows_a_closed_round(team, tmp_path)
         pages[language] = (tmp_path / slug / language / "method.html").read_text(encoding="utf-8")
     german, english = pages["de"], pages["en"]
     assert "Übereinstimmung zwischen Bewertenden" in german
-    assert "Runde vom 25.11.2026: 3 Maßnahmen, zufällige Stichprobe" in german
+    closed = services.closed_rounds(slug)[0].closed_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
+    assert f"Runde vom {closed}: 3 Maßnahmen, zufällige Stichprobe" in german  # the day it was closed
     assert "Übereinstimmung: 66,7 % (2 von 3 Maßnahmen gleich bewertet); Cohens Kappa: 0,000" in german
     assert "1 Abweichung, davon 1 von einer dritten Person abgeglichen." in german
     assert "Erste Zeile.<br>&lt;b&gt;Zweite&lt;/b&gt; Zeile." in german  # the note as text, its lines kept
