@@ -236,7 +236,16 @@ def test_search_open_a_measure_follow_a_source_and_switch_language_with_the_keyb
         page.keyboard.press("Enter")
     assert opened.value.url == source
     opened.value.close()
-    # (The lead adds here: send a hint from the measure's page - Tab to "Hinweis geben", Enter, type, submit.)
+    # Send a hint from the measure's page: open "Hinweis geben", type the hint, Tab to "Hinweis senden".
+    tab_to(page, lambda f: f["tag"] == "SUMMARY" and "Hinweis geben" in f["text"])
+    page.keyboard.press("Enter")
+    tab_to(page, lambda f: f["tag"] == "TEXTAREA")
+    page.keyboard.type("Der Rat hat am 15.01.2026 beschlossen.")
+    sent = tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"].endswith("Hinweis senden"))
+    assert sent["outline"] == "solid"  # the focus is visible on the form's button too
+    page.keyboard.press("Enter")
+    page.get_by_text("Ihr Hinweis ist am", exact=False).wait_for(timeout=30_000)
+    wait_until_rendered(page)
     # Switch the language: the switch is one stop (the chosen language); the arrow keys move within it.
     tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Deutsch", key="Shift+Tab")
     page.keyboard.press("ArrowRight")

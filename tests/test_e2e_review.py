@@ -56,7 +56,7 @@ def test_an_editor_proposes_and_the_public_sees_it_only_once_a_reviewer_approved
         reviewer.goto(f"{app_url}/review")
         sign_in(reviewer, "rita", PASSWORD)
         reviewer.wait_for_selector("text=Wartet auf Ihre Prüfung", timeout=30_000)
-        assert "1 Vorschlag wartet auf Prüfung" in reviewer.inner_text("body")
+        reviewer.wait_for_selector("text=1 Vorschlag wartet auf Prüfung", timeout=30_000)  # the staff pages' line
         reviewer.get_by_text(RATIONALE).first.wait_for(timeout=30_000)
         reviewer.get_by_role("button", name="Freigeben").click()
         reviewer.wait_for_selector("text=Freigegeben.", timeout=30_000)

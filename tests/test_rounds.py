@@ -84,7 +84,7 @@ def test_the_same_seed_draws_the_same_sample_and_another_seed_another(team):
 
 def test_retired_measures_are_never_drawn(team):
     with db.get_engine().begin() as connection:
-        connection.exec_driver_sql("UPDATE pledge SET retired_on = '2026-01-01' WHERE code LIKE '8.%'")
+        connection.exec_driver_sql("UPDATE pledge SET retired_on = '2026-01-01' WHERE code LIKE '8.%%'")
     current = stored_scalars(select(Pledge.code).where(Pledge.retired_on.is_(None)).order_by(Pledge.position))
     created = new_round(team, len(current), seed=1)  # every current measure
     assert sample_codes(created.id) == current and not [c for c in current if c.startswith("8.")]
