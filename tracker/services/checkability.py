@@ -28,7 +28,7 @@ from tracker.services.errors import InvalidInput
 from tracker.services.inputs import MAX_REASON_TEXT, check_text
 from tracker.services.pledges import find_pledge
 from tracker.services.programmes import find_programme
-from tracker.services.review import ProposalView, ReviewKind, new_review, register
+from tracker.services.review import ProposalView, ReviewKind, new_review, register, review_columns
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import BROKEN_REASONS, FINAL_STATUSES, STATUS_KEYS, ReviewState, Status
 
@@ -107,12 +107,7 @@ def _view(session: Session, row: Checkability) -> ProposalView:
         pledge=pledge.code,
         summary=f"{pledge.code}: {_flag_value(row.checkable)} (now {_flag_value(pledge.checkable)})",
         author=row.author,
-        recorded_at=clock.as_utc(row.recorded_at),
-        state=row.review_state,
-        review_note=row.review_note,
-        author_account=row.author_account,
-        reviewed_by=row.reviewed_by,
-        reviewed_at=clock.as_utc(row.reviewed_at) if row.reviewed_at else None,
+        **review_columns(row),
         value=_flag_value(row.checkable),
         text=row.reason,
         public_value=_flag_value(pledge.checkable),

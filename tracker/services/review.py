@@ -170,6 +170,19 @@ class ProposalView:
         return f"{KINDS[self.kind].prefix}{self.id}"
 
 
+def review_columns(row) -> dict:
+    """The part of a ``ProposalView`` that every kind of reviewed row (``models.Reviewed``) fills alike: when
+    it was recorded, where its review stands and who reviewed it."""
+    return {
+        "recorded_at": clock.as_utc(row.recorded_at),
+        "state": row.review_state,
+        "review_note": row.review_note,
+        "author_account": row.author_account,
+        "reviewed_by": row.reviewed_by,
+        "reviewed_at": clock.as_utc(row.reviewed_at) if row.reviewed_at else None,
+    }
+
+
 @dataclass(frozen=True)
 class ReviewKind:
     """A kind of reviewed row: ``model`` (a ``Reviewed`` model with ``programme_id`` and ``pledge_id``),

@@ -45,7 +45,15 @@ from tracker.services.inputs import (
 )
 from tracker.services.pledges import close_codes, could_be_code, find_pledge
 from tracker.services.programmes import find_programme
-from tracker.services.review import ProposalSource, ProposalView, ReviewKind, account_of, new_review, register
+from tracker.services.review import (
+    ProposalSource,
+    ProposalView,
+    ReviewKind,
+    account_of,
+    new_review,
+    register,
+    review_columns,
+)
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import ReviewState
 
@@ -504,12 +512,7 @@ def _proposal_view(session: Session, row: StatusChange) -> ProposalView:
         pledge=pledge.code,
         summary=f"{pledge.code}: {row.status} as of {row.effective_date.isoformat()} (now {pledge.current_status})",
         author=row.author,
-        recorded_at=clock.as_utc(row.recorded_at),
-        state=row.review_state,
-        review_note=row.review_note,
-        author_account=row.author_account,
-        reviewed_by=row.reviewed_by,
-        reviewed_at=clock.as_utc(row.reviewed_at) if row.reviewed_at else None,
+        **review_columns(row),
         value=row.status,
         text=row.rationale,
         effective_date=row.effective_date,
