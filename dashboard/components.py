@@ -358,3 +358,15 @@ def translate_file_uploader(button: str, instructions: str) -> None:
         f"{{content: {_css_text(instructions)}; font-size: 0.875rem;}}"
         "</style>"
     )
+
+
+def returned_note(proposal: services.ProposalView) -> None:
+    """Why a reviewer returned a proposal, and who: shown to its author wherever the proposal is listed."""
+    st.warning(
+        plain(
+            _("Returned by {reviewer}: {reason}").format(
+                reviewer=proposal.reviewed_by or "", reason=proposal.review_note or ""
+            )
+        ),
+        icon=":material/undo:",
+    )

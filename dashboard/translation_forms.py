@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from babel import Locale
 
-from dashboard import editing
+from dashboard import components, editing
 from dashboard.errors import show_error
 from dashboard.i18n import _, current_language, format_datetime
 from dashboard.text import plain
@@ -48,14 +48,7 @@ def language(each: services.LanguageTranslations) -> None:
             )
         for proposal in each.open:
             if proposal.state == "returned":
-                st.warning(
-                    plain(
-                        _("Returned by {reviewer}: {reason}").format(
-                            reviewer=proposal.reviewed_by or "", reason=proposal.review_note or ""
-                        )
-                    ),
-                    icon=":material/undo:",
-                )
+                components.returned_note(proposal)
             else:
                 st.info(
                     plain(

@@ -139,14 +139,7 @@ def own_card(programme: services.ProgrammeInfo, actor: services.Actor, proposal:
     with st.container(border=True):
         heading(proposal)
         if proposal.state == "returned":
-            st.warning(
-                plain(
-                    _("Returned by {reviewer}: {reason}").format(
-                        reviewer=proposal.reviewed_by or "", reason=proposal.review_note or ""
-                    )
-                ),
-                icon=":material/undo:",
-            )
+            components.returned_note(proposal)
         else:
             st.caption(_("Waits for review by another person."))
         side_by_side(proposal)
