@@ -7,6 +7,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.browser import running_app, sign_in, wait_until_rendered
@@ -52,8 +53,12 @@ def open_signed_in(page, base: str, path: str) -> None:
 
 
 def choose_file(page, path) -> str:
-    """Upload ``path`` through the file chooser; the preview table's text."""
-    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(path))
+    """Upload ``path`` through the file chooser; the preview table's text. After an import the page draws a
+    new, empty uploader: wait until the old one (still holding the file) is gone."""
+    settle(page)
+    uploader = page.locator("[data-testid='stFileUploader']")
+    expect(uploader).to_have_count(1, timeout=30_000)
+    uploader.locator("input[type=file]").set_input_files(str(path))
     page.wait_for_selector("text=Was der Import bewirkt", timeout=30_000)
     settle(page)
     table = page.locator("[data-testid='stTable']")
