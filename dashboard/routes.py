@@ -61,9 +61,10 @@ def open_data() -> StreamlitPage:
 
 
 def pledge(default: bool = False) -> StreamlitPage:
+    """A measure's page at /pledge; as the default page (``default``), the same page at the root."""
     return st.Page(
-        PAGES / "pledge.py", title=PAGE_TITLES["pledge"](), icon=":material/description:", url_path="pledge",
-        default=default, visibility="hidden",
+        PAGES / "pledge.py", title=PAGE_TITLES["pledge"](), icon=":material/description:",
+        url_path="" if default else "pledge", default=default, visibility="hidden",
     )  # fmt: skip
 
 
@@ -130,7 +131,9 @@ def navigation(actor: Actor | None, permalink: bool) -> StreamlitPage:
     """The menu: public pages for everyone; staff pages always registered (so that one opened by its
     address shows the sign-in instead of a 404), listed only while someone is signed in."""
     staff = actor is not None
-    public = [overview(default=not permalink), measures(), timeline(), method(), open_data(), pledge(default=permalink)]
+    public = [overview(default=not permalink), measures(), timeline(), method(), open_data(), pledge()]
+    if permalink:  # ?pledge= opens the measure at the root as well as at /pledge (the address its links show)
+        public.append(pledge(default=True))
     public.append(corrections())
     public.append(plain_language())
     editorial = [

@@ -54,6 +54,23 @@ def test_search_and_open_a_result(page, app_url):
     body = page.inner_text("body")
     assert "Ziel 8.2: Digitale Ausstattung an Schulen verbessern" in body
     assert "In Arbeit" in body
+    assert page.url.endswith("/pledge?pledge=8.2-4")
+
+
+def test_the_address_a_measure_page_shows_can_be_shared(browser, app_url):
+    """What the address bar shows after a click (/pledge?pledge=…) opened by someone else: the measure, and no
+    "Page not found" dialog (Streamlit's, in English) over it."""
+    context = browser.new_context(locale="de-DE")
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/pledge?pledge=8.2-4")
+        wait_until_rendered(page)
+        page.wait_for_selector("text=Schüler und Schülerinnen mit Leihgeräten ausstatten", timeout=30_000)
+        page.wait_for_timeout(500)  # the dialog would come with the first run's messages
+        assert page.get_by_role("dialog").count() == 0
+        assert "Page not found" not in page.inner_text("body")
+    finally:
+        context.close()
 
 
 def test_permalink_opened_directly(page, app_url):
