@@ -7,6 +7,7 @@ missing server is an error, not a skip: CI must exercise both databases.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,33 +68,88 @@ def review_setting(request, monkeypatch) -> None:
     monkeypatch.setenv("TRACKER_REVIEW", "off" if request.node.get_closest_marker("review") is None else "auto")
 
 
+# How far a test's database is prepared before the test starts: empty (no schema), at the newest schema, or
+# at the newest schema with the Herne programme imported. The fixture a test asks for (directly or through
+# another) decides: ``database_url`` alone, ``engine``, ``herne``.
+EMPTY, SCHEMA, PROGRAMME = "empty", "schema", "programme"
+
+
+def _level(request) -> str:
+    names = request.fixturenames
+    return PROGRAMME if "herne" in names else SCHEMA if "engine" in names else EMPTY
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory) -> dict[str, Path]:
+    """SQLite files at the newest schema, without and with the Herne programme, made once per test process: a
+    test copies one (milliseconds) instead of running every migration and the import again."""
+    folder = tmp_path_factory.mktemp("templates")
+    templates = {SCHEMA: folder / "schema.sqlite3", PROGRAMME: folder / "programme.sqlite3"}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TRACKER_DATABASE_URL", f"sqlite:///{templates[SCHEMA]}")
+        services.upgrade_schema()
+    db.get_engine(f"sqlite:///{templates[SCHEMA]}").dispose()
+    shutil.copyfile(templates[SCHEMA], templates[PROGRAMME])
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TRACKER_DATABASE_URL", f"sqlite:///{templates[PROGRAMME]}")
+        services.import_programme_file(HERNE, ADMIN)
+    db.get_engine(f"sqlite:///{templates[PROGRAMME]}").dispose()
+    return templates
+
+
+def _empty_postgres_at_head(url: str) -> None:
+    """The test PostgreSQL database at the newest schema with no rows: every table emptied and its ids
+    restarted when the schema is current (much faster than dropping it and migrating again), else rebuilt."""
+    if services.schema_is_current():
+        engine = db.get_engine(url)
+        with engine.begin() as connection:
+            tables = connection.scalars(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+            ).all()
+            names = ", ".join(f'"{table}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        _reset_postgres(url)
+        services.upgrade_schema()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
-    """An empty database, configured as TRACKER_DATABASE_URL: a fresh SQLite file, or the test PostgreSQL
-    database wiped clean."""
+    """The test database, configured as TRACKER_DATABASE_URL: a fresh SQLite file, or the test PostgreSQL
+    database. Empty for a test that asks for nothing more; at the newest schema for one that uses ``engine``;
+    with the Herne programme too for one that uses ``herne`` (see ``_level``)."""
+    level = _level(request)
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+        path = tmp_path / "tracker.sqlite3"
+        url = f"sqlite:///{path}"
+        monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+        if level != EMPTY:
+            shutil.copyfile(request.getfixturevalue("sqlite_templates")[level], path)
     else:
         if not POSTGRES_URL:
             _require("PostgreSQL", "TRACKER_TEST_POSTGRES_URL is not set")
         url = POSTGRES_URL
-        _reset_postgres(url)
-    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+        monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+        if level == EMPTY:
+            _reset_postgres(url)
+        else:
+            _empty_postgres_at_head(url)
+            if level == PROGRAMME:
+                services.import_programme_file(HERNE, ADMIN)
     yield url
     db.get_engine(url).dispose()
 
 
 @pytest.fixture
 def engine(database_url) -> Engine:
-    """The test database with the newest schema."""
-    services.upgrade_schema()
+    """The test database with the newest schema (``database_url`` prepared it)."""
     return db.get_engine(database_url)
 
 
 @pytest.fixture
 def herne(engine) -> str:
-    """The Herne programme imported into the test database; its slug."""
-    services.import_programme_file(HERNE, ADMIN)
+    """The Herne programme imported into the test database (``database_url`` did it); its slug."""
     return HERNE_SLUG
 
 
