@@ -11,6 +11,8 @@ from tests.helpers import ADMIN, EDITOR, TODAY, add_account, count, make_change,
 from tracker import services
 from tracker.models import AuditEvent, StatusChange, User
 from tracker.services import Actor
+from tracker.services.auth import needs_rehash, verify_password
+from tracker.services.sign_in import DUMMY_HASH
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 PASSWORD = "korrekt pferd batterie"
@@ -25,6 +27,13 @@ def accounts(herne):
 def test_passwords_are_stored_as_argon2id_hashes(accounts):
     [password_hash] = stored_scalars(select(User.password_hash).where(User.name == "erika"))
     assert password_hash.startswith("$argon2id$") and PASSWORD not in password_hash
+
+
+def test_a_refused_name_costs_the_same_hash_check_as_a_real_account():
+    """The hash an unknown, disabled or locked name is checked against has the parameters real passwords are
+    hashed with (so its check takes as long), and no password anyone could type matches it."""
+    assert DUMMY_HASH.startswith("$argon2id$") and not needs_rehash(DUMMY_HASH)
+    assert not verify_password(DUMMY_HASH, "a password nobody has") and not verify_password(DUMMY_HASH, "")
 
 
 def test_sign_in_gives_the_accounts_role(accounts):
