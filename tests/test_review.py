@@ -3,11 +3,15 @@ reviewer who is not its author approves it; returned changes never become public
 
 from __future__ import annotations
 
+import datetime as dt
+
+import feedparser
 import pytest
 from sqlalchemy import select
 
 from tests.helpers import ADMIN, TODAY, add_account, make_change, stored
-from tracker import services
+from tracker import clock, services
+from tracker.edition import live
 from tracker.models import StatusChange
 
 pytestmark = pytest.mark.review  # review in its default mode, auto (tests/conftest.py turns it off elsewhere)
@@ -291,3 +295,30 @@ def test_a_returned_or_waiting_change_reaches_no_public_place(team):
     assert [(c.sequence, c.status, c.reviewed_by) for c in edition.history] == [(1, "in_progress", "Rita Prüfer")]
     [edition] = services.edition_part("hak-herne-2025", pledge="8.2-4").pledges
     assert edition.history == () and edition.status == "not_rated"
+
+
+def test_a_change_approved_last_is_the_newest_in_the_latest_changes_and_the_feeds(team, monkeypatch):
+    """A change is dated when it became public: one proposed on 1 November and approved on 3 November comes before
+    one proposed and approved on 2 November, on the overview, in "last updated" and in the programme's feed."""
+
+    def at(day: int) -> dt.datetime:
+        moment = dt.datetime(2026, 11, day, 10, 0, tzinfo=dt.UTC)
+        monkeypatch.setattr(clock, "now_utc", lambda: moment)
+        return moment
+
+    at(1)
+    older = propose(team, "8.2-4", date="2026-10-30")
+    at(2)
+    newer = propose(team, "1-1", status="in_progress", date="2026-10-31")
+    services.approve_proposal("hak-herne-2025", "status_change", newer.change_id, team["rita"])
+    approved = at(3)
+    services.approve_proposal("hak-herne-2025", "status_change", older.change_id, team["rita"])
+
+    overview = services.overview("hak-herne-2025")
+    assert [change.code for change in overview.recent] == ["8.2-4", "1-1"]
+    assert overview.last_update == approved
+    document = live.feed("hak-herne-2025", "de", "all.atom", "https://tracker.example").content
+    feed = feedparser.parse(document)
+    assert [entry.id.rsplit(":", 1)[1] for entry in feed.entries] == ["hak-herne-2025/8.2-4/1", "hak-herne-2025/1-1/1"]
+    assert feed.entries[0].published == feed.entries[0].updated == "2026-11-03T10:00:00+00:00"
+    assert feed.feed.updated == "2026-11-03T10:00:00+00:00"

@@ -2,7 +2,9 @@
 
 Ids are tag: URIs (RFC 4151) made of the programme's slug and election date, the pledge code and the
 change's sequence number, so an entry keeps its id across publishes, hosts and languages; a feed's
-``updated`` is the newest entry's recording time, so a feed changes only when its entries do.
+``updated`` is the newest entry's publishing time, so a feed changes only when its entries do. An entry is dated
+when its change became public (``ChangeView.published_at``: its approval under review), so that a change approved
+today is new to a reader today, however long ago it was proposed.
 """
 
 from __future__ import annotations
@@ -58,15 +60,15 @@ def atom_feed(
     feed.author({"name": author})
     feed.link(href=self_href, rel="self", type="application/atom+xml")
     feed.link(href=alternate_href, rel="alternate", type="text/html")
-    newest = max((e.change.recorded_at for e in entries), default=None)
+    newest = max((e.change.published_at for e in entries), default=None)
     feed.updated(newest or dt.datetime.combine(election, dt.time(), dt.UTC))
     for item in entries:
         entry = feed.add_entry(order="append")
         entry.id(entry_id(slug, election, item.pledge.code, item.change.sequence))
         entry.title(entry_title(item))
         entry.author({"name": item.change.author})
-        entry.published(item.change.recorded_at)
-        entry.updated(item.change.recorded_at)
+        entry.published(item.change.published_at)
+        entry.updated(item.change.published_at)
         entry.link(href=entry_href(item), rel="alternate", type="text/html")
         entry.content(entry_content(item), type="text")
     return feed.atom_str(pretty=True)

@@ -118,7 +118,7 @@ class ProgrammeFacts:
                 facts.area_page_of[pledge.code] = index // AREA_PAGE_SIZE + 1
 
         def key(entry: feeds.FeedEntry):
-            return services.recency(entry.change.recorded_at, entry.change.sequence, entry.pledge.code)
+            return services.recency(entry.change, entry.pledge.code)
 
         entries = [feeds.FeedEntry(p, c) for p in data.pledges for c in p.history]
         facts.recent = heapq.nlargest(FEED_ENTRIES, entries, key=key)
@@ -719,7 +719,7 @@ class LanguageEdition:
             description=f"{since}. {text}"[:300],
             canonical=self.canonical(path, self.app_link(pledge=pledge.code)),
             feeds=[(_("Status changes of measure %(code)s") % {"code": pledge.code}, feed_path), self.programme_feed()],
-            lastmod=pledge.last_recorded.date() if pledge.last_recorded else None,
+            lastmod=pledge.last_published.date() if pledge.last_published else None,
             pledge=pledge,
             translation=pledge.translations.get(self.language),
             area=area,
@@ -806,7 +806,7 @@ class LanguageEdition:
                 for change in pledge.history
                 if change.corrects and change.corrects in by_sequence
             ]
-        entries.sort(key=lambda e: services.recency(e[1].recorded_at, e[1].sequence, e[0].code), reverse=True)
+        entries.sort(key=lambda e: services.recency(e[1], e[0].code), reverse=True)
         self.page(
             "corrections.html",
             "corrections.html",
@@ -817,7 +817,7 @@ class LanguageEdition:
             feeds=[self.programme_feed()],
             nav="method",
             corrections=entries,
-            lastmod=max((e[1].recorded_at.date() for e in entries), default=None),
+            lastmod=max((e[1].published_at.date() for e in entries), default=None),
         )
 
     def plain_language(self) -> None:
@@ -1041,7 +1041,7 @@ class LanguageEdition:
             pledge.text_in(self.language),
             measure_path(pledge.code),
             lambda: self.app_link(pledge=pledge.code),
-            [feeds.FeedEntry(pledge, change) for change in sorted(pledge.history, key=_recorded, reverse=True)],
+            [feeds.FeedEntry(pledge, change) for change in sorted(pledge.history, key=_published, reverse=True)],
         )
 
     def feeds(self) -> None:
@@ -1054,8 +1054,8 @@ class LanguageEdition:
         self.put(measure_feed_path(pledge.code), self.measure_feed_document(pledge))
 
 
-def _recorded(change: ChangeView):
-    return (change.recorded_at, change.sequence)
+def _published(change: ChangeView):
+    return (change.published_at, change.sequence)
 
 
 def data_files(slug: str) -> dict[str, str]:

@@ -21,8 +21,8 @@ from tracker.services.checkability import CredibilityFigures, credibility_figure
 from tracker.services.errors import InvalidInput
 from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
-from tracker.services.review import is_public
-from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
+from tracker.services.review import is_public, published_at
+from tracker.services.statistics import AreaCount, count_by_area, last_published, status_counts_on, totals_from_areas
 from tracker.services.translations import TRANSLATION_LANGUAGES, current_translations, translations_by_pledge
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
@@ -73,6 +73,11 @@ class ChangeView:
     # the second person who approved it, and when (None: recorded before review, or with review off)
     reviewed_by: str | None = None
     reviewed_at: dt.datetime | None = None
+
+    @property
+    def published_at(self) -> dt.datetime:
+        """When the change became public: approved by the reviewer, or recorded when nobody had to approve it."""
+        return self.reviewed_at or self.recorded_at
 
 
 @dataclass(frozen=True)
@@ -325,13 +330,13 @@ def overview(programme: str | None, as_of: dt.date | None = None, recent: int = 
             counts=totals_from_areas(areas),
             areas=tuple(areas),
             recent=tuple(_recent_changes(session, prog, recent, as_of)),
-            last_update=last_recorded(session, prog),
+            last_update=last_published(session, prog),
             figures=credibility_figures(session, prog, clock.today()) if as_of is None else None,
         )
 
 
 def _recent_changes(session: Session, programme: Programme, limit: int, as_of: dt.date | None) -> list[RecentChange]:
-    """The most recently recorded status changes; with ``as_of``, the latest effective by that day."""
+    """The status changes made public last (``published_at``); with ``as_of``, the latest effective by that day."""
     stmt = (
         select(
             Pledge.code,
@@ -347,8 +352,8 @@ def _recent_changes(session: Session, programme: Programme, limit: int, as_of: d
         .where(StatusChange.programme_id == programme.id, is_public(StatusChange))
         .limit(limit)
     )
-    if as_of is None:  # what was recorded last (served by the index on programme and recording time)
-        stmt = stmt.order_by(StatusChange.recorded_at.desc(), StatusChange.id.desc())
+    if as_of is None:  # what became public last: a change approved today comes first, however old its proposal
+        stmt = stmt.order_by(published_at(StatusChange).desc(), StatusChange.id.desc())
     else:  # what had happened last by that day (served by the index on programme and effective date)
         stmt = stmt.where(StatusChange.effective_date <= as_of).order_by(
             StatusChange.effective_date.desc(), StatusChange.id.desc()

@@ -25,9 +25,9 @@ from tracker.services.checkability import CredibilityFigures, credibility_figure
 from tracker.services.errors import NotFound
 from tracker.services.pledges import close_codes
 from tracker.services.programmes import ProgrammeInfo, find_programme
-from tracker.services.review import is_public, public_evidence, review_is_on
+from tracker.services.review import is_public, public_evidence, published_at, review_is_on
 from tracker.services.rounds import PublishedRound, published_rounds
-from tracker.services.statistics import AreaCount, count_by_area, last_recorded, status_counts_on, totals_from_areas
+from tracker.services.statistics import AreaCount, count_by_area, last_published, status_counts_on, totals_from_areas
 from tracker.services.translations import translations_by_pledge
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
@@ -72,8 +72,8 @@ class EditionPledge:
         return self.translations.get(language, self.text)
 
     @property
-    def last_recorded(self) -> dt.datetime | None:
-        return max((c.recorded_at for c in self.history), default=None)
+    def last_published(self) -> dt.datetime | None:
+        return max((c.published_at for c in self.history), default=None)
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def edition_data(programme: str | None, until: dt.date | None = None, recent: in
             pledges=pledges,
             counts=totals_from_areas(area_counts),
             area_counts=tuple(area_counts),
-            last_update=last_recorded(session, prog),
+            last_update=last_published(session, prog),
             timeline=tuple((day, counts_on[day]) for day in timeline_days),
             snapshots=tuple(_snapshot(day, areas, pledges, recent) for day in [*term_years(info, until), until]),
             figures=credibility_figures(session, prog, until),
@@ -198,22 +198,23 @@ def edition_part(
             pledges=pledges,
             counts=totals_from_areas(area_counts),
             area_counts=tuple(area_counts),
-            last_update=last_recorded(session, prog),
+            last_update=last_published(session, prog),
             timeline=(),
             snapshots=(),
             review_on=review_is_on(session),
         )
 
 
-def recency(recorded_at: dt.datetime, sequence: int, code: str) -> tuple[dt.datetime, int, str]:
-    """The order of "the latest changes" (overview, feeds): recorded last first, then by number and code."""
-    return (recorded_at, sequence, code)
+def recency(change: ChangeView, code: str) -> tuple[dt.datetime, int, str]:
+    """The order of "the latest changes" (overview, feeds, corrections): made public last first (``published_at``),
+    then by number and code."""
+    return (change.published_at, change.sequence, code)
 
 
 def _latest_pledge_ids(session: Session, programme: Programme, area_id: int | None, latest: int) -> set[int]:
     """The pledges of the ``latest`` newest changes by ``recency`` (in the area ``area_id``, when given).
 
-    The database finds the recording time of the ``latest``-th newest change; of the changes recorded since
+    The database finds the publishing time of the ``latest``-th newest change; of the changes made public since
     (more when several share that moment, as a bulk import's do) the code and number decide, as in Python.
     """
     if latest < 1:
@@ -221,19 +222,14 @@ def _latest_pledge_ids(session: Session, programme: Programme, area_id: int | No
     scope = [StatusChange.programme_id == programme.id, is_public(StatusChange)]
     if area_id is not None:
         scope.append(StatusChange.pledge_id.in_(select(Pledge.id).where(Pledge.area_id == area_id)))
-    boundary = session.scalar(
-        select(StatusChange.recorded_at)
-        .where(*scope)
-        .order_by(StatusChange.recorded_at.desc())
-        .offset(latest - 1)
-        .limit(1)
-    )
+    published = published_at(StatusChange)
+    boundary = session.scalar(select(published).where(*scope).order_by(published.desc()).offset(latest - 1).limit(1))
     rows = session.execute(
-        select(StatusChange.recorded_at, StatusChange.sequence, Pledge.code, StatusChange.pledge_id)
+        select(published, StatusChange.sequence, Pledge.code, StatusChange.pledge_id)
         .join(Pledge, Pledge.id == StatusChange.pledge_id)
-        .where(*scope, *([StatusChange.recorded_at >= boundary] if boundary is not None else []))
+        .where(*scope, *([published >= boundary] if boundary is not None else []))
     ).all()
-    newest = heapq.nlargest(latest, rows, key=lambda row: recency(clock.as_utc(row[0]), row[1], row[2]))
+    newest = heapq.nlargest(latest, rows, key=lambda row: (clock.as_utc(row[0]), row[1], row[2]))  # recency's order
     return {row[3] for row in newest}
 
 

@@ -47,6 +47,12 @@ def is_public(model) -> ColumnElement[bool]:
     return model.review_state == ReviewState.APPROVED
 
 
+def published_at(model) -> ColumnElement:
+    """When a public row of a ``Reviewed`` model became public: its approval by a reviewer, or its recording when
+    nobody had to approve it (the order of "the latest changes", of the feeds, and "last updated")."""
+    return func.coalesce(model.reviewed_at, model.recorded_at)
+
+
 def public_evidence() -> ColumnElement[bool]:
     """The sources the public sees: those added on their own, and those of approved status changes."""
     approved = select(StatusChange.id).where(is_public(StatusChange))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.models import Area, Pledge, Programme, StatusChange, precedence
 from tracker.services.programmes import find_programme
-from tracker.services.review import is_public
+from tracker.services.review import is_public, published_at
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
 
@@ -106,9 +106,9 @@ def area_status_counts(programme: str | None, as_of: dt.date | None = None) -> l
 
 
 def last_update(programme: str | None) -> dt.datetime | None:
-    """When the newest status change was recorded (None before any rating)."""
+    """When the newest status change became public (None before any rating)."""
     with unit_of_work() as session:
-        return last_recorded(session, find_programme(session, programme))
+        return last_published(session, find_programme(session, programme))
 
 
 def count_by_status(session: Session, programme: Programme, as_of: dt.date | None = None) -> dict[str, int]:
@@ -134,9 +134,10 @@ def totals_from_areas(rows: list[AreaCount]) -> dict[str, int]:
     return totals
 
 
-def last_recorded(session: Session, programme: Programme) -> dt.datetime | None:
+def last_published(session: Session, programme: Programme) -> dt.datetime | None:
+    """When the newest public status change became public (``published_at``)."""
     last = session.scalar(
-        select(func.max(StatusChange.recorded_at)).where(
+        select(func.max(published_at(StatusChange))).where(
             StatusChange.programme_id == programme.id, is_public(StatusChange)
         )
     )
