@@ -64,12 +64,20 @@ def document_language() -> None:
 # subheader is an h3, which skipped a level): at the size of a subheader, so that the pages look as before.
 HEADING_STYLE = "[data-testid='stHeading'] h2 {font-size: 1.75rem; padding-top: 1rem;}"
 
+# A figure's label wraps instead of ending in "…": Streamlit cuts it to one line, which left "Henüz
+# değerlendirilm…" (not yet rated) in Turkish at 1280 px and longer labels cut on a phone.
+METRIC_LABEL_STYLE = (
+    "[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] * "
+    "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;"
+    " height: auto !important;}"
+)
+
 
 def page_style() -> None:
-    """The focus ring everywhere, section headings' size, and the mirrored layout when the page's language is
-    written right to left."""
+    """The focus ring everywhere, section headings' size, figures' labels in full, and the mirrored layout when the
+    page's language is written right to left."""
     rtl = RTL_STYLE if direction(current_language()) == "rtl" else ""
-    st.html(f"<style>{FOCUS_STYLE}{HEADING_STYLE}{rtl}</style>")
+    st.html(f"<style>{FOCUS_STYLE}{HEADING_STYLE}{METRIC_LABEL_STYLE}{rtl}</style>")
 
 
 def footer() -> None:

@@ -181,3 +181,17 @@ def test_a_ukrainian_browser_gets_ukrainian_and_the_switch_keeps_all_five_langua
     wait_until_rendered(page)
     assert "Umgesetzt" in page.locator("[data-testid='stMetric']").first.inner_text()
     context.close()
+
+
+def test_every_figures_label_is_shown_whole_in_turkish_at_desktop_width(page, app_url):
+    """Streamlit cuts a figure's label to one line; "Henüz değerlendirilmedi" (not yet rated) ended in "…"."""
+    page.goto(f"{app_url}/?lang=tr")
+    wait_until_rendered(page)
+    labels = page.locator("[data-testid='stMetricLabel']")
+    labels.first.wait_for(timeout=30_000)
+    assert "Henüz değerlendirilmedi" in labels.all_inner_texts()
+    cut = labels.evaluate_all(
+        "labels => labels.flatMap(label => [label, ...label.querySelectorAll('*')])"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+    )
+    assert cut == []
