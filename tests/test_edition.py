@@ -106,6 +106,19 @@ def link_href(tree, rel: str) -> list[str]:
     return [e.get("href") for e in find_all(tree, "link") if e.get("rel") == rel]
 
 
+AREA_TABLE = "Maßnahmen je Status und Politikbereich"  # the caption of the overview's table of the areas
+
+
+def table_rows(tree, caption: str) -> dict[str, list[str]]:
+    """The rows of the table captioned ``caption``: each row's heading -> the texts of its cells."""
+    table = next(t for t in find_all(tree, "table") if text_of(next(t.iter(f"{HTML_NS}caption"))) == caption)
+    return {
+        text_of(tr[0]): [text_of(td) for td in tr[1:]]
+        for tr in table.iter(f"{HTML_NS}tr")
+        if tr[0].get("scope") == "row"
+    }
+
+
 def latest_codes(tree) -> list[str]:
     """The codes of the latest changes listed on an overview, top to bottom."""
     return [
@@ -133,9 +146,7 @@ def test_the_overview_shows_the_exact_figures(site):
     }
     lead = next(p for p in find_all(tree, "p") if p.get("class") == "lead")
     assert text_of(lead) == "2 von 262 Maßnahmen sind bisher ganz oder teilweise umgesetzt."
-    rows = {
-        text_of(tr[0]): [text_of(td) for td in tr[1:]] for tr in find_all(tree, "tr") if tr[0].get("scope") == "row"
-    }
+    rows = table_rows(tree, AREA_TABLE)
     # kept, partially kept, in progress, stalled, broken, not rated, total
     assert rows["1. Wohnen & Stadtentwicklung"] == ["1", "0", "0", "0", "1", "2", "4"]
     assert rows["8. Bildung (konkrete Ziele)"] == ["0", "0", "2", "0", "0", "60", "62"]

@@ -38,6 +38,8 @@ p,ul,ol{margin:.5rem 0}
 font-weight:600;white-space:nowrap;background:#fff;color:#1b1b1b}
 .b::before{content:"";display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin-right:.35rem;
 vertical-align:-.05rem;background:var(--c);border:1px solid rgba(0,0,0,.35)}
+.nc{border-style:dashed;font-weight:400}
+.nc::before{display:none}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.5rem;list-style:none;padding:0}
 .figures li{border:1px solid #d6d6d6;border-top:.4rem solid var(--c);border-radius:.3rem;padding:.4rem .6rem}
 .figures strong{display:block;font-size:1.6rem;line-height:1.2}
