@@ -190,19 +190,20 @@ def pledge_link(code: str, text: str) -> None:
     st.page_link(routes.pledge(), label=plain(f"{code_text(code)}: {text}"), query_params=link_params(pledge=code))
 
 
-def checkability_note(figures: services.CredibilityFigures) -> None:
-    """How many measures can be checked (the figures count those), and how many are overdue."""
-    text = _("{checkable} of {total} measures can be checked.").format(checkable=figures.checkable, total=figures.total)
-    if figures.checkable < figures.total:
-        text += " " + _("The figures and shares here count these {checkable} only.").format(checkable=figures.checkable)
+def checkability_note(checkable: int, total: int, past_deadline: int = 0) -> None:
+    """How many of the ``total`` measures can be checked (the figures count those ``checkable``), and how many
+    are overdue (``past_deadline``)."""
+    text = _("{checkable} of {total} measures can be checked.").format(checkable=checkable, total=total)
+    if checkable < total:
+        text += " " + _("The figures and shares here count these {checkable} only.").format(checkable=checkable)
     st.caption(text)
-    if figures.past_deadline:
+    if past_deadline:
         st.caption(
             ngettext(
                 "{n} measure is past the deadline the programme names, without a final rating.",
                 "{n} measures are past the deadline the programme names, without a final rating.",
-                figures.past_deadline,
-            ).format(n=figures.past_deadline)
+                past_deadline,
+            ).format(n=past_deadline)
         )
 
 
@@ -240,8 +241,10 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
     view = data.overview(programme.slug, as_of)
     areas = data.area_counts(programme.slug, as_of)
     figures = view.figures
-    counts = figures.counts if figures else view.counts  # now: the checkable measures only
+    # the checkable measures only, now and as of a day (``services.CredibilityFigures``, the edition's too)
+    counts = figures.counts if figures else view.counts
     total = figures.checkable if figures else view.total
+    not_checkable = view.not_checkable  # per area: in none of the counts, shown apart
     kept = counts["kept"] + counts["partially_kept"]
     if as_of:
         st.subheader(_("As it stood on {date}").format(date=format_date(as_of)))
@@ -255,7 +258,9 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
         )
     )
     if figures:
-        checkability_note(figures)
+        checkability_note(figures.checkable, figures.total, figures.past_deadline)
+    else:
+        checkability_note(total, total + sum(not_checkable.values()))
     for column, status in zip(st.columns(len(DISPLAY_ORDER)), DISPLAY_ORDER, strict=True):
         count = counts[status]
         with column:
@@ -295,14 +300,24 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
 
     with st.expander(_("Open the measures of an area")):
         for number, title in areas[["area_number", "area_short_title"]].drop_duplicates().itertuples(index=False):
-            n = int(areas[areas["area_number"] == number]["count"].sum())
+            n = int(areas[areas["area_number"] == number]["count"].sum()) + not_checkable.get(number, 0)
             st.page_link(
                 routes.measures(),
                 label=plain(f"{number}. {title} ({ngettext('{n} measure', '{n} measures', n).format(n=n)})"),
                 query_params=link_params(area=str(number)),
             )
     with st.expander(_("Show as a table")):
-        st.dataframe(area_table(areas), hide_index=True, width="stretch")
+        st.dataframe(area_table(areas, not_checkable), hide_index=True, width="stretch")
+    if flagged := sum(not_checkable.values()):
+        st.caption(
+            ngettext(
+                "Not counted in the figures by status, the chart or the status columns of the table: {n} measure "
+                "that cannot be checked (column “Not checkable”). An area's total counts all its measures.",
+                "Not counted in the figures by status, the chart or the status columns of the table: {n} measures "
+                "that cannot be checked (column “Not checkable”). An area's total counts all its measures.",
+                flagged,
+            ).format(n=flagged)
+        )
 
     st.header(_("Latest status changes"))
     if not view.recent:
@@ -322,12 +337,17 @@ def render_overview(programme: services.ProgrammeInfo, as_of: dt.date | None) ->
         st.caption(_("Last updated: {date}").format(date=format_date(view.last_update.date())))
 
 
-def area_table(areas: pd.DataFrame) -> pd.DataFrame:
-    """The area chart as a table: one row per area, one column per status, and the total."""
+def area_table(areas: pd.DataFrame, not_checkable: dict[int, int] | None = None) -> pd.DataFrame:
+    """The area chart as a table: one row per area, one column per status, the measures that cannot be checked
+    (``not_checkable`` per area number; a column only while there are any: they are in no status column), and
+    the total of every measure of the area."""
     table = areas.pivot_table(
         index=["area_number", "area_short_title"], columns="status", values="count", aggfunc="sum", fill_value=0
     ).reindex(columns=list(DISPLAY_ORDER), fill_value=0)
     table.columns = [label(s) for s in table.columns]
+    if not_checkable and any(not_checkable.values()):
+        numbers = table.index.get_level_values("area_number")
+        table[_("Not checkable")] = [not_checkable.get(int(n), 0) for n in numbers]
     table[_("Total")] = table.sum(axis=1)
     table = table.reset_index().rename(columns={"area_number": _("No."), "area_short_title": _("Policy area")})
     return table

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import json
 import re
 import socketserver
 import threading
@@ -32,6 +33,7 @@ from tests.helpers import (
     TODAY,
     catalogue_problems,
     make_change,
+    open_app,
     rate_known_statuses,
 )
 from tracker import clock, services
@@ -106,6 +108,19 @@ def link_href(tree, rel: str) -> list[str]:
     return [e.get("href") for e in find_all(tree, "link") if e.get("rel") == rel]
 
 
+AREA_TABLE = "Maßnahmen je Status und Politikbereich"  # the caption of the overview's table of the areas
+
+
+def table_rows(tree, caption: str) -> dict[str, list[str]]:
+    """The rows of the table captioned ``caption``: each row's heading -> the texts of its cells."""
+    table = next(t for t in find_all(tree, "table") if text_of(next(t.iter(f"{HTML_NS}caption"))) == caption)
+    return {
+        text_of(tr[0]): [text_of(td) for td in tr[1:]]
+        for tr in table.iter(f"{HTML_NS}tr")
+        if tr[0].get("scope") == "row"
+    }
+
+
 def latest_codes(tree) -> list[str]:
     """The codes of the latest changes listed on an overview, top to bottom."""
     return [
@@ -133,9 +148,7 @@ def test_the_overview_shows_the_exact_figures(site):
     }
     lead = next(p for p in find_all(tree, "p") if p.get("class") == "lead")
     assert text_of(lead) == "2 von 262 Maßnahmen sind bisher ganz oder teilweise umgesetzt."
-    rows = {
-        text_of(tr[0]): [text_of(td) for td in tr[1:]] for tr in find_all(tree, "tr") if tr[0].get("scope") == "row"
-    }
+    rows = table_rows(tree, AREA_TABLE)
     # kept, partially kept, in progress, stalled, broken, not rated, total
     assert rows["1. Wohnen & Stadtentwicklung"] == ["1", "0", "0", "0", "1", "2", "4"]
     assert rows["8. Bildung (konkrete Ziele)"] == ["0", "0", "2", "0", "0", "60", "62"]
@@ -595,3 +608,81 @@ def test_an_embed_renders_inside_a_page_of_another_site(tmp_path, browser):
             link = frame.get_by_role("link", name=re.compile("All figures and sources"))
             assert link.get_attribute("href") == "../index.html"
             context.close()
+
+
+# ------------------------------------------------------------------------------------------------ credibility
+
+
+def overview_tree(slug: str, folder: Path):
+    """The overview page alone as the edition writes it (German), for the state now: no full publish."""
+    from tracker.edition.output import Output
+    from tracker.edition.site import LanguageEdition, Options, ProgrammeFacts
+
+    LanguageEdition(ProgrammeFacts.of(services.edition_data(slug, TODAY)), "de", Options(), Output(folder)).overview()
+    return parse(folder / slug / "de" / "index.html")
+
+
+def paragraphs(tree) -> list[str]:
+    return [text_of(p) for p in find_all(tree, "p")]
+
+
+def test_the_edition_says_the_apps_figures_counting_only_the_checkable_measures(app_env, herne, tmp_path):
+    services.record_status_change(herne, "1-1", make_change("kept", "2026-02-01"), EDITOR, today=TODAY)
+    services.record_status_change(herne, "2-1", make_change("kept", "2026-02-01"), EDITOR, today=TODAY)
+    services.record_checkability(herne, "1-1", False, "Zu vage: kein Ziel, kein Zeitraum.", EDITOR)
+    checkable = "261 von 262 Maßnahmen sind überprüfbar. Die Zahlen und Anteile hier zählen nur diese 261."
+    not_counted = "In den Zahlen je Status, im Diagramm und in den Statusspalten der Tabelle nicht mitgezählt: 1 "
+
+    before = overview_tree(herne, tmp_path / "before")  # nothing broken yet: no chart of the reasons
+    assert checkable in paragraphs(before)
+    assert not any("Versprechen gebrochen" in text_of(h) for h in find_all(before, "h2"))
+    assert not (tmp_path / "before" / herne / "de" / "charts" / "broken-reasons.svg").exists()
+
+    services.record_status_change(
+        herne, "1-2", make_change("broken", "2026-03-10", broken_reason="no_budget"), EDITOR, today=TODAY
+    )
+    publish(tmp_path / "site", programme=herne, today=TODAY, languages=("de",))
+    folder = tmp_path / "site" / herne / "de"
+    edition = parse(folder / "index.html")
+    app = open_app()
+    app_text = "\n".join([m.value for m in app.markdown] + [c.value for c in app.caption])
+
+    lead = text_of(next(p for p in find_all(edition, "p") if p.get("class") == "lead"))
+    assert lead == "1 von 261 Maßnahmen sind bisher ganz oder teilweise umgesetzt."  # 1-1 (kept) is not counted
+    assert lead.replace("1 von 261", "**1 von 261**") in app_text
+    assert checkable in paragraphs(edition) and checkable in app_text
+    boxes = {li.get("class"): text_of(li.find(f"{HTML_NS}strong")) for li in find_all(edition, "li") if li.get("class")}
+    assert {STATUS_LABELS[s.removeprefix("s-")]["de"]: n for s, n in boxes.items() if s.startswith("s-")} == {
+        m.label: m.value for m in app.metric
+    }
+    assert boxes["s-not_rated"] == "259" and boxes["s-broken"] == "1"
+
+    assert "Warum Versprechen gebrochen wurden" in [text_of(h) for h in find_all(edition, "h2")]
+    assert "1 Maßnahme ist jetzt als gebrochen bewertet; jeder Balken zählt die aus diesem Grund gebrochenen." in (
+        paragraphs(edition)
+    )
+    reasons = table_rows(edition, "Gebrochene Maßnahmen je Grund")
+    assert reasons["Kein Geld im Haushalt"] == ["1"] and sum(int(n) for [n] in reasons.values()) == 1
+    svg = (folder / "charts" / "broken-reasons.svg").read_text()
+    assert "<title" in svg and "Warum Versprechen gebrochen wurden" in svg and "Kein Geld im Haushalt" in svg
+    chart = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert dict(zip(chart["data"][0]["y"], chart["data"][0]["x"], strict=True))["Kein Geld im Haushalt"] == 1
+
+    # the areas: the flagged measure is in no status column, in a column of its own, and the totals add up
+    areas = table_rows(edition, AREA_TABLE)
+    # kept, partially kept, in progress, stalled, broken, not rated, not checkable, total
+    assert areas["1. Wohnen & Stadtentwicklung"] == ["0", "0", "0", "0", "1", "2", "1", "4"]
+    assert sum(int(cells[-1]) for cells in areas.values()) == 262
+    assert any(p.startswith(not_counted) for p in paragraphs(edition)) and not_counted in app_text
+    table = app.dataframe[0].value
+    first = table[table["Nr."] == 1].iloc[0]
+    assert (first["Umgesetzt"], first["Gebrochen"], first["Nicht überprüfbar"], first["Gesamt"]) == (0, 1, 1, 4)
+    area_page = parse(folder / "areas" / "1.html")
+    assert "Nicht überprüfbar" in text_of(next(find_all(area_page, "main")))  # listed, with its badge
+    assert any(p.startswith("In diesen Zahlen nicht mitgezählt: 1 Maßnahme") for p in paragraphs(area_page))
+
+    # as of a day: the same rule (a flag has no date: the measures flagged now are left out on every day)
+    snapshot = parse(folder / "as-of" / f"{TODAY.isoformat()}.html")
+    assert checkable in paragraphs(snapshot)
+    assert table_rows(snapshot, AREA_TABLE)["1. Wohnen & Stadtentwicklung"] == ["0", "0", "0", "0", "1", "2", "1", "4"]
+    assert services.overview(herne, TODAY).counts == services.programme_figures(herne, TODAY).counts

@@ -418,11 +418,16 @@ def stats(
     for key, count in view.counts.items():
         share = 100 * count / view.total if view.total else 0
         say(f"  {key:<15} {count:>6}  {share:5.1f} %")
+    if flagged := sum(view.not_checkable.values()):
+        say(f"  not counted: {flagged} not checkable (flagged as too vague to check)")
     say("By area:")
     areas: dict[tuple[int, str], dict[str, int]] = {}
     for row in view.areas:
         areas.setdefault((row.area_number, row.short_title), {})[row.status] = row.count
-    for (number, title), by_status in areas.items():
+    titles = {number: title for number, title in areas}
+    for number, n in view.not_checkable.items():
+        areas.setdefault((number, titles.get(number, "")), {})["not_checkable"] = n
+    for (number, title), by_status in sorted(areas.items()):
         parts = ", ".join(f"{k} {v}" for k, v in by_status.items())
         say(f"  {number:>2}. {title}: {parts}")
 

@@ -30,7 +30,16 @@ from babel.numbers import format_decimal, format_percent
 from tracker.edition.svg import FONT_STACK, SVG_NS, element, fit, number, safe_href, serialise, text_width, wrap
 from tracker.statuses import COLORS, DISPLAY_ORDER, STATUS_KEYS, TEXT_COLORS, Status
 
-__all__ = ["COMPACT_BELOW", "Bar", "ChartText", "TimePoint", "nice_ticks", "stacked_bars_svg", "timeline_svg"]
+__all__ = [
+    "COMPACT_BELOW",
+    "Bar",
+    "ChartText",
+    "TimePoint",
+    "nice_ticks",
+    "reason_bars_svg",
+    "stacked_bars_svg",
+    "timeline_svg",
+]
 
 COMPACT_BELOW = 560  # charts narrower than this write each row's label above its bar
 MIN_WIDTH = 280
@@ -304,24 +313,53 @@ def stacked_bars_svg(
     segment also has a tooltip with its label, count and share. Long row labels are shortened with an
     ellipsis and keep their full text as tooltip.
     """
+    return _bars_svg(bars, text, normalised=normalised, width=width, id_prefix=id_prefix)
+
+
+def reason_bars_svg(
+    rows: Sequence[tuple[str, int]], text: ChartText, *, width: int = 760, id_prefix: str | None = None
+) -> str:
+    """Plain bars in the colour of "broken", one per ``(label, count)`` row in the given order (why the broken
+    pledges were broken): each bar's number written at its end, no legend (the title says what is counted);
+    drawn like the stacked bars, so that it reads and scales as the edition's other charts do."""
+    bars = [Bar(label, {Status.BROKEN: count}) for label, count in rows]
+    return _bars_svg(bars, text, normalised=False, width=width, id_prefix=id_prefix, plain=True)
+
+
+def _bars_svg(
+    bars: Sequence[Bar],
+    text: ChartText,
+    *,
+    normalised: bool,
+    width: int,
+    id_prefix: str | None,
+    plain: bool = False,
+) -> str:
+    """The stacked bars (see ``stacked_bars_svg``); ``plain``: bars of one status each, without legend or note,
+    their number at the end (see ``reason_bars_svg``)."""
     for index, bar in enumerate(bars):
         _check_counts(bar.counts, f"bar {index + 1} ({bar.label!r})")
     prefix = _prefix(
-        id_prefix, "bars", normalised, width, text, [(bar.label, _frozen(bar.counts), bar.href) for bar in bars]
+        id_prefix,
+        "plain-bars" if plain else "bars",
+        normalised,
+        width,
+        text,
+        [(bar.label, _frozen(bar.counts), bar.href) for bar in bars],
     )
-    frame = _Frame("bars-normalised" if normalised else "bars", text, width, prefix)
+    frame = _Frame("bars-plain" if plain else "bars-normalised" if normalised else "bars", text, width, prefix)
     fmt, labels = frame.format, text.status_labels
     frame.heading()
-    frame.legend([(status, labels[status]) for status in DISPLAY_ORDER])
-    if normalised:
-        frame.note(frame.words["normalised_note"].format(hundred=fmt.whole_percent(1)))
-    else:
-        frame.note(
-            frame.words["share_note"].format(kept=labels[Status.KEPT], partially_kept=labels[Status.PARTIALLY_KEPT])
-        )
+    if not plain:
+        frame.legend([(status, labels[status]) for status in DISPLAY_ORDER])
+        if normalised:
+            frame.note(frame.words["normalised_note"].format(hundred=fmt.whole_percent(1)))
+        else:
+            kept, partially_kept = labels[Status.KEPT], labels[Status.PARTIALLY_KEPT]
+            frame.note(frame.words["share_note"].format(kept=kept, partially_kept=partially_kept))
 
     totals = [sum(bar.counts.values()) for bar in bars]
-    if normalised:
+    if normalised or plain:
         ends = [fmt.number(total) for total in totals]
     else:
         kept = (Status.KEPT, Status.PARTIALLY_KEPT)
@@ -386,7 +424,9 @@ def stacked_bars_svg(
                 segment,
                 "title",
                 None,
-                f"{bar.label} · {labels[status]}: {fmt.number(count)} ({fmt.percent(count / total)})",
+                f"{bar.label}: {fmt.number(count)}"
+                if plain
+                else f"{bar.label} · {labels[status]}: {fmt.number(count)} ({fmt.percent(count / total)})",
             )
             element(
                 segment,
@@ -395,13 +435,13 @@ def stacked_bars_svg(
                 | {"stroke": BACKGROUND, "stroke-width": 0.75},
             )
             value = fmt.percent(count / total) if normalised else fmt.number(count)
-            if text_width(value, value_size) + 6 <= segment_width:
+            if not plain and text_width(value, value_size) + 6 <= segment_width:
                 _text(segment, x + segment_width / 2, top + bar_height / 2 + value_size * 0.36, value,
                       font_size=value_size, text_anchor="middle", fill=TEXT_COLORS[status])  # fmt: skip
             x += segment_width
         end_x = (bar_x + bar_span if normalised else x) + 6
         _text(row, end_x, top + bar_height / 2 + end_size * 0.36, end, font_size=end_size,
-              font_weight=None if normalised else "700", fill=INK, class_="end")  # fmt: skip
+              font_weight=None if normalised and not plain else "700", fill=INK, class_="end")  # fmt: skip
         frame.y += pitch
 
     axis = element(frame.root, "g", {"font-size": 11.5, "fill": MUTED, "class": "axis"})

@@ -39,11 +39,11 @@ from tracker.edition.i18n import (
     gettext_in,
     machine_translated_languages,
 )
-from tracker.edition.labels import kind_label, status_labels
+from tracker.edition.labels import broken_reason_labels, kind_label, status_labels
 from tracker.edition.output import Output
 from tracker.edition.style import stylesheet
 from tracker.services import ChangeView, EditionData, EditionPledge
-from tracker.statuses import DISPLAY_ORDER
+from tracker.statuses import DISPLAY_ORDER, Status
 
 AREA_PAGE_SIZE = 300  # measures listed on one page of an area
 RECENT = 10  # latest changes on the overview and an area page
@@ -177,9 +177,10 @@ def counts_of(rows: Iterable[services.AreaCount]) -> dict[int, dict[str, int]]:
 
 
 def status_counts(pledges: Iterable[EditionPledge]) -> dict[str, int]:
+    """The measures per status among ``pledges``, of those the figures count (``EditionPledge.counted``)."""
     counts = dict.fromkeys(DISPLAY_ORDER, 0)
     for pledge in pledges:
-        if pledge.retired_on is None:
+        if pledge.counted:
             counts[pledge.status] += 1
     return counts
 
@@ -220,6 +221,7 @@ class LanguageEdition:
             status: Markup('<span class="b s-{}">{}</span>').format(status, label)
             for status, label in self.labels.items()
         }
+        self.not_checkable = Markup(' <span class="b nc">{}</span>').format(self._("Not checkable"))
         self.prefix = f"{self.programme.slug}/{language}/"
         self.pages: list[PageRecord] = []
         self.png_jobs: list[tuple[str, str]] = []  # (path, SVG) of the PNG images still to render
@@ -268,9 +270,11 @@ class LanguageEdition:
     # -- rendering ---------------------------------------------------------------------------------
 
     def measure_item(self, base: str, pledge: EditionPledge) -> Markup:
-        """A measure in a list: code, text and status badge (a Python helper: lists can hold thousands)."""
+        """A measure in a list: code, text and status badge, and the badge "not checkable" of a measure flagged
+        so (it is listed, but in no figure); a Python helper: lists can hold thousands."""
+        badges = self.badges[pledge.status] if pledge.checkable else self.badges[pledge.status] + self.not_checkable
         return Markup('<li><a href="{}{}"><span class="code">{}</span> {}</a> {}</li>').format(
-            base, measure_path(pledge.code), pledge.code, pledge.text_in(self.language), self.badges[pledge.status]
+            base, measure_path(pledge.code), pledge.code, pledge.text_in(self.language), badges
         )
 
     def template(self, name: str):
@@ -461,21 +465,39 @@ class LanguageEdition:
         total = sum(counts.values())
         return [(status, counts[status], counts[status] / total if total else 0.0) for status in DISPLAY_ORDER]
 
-    def area_rows(self, rows, link: bool = True) -> list[dict]:
+    def area_rows(self, rows, not_checkable: dict[int, int], link: bool = True) -> list[dict]:
+        """The table of the areas: the counted measures per status, those not checkable apart (``not_checkable``,
+        per area number), and every measure of the area in the total."""
         counts = counts_of(rows)
         result = []
         for area in self.data.areas:
             by_status = counts.get(area.number, dict.fromkeys(DISPLAY_ORDER, 0))
+            flagged = not_checkable.get(area.number, 0)
             result.append(
                 {
                     "number": area.number,
                     "title": area.short_title,
                     "href": area_path(area.number) if link else None,
                     "counts": by_status,
-                    "total": sum(by_status.values()),
+                    "not_checkable": flagged,
+                    "total": sum(by_status.values()) + flagged,
                 }
             )
         return result
+
+    def reasons_chart(self) -> tuple[charts.ChartText, Callable[[int], str], list[tuple[str, int]]] | None:
+        """Why the measures rated broken now were broken (``CredibilityFigures``, as the app's overview): the
+        chart's texts, its drawing at a width and its rows (reason, number); None while none is broken."""
+        figures = self.data.figures
+        if figures is None or not figures.counts[Status.BROKEN]:
+            return None
+        _ = self._
+        rows = [(name, figures.broken_reasons[reason]) for reason, name in broken_reason_labels(self.language).items()]
+        description = (
+            _("Bar chart: number of broken measures per reason.") + " " + "; ".join(f"{name}: {n}" for name, n in rows)
+        )
+        text = self.chart_text(_("Why pledges were broken"), description, self.last_update)
+        return text, lambda width: charts.reason_bars_svg(rows, text, width=width), rows
 
     def overview_chart(
         self, normalised: bool = False, href: Callable[[int], str | None] | None = None
@@ -515,7 +537,10 @@ class LanguageEdition:
         title, shares_title = text.title, shares_text.title
         files = self.chart_files("overview", draw)
         shares_files = self.chart_files("overview-shares", draw_shares)
-        kept = data.counts["kept"] + data.counts["partially_kept"]
+        figures = data.figures  # the app's overview says the same (``CredibilityFigures``)
+        kept = figures.counts[Status.KEPT] + figures.counts[Status.PARTIALLY_KEPT]
+        reasons = self.reasons_chart()
+        reasons_files = self.chart_files("broken-reasons", reasons[1]) if reasons else None
         self.put("embed/overview.html", self.overview_embed())
         self.page(
             "overview.html",
@@ -525,14 +550,23 @@ class LanguageEdition:
                 "%(kept)s of %(total)s measures of the programme “%(programme)s” have been put into practice "
                 "fully or in part. The status of every measure, with dated sources."
             )
-            % {"kept": kept, "total": data.total, "programme": self.programme.title},
+            % {"kept": kept, "total": figures.checkable, "programme": self.programme.title},
             canonical=self.canonical("index.html", self.app_link()),
             feeds=[self.programme_feed()],
             nav="overview",
             as_of=None,
             kept=kept,
-            total=data.total,
-            figures=self.figures(data.counts),
+            total=figures.checkable,
+            measures=figures.total,
+            past_deadline=figures.past_deadline,
+            broken=figures.counts[Status.BROKEN],
+            reasons=reasons[2] if reasons else None,
+            reasons_chart=self.chart_view(reasons_files, "", f"{reasons[0].title}. {reasons[0].description}", None)
+            if reasons
+            else None,
+            reasons_files=reasons_files,
+            reasons_title=reasons[0].title if reasons else None,
+            figures=self.figures(figures.counts),
             chart=self.chart_view(
                 files, "", f"{title}. {text.description}", self.overview_chart(href=area_path)[1](NARROW)
             ),
@@ -542,7 +576,7 @@ class LanguageEdition:
             chart_title=title,
             shares_title=shares_title,
             embed_code=self.embed_snippet("embed/overview.html", title, files["svg_text"]),
-            areas=self.area_rows(data.area_counts),
+            areas=self.area_rows(data.area_counts, data.not_checkable),
             recent=[self.recent_item(e.pledge, e.change) for e in self.facts.recent[:RECENT]],
             last_update=data.last_update,
             snapshots=data.snapshots,
@@ -676,6 +710,7 @@ class LanguageEdition:
                 heading=page_title,
                 figures=self.figures(counts),
                 total=sum(counts.values()),
+                not_checkable=self.data.not_checkable.get(area.number, 0),
                 chart=self.chart_view(
                     files, "../", f"{title}. {text.description}", self.area_chart(area, anchor)[1](NARROW)
                 )
@@ -915,6 +950,13 @@ class LanguageEdition:
             as_of=snapshot.day,
             kept=kept,
             total=snapshot.total,
+            measures=snapshot.total + sum(snapshot.not_checkable.values()),
+            past_deadline=0,
+            broken=snapshot.counts[Status.BROKEN],
+            reasons=None,
+            reasons_chart=None,
+            reasons_files=None,
+            reasons_title=None,
             figures=self.figures(snapshot.counts),
             chart=self.chart_view(files, "../", f"{title}. {text.description}", draw(NARROW)),
             chart_shares=None,
@@ -923,7 +965,7 @@ class LanguageEdition:
             chart_title=title,
             shares_title=None,
             embed_code=None,
-            areas=self.area_rows(snapshot.areas),
+            areas=self.area_rows(snapshot.areas, snapshot.not_checkable),
             recent=[
                 {
                     "code": r.code,

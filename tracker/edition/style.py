@@ -17,8 +17,8 @@ body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,
 color:#1b1b1b;background:#fff}
 a{color:#0b57a4}
 a:focus-visible{outline:3px solid #0b57a4;outline-offset:2px}
-.skip{position:absolute;left:-9999px}
-.skip:focus{left:8px;top:8px;background:#fff;padding:6px;z-index:1}
+.skip{position:absolute;inset-inline-start:-9999px}
+.skip:focus{inset-inline-start:8px;top:8px;background:#fff;padding:6px;z-index:1}
 .wrap{max-width:62rem;margin:0 auto;padding:0 1rem}
 header{border-bottom:1px solid #d6d6d6;background:#f7f7f7}
 header .wrap{display:flex;flex-wrap:wrap;align-items:baseline;gap:.25rem 1.25rem;padding-top:.6rem;padding-bottom:.6rem}
@@ -38,11 +38,14 @@ p,ul,ol{margin:.5rem 0}
 font-weight:600;white-space:nowrap;background:#fff;color:#1b1b1b}
 .b::before{content:"";display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin-right:.35rem;
 vertical-align:-.05rem;background:var(--c);border:1px solid rgba(0,0,0,.35)}
+.nc{border-style:dashed;font-weight:400}
+.nc::before{display:none}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.5rem;list-style:none;padding:0}
 .figures li{border:1px solid #d6d6d6;border-top:.4rem solid var(--c);border-radius:.3rem;padding:.4rem .6rem}
 .figures strong{display:block;font-size:1.6rem;line-height:1.2}
 figure{margin:1rem 0}
 figure svg,figure img{display:block;width:100%;height:auto;max-width:48rem}
+.tracker-chart{direction:ltr} /* drawn left to right: inline in a right-to-left page too */
 .narrow{display:none}
 @media (max-width:40rem){.wide{display:none}.narrow{display:block}}
 figcaption{font-size:.9rem;color:#555}

@@ -22,7 +22,14 @@ from tracker.services.errors import InvalidInput
 from tracker.services.pledges import close_codes, find_pledge
 from tracker.services.programmes import find_programme
 from tracker.services.review import is_public, published_at
-from tracker.services.statistics import AreaCount, count_by_area, last_published, status_counts_on, totals_from_areas
+from tracker.services.statistics import (
+    AreaCount,
+    count_by_area,
+    last_published,
+    not_checkable_by_area,
+    status_counts_on,
+    totals_from_areas,
+)
 from tracker.services.translations import TRANSLATION_LANGUAGES, current_translations, translations_by_pledge
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
@@ -130,6 +137,8 @@ class Overview:
     last_update: dt.datetime | None
     # now (not as of a past day): checkable measures and the shares over them, reasons of broken pledges ...
     figures: CredibilityFigures | None = None
+    # per area number, its measures flagged "not checkable": in none of the counts above (areas without any left out)
+    not_checkable: dict[int, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -332,6 +341,7 @@ def overview(programme: str | None, as_of: dt.date | None = None, recent: int = 
             recent=tuple(_recent_changes(session, prog, recent, as_of)),
             last_update=last_published(session, prog),
             figures=credibility_figures(session, prog, clock.today()) if as_of is None else None,
+            not_checkable=not_checkable_by_area(session, prog),
         )
 
 

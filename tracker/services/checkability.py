@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tracker import clock, settings
@@ -29,6 +29,7 @@ from tracker.services.inputs import MAX_REASON_TEXT, check_text
 from tracker.services.pledges import find_pledge
 from tracker.services.programmes import find_programme
 from tracker.services.review import ProposalView, ReviewKind, new_review, register, review_columns
+from tracker.services.statistics import counted
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import BROKEN_REASONS, FINAL_STATUSES, STATUS_KEYS, ReviewState, Status
 
@@ -154,25 +155,23 @@ class CredibilityFigures:
 
 
 def credibility_figures(session: Session, programme: Programme, today: dt.date) -> CredibilityFigures:
-    """The figures of ``CredibilityFigures`` for the programme now; ``today`` decides which deadlines passed."""
+    """The figures of ``CredibilityFigures`` for the programme now; ``today`` decides which deadlines passed.
+    The status counts are over the measures ``statistics.counted`` counts, as every count per status is."""
+    total = session.scalar(select(func.count()).where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None)))
     rows = session.execute(
-        select(Pledge.id, Pledge.current_status, Pledge.checkable, Pledge.deadline).where(
-            Pledge.programme_id == programme.id, Pledge.retired_on.is_(None)
-        )
+        select(Pledge.id, Pledge.current_status, Pledge.deadline).where(*counted(programme.id))
     ).all()
     counts = dict.fromkeys(STATUS_KEYS, 0)
     broken_ids: set[int] = set()
     past = 0
-    for pledge_id, status, checkable, deadline in rows:
-        if not checkable:
-            continue
+    for pledge_id, status, deadline in rows:
         counts[status] += 1
         if status == Status.BROKEN:
             broken_ids.add(pledge_id)
         if deadline is not None and deadline < today and status not in FINAL_STATUSES:
             past += 1
     return CredibilityFigures(
-        total=len(rows),
+        total=int(total or 0),
         checkable=sum(counts.values()),
         counts=counts,
         broken_reasons=_broken_reasons(session, programme, broken_ids),

@@ -27,7 +27,14 @@ from tracker.services.pledges import close_codes
 from tracker.services.programmes import ProgrammeInfo, find_programme
 from tracker.services.review import is_public, public_evidence, published_at, review_is_on
 from tracker.services.rounds import PublishedRound, published_rounds
-from tracker.services.statistics import AreaCount, count_by_area, last_published, status_counts_on, totals_from_areas
+from tracker.services.statistics import (
+    AreaCount,
+    count_by_area,
+    last_published,
+    not_checkable_by_area,
+    status_counts_on,
+    totals_from_areas,
+)
 from tracker.services.translations import translations_by_pledge
 from tracker.services.unit_of_work import unit_of_work
 from tracker.statuses import STATUS_KEYS
@@ -66,6 +73,12 @@ class EditionPledge:
     evidence: tuple[SourceView, ...]  # sources added without a status change, newest first
     # The current translations of the text (``{language: text}``; the German text stays ``text``).
     translations: dict[str, str] = field(default_factory=dict)
+    checkable: bool = True  # False: flagged "not checkable", listed but counted apart (``statistics.counted``)
+
+    @property
+    def counted(self) -> bool:
+        """Whether the figures count this measure: ``statistics.counted`` for a measure already read."""
+        return self.retired_on is None and self.checkable
 
     def text_in(self, language: str) -> str:
         """The text a reader of ``language`` sees first: its translation where there is one, else the German."""
@@ -84,6 +97,8 @@ class Snapshot:
     counts: dict[str, int]
     areas: tuple[AreaCount, ...]
     recent: tuple[RecentChange, ...]  # the latest changes effective by that day
+    # per area number, its measures flagged "not checkable" (now: a flag has no effective date), not in the counts
+    not_checkable: dict[int, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -104,6 +119,8 @@ class EditionData:
     figures: CredibilityFigures | None = None
     review_on: bool = False  # whether a second person approves every rating before it is published
     rounds: tuple[PublishedRound, ...] = ()  # the closed double-rating rounds, newest first (the method page)
+    # per area number, its measures flagged "not checkable": in none of the counts (areas without any left out)
+    not_checkable: dict[int, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -150,6 +167,7 @@ def edition_data(programme: str | None, until: dt.date | None = None, recent: in
             figures=credibility_figures(session, prog, until),
             review_on=review_is_on(session),
             rounds=published_rounds(session, prog),
+            not_checkable=not_checkable_by_area(session, prog),
         )
 
 
@@ -202,6 +220,7 @@ def edition_part(
             timeline=(),
             snapshots=(),
             review_on=review_is_on(session),
+            not_checkable=not_checkable_by_area(session, prog),
         )
 
 
@@ -237,13 +256,17 @@ def _snapshot(day: dt.date, areas: tuple[AreaInfo, ...], pledges: tuple[EditionP
     """The figures at the end of ``day``, from the histories already read.
 
     Each pledge's status on the day is its first change in precedence order effective by then (the
-    current-status rule, applied to the past); as in ``statistics``, retired pledges are not counted.
+    current-status rule, applied to the past); as in ``statistics``, only the ``counted`` pledges are counted
+    (not retired, checkable), and those flagged "not checkable" now are counted apart.
     """
     per_area: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    not_checkable: dict[int, int] = defaultdict(int)
     for pledge in pledges:
-        if pledge.retired_on is None:
+        if pledge.counted:
             status = next((c.status for c in pledge.history if c.effective_date <= day), "not_rated")
             per_area[pledge.area_number][status] += 1
+        elif pledge.retired_on is None:
+            not_checkable[pledge.area_number] += 1
     rows = [
         AreaCount(area.number, area.short_title, status, per_area[area.number][status])
         for area in areas
@@ -276,6 +299,7 @@ def _snapshot(day: dt.date, areas: tuple[AreaInfo, ...], pledges: tuple[EditionP
             )
             for _day, _at, _seq, index, change in latest
         ),
+        dict(not_checkable),
     )
 
 
@@ -352,7 +376,7 @@ def _pledges(
     area_numbers = dict(session.execute(select(Area.id, Area.number).where(Area.programme_id == programme.id)).all())
     translations = translations_by_pledge(session, programme.id)
     pledges = []
-    for pledge_id, code, area_id, goal_id, text, criterion, retired_on, status, status_date in connection.execute(
+    measures = connection.execute(
         select(
             Pledge.id,
             Pledge.code,
@@ -363,10 +387,12 @@ def _pledges(
             Pledge.retired_on,
             Pledge.current_status,
             Pledge.status_date,
+            Pledge.checkable,
         )
         .where(Pledge.programme_id == programme.id, *([only] if only is not None else []))
         .order_by(Pledge.position)
-    ):
+    )
+    for pledge_id, code, area_id, goal_id, text, criterion, retired_on, status, status_date, checkable in measures:
         rows = changes.get(pledge_id, ())
         sequences = {change_id: sequence for change_id, sequence, *_rest in rows}
         views = [
@@ -414,6 +440,7 @@ def _pledges(
                 history,
                 evidence,
                 translations.get(pledge_id, {}),
+                bool(checkable),
             )
         )
     return tuple(pledges)

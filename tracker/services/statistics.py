@@ -2,6 +2,12 @@
 
 Every figure is one SQL aggregate: "now" reads the materialised ``pledge.current_status``;
 "as of" derives each pledge's status from the history in one window-function pass.
+
+Which measures the figures count is one rule, ``counted``: the programme's current measures that can be
+checked. A measure flagged "not checkable" is not rated, so it is in no status count (now, as of a past day,
+over time); ``not_checkable_by_area`` counts those apart, so that a table of the areas still adds up to the
+programme. A flag has no effective date (it says the text is too vague, whatever the day): a past day's
+figures leave out the measures flagged now.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Date, Integer, bindparam, func, literal, select
+from sqlalchemy import ColumnElement, Date, Integer, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
@@ -29,6 +35,12 @@ class AreaCount:
     count: int
 
 
+def counted(programme_id) -> tuple[ColumnElement[bool], ...]:
+    """The measures of the programme ``programme_id`` that the figures count: current (not retired) and
+    checkable (see the module's docstring); the one rule the app's overview and the edition share."""
+    return (Pledge.programme_id == programme_id, Pledge.retired_on.is_(None), Pledge.checkable.is_(True))
+
+
 def _status_column(as_of: bool):
     """A selectable of (pledge id, area id, status) for one programme's current pledges.
 
@@ -38,7 +50,7 @@ def _status_column(as_of: bool):
     if not as_of:
         return (
             select(Pledge.id.label("pledge_id"), Pledge.area_id, Pledge.current_status.label("status"))
-            .where(Pledge.programme_id == programme_id, Pledge.retired_on.is_(None))
+            .where(*counted(programme_id))
             .subquery("pledge_status")
         )
     ranked = (
@@ -66,7 +78,7 @@ def _status_column(as_of: bool):
             func.coalesce(ranked.c.status, literal("not_rated")).label("status"),
         )
         .outerjoin(ranked, (ranked.c.pledge_id == Pledge.id) & (ranked.c.rank == 1))
-        .where(Pledge.programme_id == programme_id, Pledge.retired_on.is_(None))
+        .where(*counted(programme_id))
         .subquery("pledge_status")
     )
 
@@ -126,6 +138,18 @@ def count_by_area(session: Session, programme: Programme, as_of: dt.date | None 
     return sorted(counts, key=lambda row: (row.area_number, _STATUS_ORDER[row.status]))
 
 
+def not_checkable_by_area(session: Session, programme: Programme) -> dict[int, int]:
+    """Per area number, how many of its current measures are flagged "not checkable" (areas without any left
+    out): the measures that ``counted`` leaves out of every status count."""
+    rows = session.execute(
+        select(Area.number, func.count())
+        .join(Pledge, Pledge.area_id == Area.id)
+        .where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None), Pledge.checkable.is_(False))
+        .group_by(Area.number)
+    )
+    return {int(number): int(n) for number, n in rows}
+
+
 def totals_from_areas(rows: list[AreaCount]) -> dict[str, int]:
     """The overall figures from the per-area ones (saves the overview a second query)."""
     totals = dict.fromkeys(STATUS_KEYS, 0)
@@ -150,7 +174,8 @@ def status_counts_on(session: Session, programme: Programme, days: list[dt.date]
     Every change moves its pledge from the status of its previous change (by effective date, then
     recording order) to its own. The database returns how many pledges made each move on each date
     (a few thousand rows, however long the history); a running sum over the requested days then
-    gives the counts. Pledges without a change up to a day are "not rated" on it.
+    gives the counts. Pledges without a change up to a day are "not rated" on it. Only the ``counted``
+    measures are.
     """
     if not days:
         return {}
@@ -163,7 +188,7 @@ def status_counts_on(session: Session, programme: Programme, days: list[dt.date]
             .label("previous"),
         )
         .join(Pledge, Pledge.id == StatusChange.pledge_id)
-        .where(StatusChange.programme_id == programme.id, is_public(StatusChange), Pledge.retired_on.is_(None))
+        .where(StatusChange.programme_id == programme.id, is_public(StatusChange), *counted(programme.id))
         .subquery("transitions")
     )
     moves = select(transitions.c.day, transitions.c.status, transitions.c.previous, func.count()).group_by(
@@ -173,10 +198,7 @@ def status_counts_on(session: Session, programme: Programme, days: list[dt.date]
         (day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)), status, previous or "", int(n))
         for day, status, previous, n in session.execute(moves)
     )
-    total = (
-        session.scalar(select(func.count()).where(Pledge.programme_id == programme.id, Pledge.retired_on.is_(None)))
-        or 0
-    )
+    total = session.scalar(select(func.count()).where(*counted(programme.id))) or 0
     result: dict[dt.date, dict[str, int]] = {}
     running = dict.fromkeys(STATUS_KEYS, 0)
     position = 0
