@@ -3,6 +3,7 @@ catalogue has a translation, the status names are the language's own; the sessio
 
 from __future__ import annotations
 
+import gettext
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import catalogue_path
 from tests.helpers import APP, open_app
+from tracker.edition.i18n import catalogue_path as edition_catalogue_path
 from tracker.statuses import DISPLAY_ORDER, STATUS_LABELS
 
 PAGES = {  # page, query parameters
@@ -120,3 +122,21 @@ def test_the_timeline_table_writes_dates_as_the_language_does(app_env, rated, la
     columns = json.loads(app.dataframe[0].proto.columns)
     (date_column,) = [c for c in columns.values() if c.get("type_config", {}).get("type") == "date"]
     assert date_column["type_config"]["format"] == written  # not Streamlit's ISO 2026-01-15
+
+
+@pytest.mark.parametrize("catalogue", [catalogue_path, edition_catalogue_path], ids=["app", "edition"])
+def test_arabic_counts_from_11_to_99_take_the_accusative_and_from_100_the_genitive(catalogue):
+    """Arabic has six plural forms, and the catalogues' rule (Babel's) gives 11-99 (and 262) form 5, 100-102 form 4:
+    "262 إجراءً" takes the accusative ending (tanween fath), "100 إجراء" none. A message that writes them apart
+    must put each where the rule looks for it."""
+    tanween = "\u064b"
+    with catalogue("ar").open("rb") as po:
+        messages = read_po(po, locale="ar")
+    form = gettext.c2py(messages.plural_expr)
+    assert (form(11), form(62), form(262), form(100), form(102)) == (5, 5, 5, 4, 4)
+    misplaced = [
+        message.id[1]
+        for message in messages
+        if message.pluralizable and message.id and message.string[4].count(tanween) > message.string[5].count(tanween)
+    ]
+    assert misplaced == []
