@@ -153,6 +153,18 @@ def status_stays(status: str, date) -> str:
     )
 
 
+def preview_under_review() -> None:
+    """Above a preview of several ratings while review is on: what it shows happens once a reviewer approves."""
+    if services.review_mode_now().on:
+        st.info(
+            _(
+                "Review is on: saving makes proposals. The preview shows the public status as it will be once a "
+                "reviewer has approved them."
+            ),
+            icon=":material/fact_check:",
+        )
+
+
 def status_after(change: services.RecordedChange) -> str:
     """What a saved change did to the public status."""
     if change.proposed:

@@ -10,6 +10,8 @@ and numbers read that way; their labels are Arabic text, which the browser shape
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from dashboard import components, routes
@@ -50,12 +52,20 @@ RTL_STYLE = (
 
 
 def document_language() -> None:
-    """``<html lang dir>`` of the language of this run (after a switch the loaded shell still has the old)."""
+    """``<html lang dir>`` of the language of this run (after a switch the loaded shell still has the old), and
+    Streamlit's "Skip to main content" link (the first thing a keyboard or screen reader meets, English in
+    Streamlit whatever the page's language) in the page's language: its text node keeps its place, so that
+    React, which drew it, finds it unchanged."""
     language = current_language()
     assert language in LANGUAGES  # only our own codes go into the script
+    skip = json.dumps(_("Skip to main content"))
     st.html(
-        f"<script>document.documentElement.lang = '{language}';"
-        f" document.documentElement.dir = '{direction(language)}';</script>",
+        # In a block: the script runs again in the same page on every run, and a second top-level "const"
+        # would be an error that stops it before the language is set.
+        f"<script>{{document.documentElement.lang = '{language}';"
+        f" document.documentElement.dir = '{direction(language)}';"
+        " const skip = document.querySelector(\"[data-testid='stSkipToContent']\");"
+        f" if (skip && skip.firstChild) skip.firstChild.nodeValue = {skip};}}</script>",
         unsafe_allow_javascript=True,
     )
 

@@ -237,3 +237,19 @@ def test_a_second_source_is_asked_for_on_request_and_saved_with_the_rating(staff
     assert [s.value for s in app.success] == ["Gespeichert als Bewertung Nr. 1."]
     [change] = services.pledge_view(None, "2-3").history
     assert [s.url for s in change.sources] == [URL, "https://www.waz.de/herne/ratsbeschluss"]
+
+
+REVIEW_NOTE = "Prüfung ist an: Speichern legt Vorschläge an."
+
+
+def test_with_review_on_the_preview_says_it_shows_the_status_after_approval(staff, monkeypatch):
+    app = decision_page(area=2)
+    pick(app, "2-1")
+    decide(app)
+    assert "2-1" in preview_text(app)
+    assert not any(REVIEW_NOTE in i.value for i in app.info)  # review off (tests/conftest.py): saving publishes
+    monkeypatch.setenv("TRACKER_REVIEW", "on")
+    app.run()
+    assert any(i.value.startswith(REVIEW_NOTE) for i in app.info)
+    save_button(app).click().run()
+    assert services.pledge_view(None, "2-1").history == ()  # a proposal: nothing public yet

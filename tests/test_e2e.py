@@ -8,6 +8,7 @@ import io
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser import running_app, wait_until_rendered
 from tests.helpers import ADMIN, HERNE, HERNE_SLUG, rate_known_statuses
@@ -195,3 +196,16 @@ def test_every_figures_label_is_shown_whole_in_turkish_at_desktop_width(page, ap
         ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
     )
     assert cut == []
+
+
+def test_the_skip_link_speaks_the_pages_language_and_follows_a_switch(page, app_url):
+    """The first thing the keyboard reaches is Streamlit's "Skip to main content": in the page's language."""
+    page.goto(f"{app_url}/?lang=de")
+    wait_until_rendered(page)
+    skip = page.locator("[data-testid='stSkipToContent']")
+    expect(skip).to_have_text("Zum Hauptinhalt springen", timeout=10_000)
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    page.locator(".st-key-lang button", has_text="العربية").click()
+    wait_until_rendered(page)
+    expect(skip).to_have_text("انتقل إلى المحتوى الرئيسي", timeout=10_000)

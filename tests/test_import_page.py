@@ -166,3 +166,11 @@ def test_problems_are_listed_with_line_and_the_column_as_the_file_names_it_in_ge
         ["Zeile 3", "Begründung", "darf nicht leer sein"],
     ]  # fmt: skip
     assert {m.label: m.value for m in app.metric} == {"Neu": "0", "Bereits erfasst": "0", "Abgelehnt": "2"}
+
+
+def test_with_review_on_the_preview_says_it_shows_the_status_after_approval(editor, monkeypatch):
+    monkeypatch.setenv("TRACKER_REVIEW", "on")
+    content = workbook(["10.5-2", "Umgesetzt", "01.10.2026", "Die Karte gibt es.", "https://www.herne.de/k", "S", ""])
+    app = upload(import_page(), "bewertungen.xlsx", content)
+    assert app.table[0].value["Was geschieht"].tolist() == ["neuer aktueller Status: Umgesetzt"]
+    assert any(i.value.startswith("Prüfung ist an: Speichern legt Vorschläge an.") for i in app.info)

@@ -193,6 +193,7 @@ def preview(slug: str, decision: Draft, change: services.StatusChangeInput) -> l
         if decision.get(SEEN + row.code) is None:
             decision.remember(SEEN + row.code, row.version)
     lines = [preview_line(row) for row in previews]
+    change_form.preview_under_review()
     st.markdown("\n".join(f"- {line}" for line in lines))
     return previews
 

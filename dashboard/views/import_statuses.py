@@ -4,7 +4,7 @@ what each row does to the public status, and the import of the new rows."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, components, editing
+from dashboard import auth, change_form, components, editing
 from dashboard.errors import accepted_kinds, accepted_reasons, accepted_statuses, error_text, row_table, show_error
 from dashboard.i18n import _, current_language, format_date, ngettext
 from dashboard.statuses import label
@@ -108,6 +108,7 @@ def preview_and_import(slug: str, content: bytes, name: str, actor: services.Act
             icon=":material/info:",
         )
     st.subheader(_("What the import will do"))
+    change_form.preview_under_review()
     counts = st.container(horizontal=True, gap="large")  # side by side on a phone too
     counts.metric(_("New"), len(plan.new), width="content")
     counts.metric(_("Already recorded"), len(plan.skipped), width="content")
