@@ -114,13 +114,25 @@ def _empty_postgres_at_head(url: str) -> None:
         services.upgrade_schema()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
+DATABASES = ("sqlite", pytest.param("postgres", marks=pytest.mark.postgres))
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """A test that uses a database runs on SQLite and on PostgreSQL; one marked ``sqlite_only`` on SQLite alone:
+    what it tests (a page through AppTest, the background republish) does not depend on the database, and the
+    services underneath are tested on both."""
+    if "database_url" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("database_kind", ("sqlite",) if only_sqlite else DATABASES)
+
+
+@pytest.fixture
+def database_url(request, database_kind, tmp_path, monkeypatch) -> Iterator[str]:
     """The test database, configured as TRACKER_DATABASE_URL: a fresh SQLite file, or the test PostgreSQL
     database. Empty for a test that asks for nothing more; at the newest schema for one that uses ``engine``;
     with the Herne programme too for one that uses ``herne`` (see ``_level``)."""
     level = _level(request)
-    if request.param == "sqlite":
+    if database_kind == "sqlite":
         path = tmp_path / "tracker.sqlite3"
         url = f"sqlite:///{path}"
         monkeypatch.setenv("TRACKER_DATABASE_URL", url)

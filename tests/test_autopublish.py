@@ -5,9 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ADMIN, EDITOR, TODAY, make_change
 from tracker import services
 from tracker.edition.autopublish import command, republish
+
+pytestmark = pytest.mark.sqlite_only  # see tests/conftest.py: the services are tested on both databases
 
 
 def _wait_for(path: Path, text: str, seconds: float = 120) -> str:

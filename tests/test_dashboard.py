@@ -8,6 +8,8 @@ from streamlit.testing.v1 import AppTest
 from tests.helpers import EDITOR, HERNE, TODAY, as_read, make_change, open_app
 from tracker import services
 
+pytestmark = pytest.mark.sqlite_only  # see tests/conftest.py: the services are tested on both databases
+
 
 def texts(app: AppTest) -> str:
     parts = [m.value for m in app.markdown] + [t.value for t in app.text] + [c.value for c in app.caption]

@@ -9,6 +9,8 @@ from tests.helpers import ADMIN, EDITOR, as_read, make_change, open_app
 from tests.test_staff_pages import PASSWORD, page_text, sign_in
 from tracker import services
 
+pytestmark = pytest.mark.sqlite_only  # see tests/conftest.py: the services are tested on both databases
+
 DECISION = "views/decision.py"
 RATIONALE = "Der Rat hat am 12.11.2026 das Schulpaket beschlossen."
 URL = "https://www.herne.de/rat/schulpaket"

@@ -16,6 +16,8 @@ from tests.test_staff_pages import PASSWORD, sign_in
 from tracker import services
 from tracker.models import StatusChange
 
+pytestmark = pytest.mark.sqlite_only  # see tests/conftest.py: the services are tested on both databases
+
 GERMAN = ["Nummer", "Bewertung", "Stichtag", "Begründung", "Adresse der Quelle", "Titel der Quelle", "Art der Quelle"]
 # English words that would give away an untranslated text on the German page.
 ENGLISH = re.compile(

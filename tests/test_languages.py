@@ -16,6 +16,8 @@ from tests.helpers import APP, open_app
 from tracker.edition.i18n import catalogue_path as edition_catalogue_path
 from tracker.statuses import DISPLAY_ORDER, STATUS_LABELS
 
+pytestmark = pytest.mark.sqlite_only  # see tests/conftest.py: the services are tested on both databases
+
 PAGES = {  # page, query parameters
     "overview": (None, {}),
     "measures": ("views/measures.py", {}),

@@ -30,7 +30,10 @@ def team(herne):
 
 def sample_codes(round_id: int) -> list[str]:
     return stored_scalars(
-        select(Pledge.code).join(RoundItem, RoundItem.pledge_id == Pledge.id).where(RoundItem.round_id == round_id)
+        select(Pledge.code)
+        .join(RoundItem, RoundItem.pledge_id == Pledge.id)
+        .where(RoundItem.round_id == round_id)
+        .order_by(Pledge.position)  # in the programme's order (PostgreSQL returns a join in any order)
     )
 
 

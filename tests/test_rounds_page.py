@@ -12,7 +12,8 @@ from tests.test_staff_pages import page_text as _page_text
 from tracker import services
 from tracker.models import Pledge, RoundItem
 
-pytestmark = pytest.mark.review  # review in its default mode, auto (tests/conftest.py turns it off elsewhere)
+# review in its default mode, auto (tests/conftest.py turns it off elsewhere); on SQLite alone (see conftest)
+pytestmark = [pytest.mark.review, pytest.mark.sqlite_only]
 
 PASSWORD = "ein langes passwort"  # helpers.add_account's
 

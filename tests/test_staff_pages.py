@@ -11,6 +11,8 @@ from dashboard.auth import TOKEN_KEY
 from tests.helpers import ADMIN, as_read, make_change, open_app
 from tracker import services
 
+pytestmark = pytest.mark.sqlite_only  # see tests/conftest.py: the services are tested on both databases
+
 PASSWORD = "korrekt pferd batterie"
 
 

@@ -16,6 +16,8 @@ from tests.test_staff_pages import PASSWORD, page_text, sign_in
 from tracker import services
 from tracker.models import Evidence, Tip
 
+pytestmark = pytest.mark.sqlite_only  # see tests/conftest.py: the services are tested on both databases
+
 EDITOR = services.Actor("op", "editor", "cli", "Anna Schmidt")
 EMAIL = "leserin@example.org"
 
