@@ -200,9 +200,10 @@ def app_env(database_url):
     st.cache_data.clear()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Real headless Chromium (Debian's, through Playwright); required in CI."""
+    """Real headless Chromium (Debian's, through Playwright); required in CI. One per test process: every test
+    opens its own context (cookies, storage), so nothing passes from one test to the next."""
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, GermanReader
 
     if not Path(CHROMIUM).exists():
