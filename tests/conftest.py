@@ -200,10 +200,11 @@ def app_env(database_url):
     st.cache_data.clear()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Real headless Chromium (Debian's, through Playwright); required in CI. One per test process: every test
-    opens its own context (cookies, storage), so nothing passes from one test to the next."""
+    """Real headless Chromium (Debian's, through Playwright); required in CI. One per module, not per test process:
+    Playwright's synchronous API keeps an event loop running while it is open, and tests that drive the ASGI
+    server with ``asyncio.run`` cannot run beside it."""
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, GermanReader
 
     if not Path(CHROMIUM).exists():
