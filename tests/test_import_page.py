@@ -83,6 +83,7 @@ def test_the_import_page_is_german_and_lists_what_a_file_may_hold(editor):
         "Ratsvorlage oder -beschluss, Presse, Mitteilung der Stadt, Partei, Sonstiges",
         "01.10.2026 oder 2026-10-01, oder eine Datumszelle; leer bedeutet heute",
         "Excel-Arbeitsmappen (.xlsx) und CSV mit Komma oder Semikolon, gespeichert als UTF-8 oder Windows-1252",
+        "Bewertungen und Arten der Quelle in jeder der fünf Sprachen der App",  # as the import reads them
     ]:
         assert accepted in text
     assert not ENGLISH.findall(text.replace("https://", "").replace("http://", "")), ENGLISH.findall(text)

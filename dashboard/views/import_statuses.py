@@ -75,9 +75,9 @@ def accepted_values() -> None:
     st.markdown("\n".join(lines))
     st.caption(
         _(
-            "Columns in any order. Statuses and kinds of source also in English, upper or lower case. Files: Excel "
-            "workbooks (.xlsx) and CSV with commas or semicolons, saved as UTF-8 or Windows-1252. Each measure "
-            "once per file, at most {rows} rows."
+            "Columns in any order. Statuses and kinds of source in any of the app's five languages, upper or lower "
+            "case. Files: Excel workbooks (.xlsx) and CSV with commas or semicolons, saved as UTF-8 or Windows-1252. "
+            "Each measure once per file, at most {rows} rows."
         ).format(rows=services.MAX_ROWS)
         + " "
         + (
