@@ -51,6 +51,14 @@ def open_page(page, url: str) -> None:
         return
     wait_until_rendered(page)
     page.wait_for_timeout(300)  # the charts draw after the run ends
+    # axe reads colours as drawn: under load an element may still be faded from a run that was going on
+    # (Streamlit dims stale elements), which it would report as too little contrast.
+    wait_until_rendered(page)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stElementContainer']\")]"
+        ".every(e => e.getAttribute('data-stale') !== 'true' && getComputedStyle(e).opacity === '1')",
+        timeout=10_000,
+    )
 
 
 def blocking_violations(results: dict) -> list[str]:
